@@ -1,0 +1,152 @@
+"""Compare-and-swap on git refs under `refs/tt-ws/`: the storage of claims, local or shared.
+
+Each ref points at a parentless commit with the empty tree whose message is the payload (a claim
+record, or the last fencing token). Commits rather than blobs because `for-each-ref
+%(contents)` then reads every ref and its payload in one subprocess.
+
+Plain `git` subprocesses, not gitpython: the atomicity comes from git's own ref transactions
+(`update-ref --stdin` with expected old values locally; `push --atomic --force-with-lease` on a
+shared remote, checked by the remote's receive-pack under its ref locks). gitpython writes refs
+by rewriting files, which is not a compare-and-swap.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from orchestrator.claims.errors import ClaimStoreError
+
+NAMESPACE = "refs/tt-ws/"
+
+# Claim commits are bookkeeping, not authored work: a fixed identity keeps them independent of
+# the user's git config (temporary repos and CI runners often have none).
+_IDENTITY = {
+    "GIT_AUTHOR_NAME": "tt-ws",
+    "GIT_AUTHOR_EMAIL": "tt-ws@localhost",
+    "GIT_COMMITTER_NAME": "tt-ws",
+    "GIT_COMMITTER_EMAIL": "tt-ws@localhost",
+}
+_FETCH_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class RefValue:
+    oid: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RefUpdate:
+    """Set `ref` to `new` only if it currently is `old` (`None`: only if it does not exist)."""
+
+    ref: str
+    new: str
+    old: str | None
+
+
+class LocalRefs:
+    """Claim refs of one repository (shared by all its worktrees); CAS by `git update-ref`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def git(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["git", *args],
+            cwd=self.root,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env={**os.environ, **_IDENTITY},
+            check=False,
+        )
+
+    def checked(self, *args: str, stdin: str | None = None) -> str:
+        done = self.git(*args, stdin=stdin)
+        if done.returncode != 0:
+            raise ClaimStoreError(
+                f"`git {' '.join(args)}` failed in {self.root}: {done.stderr.strip()}"
+            )
+        return done.stdout
+
+    @cached_property
+    def _empty_tree(self) -> str:
+        return self.checked("hash-object", "-t", "tree", "-w", "--stdin", stdin="").strip()
+
+    @property
+    def _zero(self) -> str:
+        return "0" * len(self._empty_tree)
+
+    def read(self) -> dict[str, RefValue]:
+        out = self.checked(
+            "for-each-ref", "--format=%(refname)%00%(objectname)%00%(contents)%00", NAMESPACE
+        )
+        fields = out.split("\0")
+        return {
+            fields[i].lstrip("\n"): RefValue(fields[i + 1], fields[i + 2])
+            for i in range(0, len(fields) - 2, 3)
+        }
+
+    def write_object(self, message: str) -> str:
+        return self.checked("commit-tree", self._empty_tree, stdin=message).strip()
+
+    def swap(self, updates: Sequence[RefUpdate]) -> bool:
+        """All updates or none; False when some ref no longer has its expected old value."""
+        script = "".join(f"update {u.ref} {u.new} {u.old or self._zero}\n" for u in updates)
+        done = self.git("update-ref", "--stdin", stdin=script)
+        if done.returncode == 0:
+            return True
+        # A moved ref and a ref locked by a concurrent writer both read "cannot lock ref".
+        if "cannot lock ref" in done.stderr:
+            return False
+        raise ClaimStoreError(f"`git update-ref` failed in {self.root}: {done.stderr.strip()}")
+
+
+class RemoteRefs(LocalRefs):
+    """Claim refs kept on a shared remote: local refs are a mirror, the remote decides CAS."""
+
+    def __init__(self, root: Path, remote: str) -> None:
+        super().__init__(root)
+        self.remote = remote
+
+    def read(self) -> dict[str, RefValue]:
+        self._fetch()
+        return super().read()
+
+    def _fetch(self) -> None:
+        refspec = f"+{NAMESPACE}*:{NAMESPACE}*"
+        for _ in range(_FETCH_ATTEMPTS):
+            done = self.git(
+                "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", self.remote, refspec
+            )
+            if done.returncode == 0:
+                return
+            # Another process of this clone is updating the same mirror refs: retry shortly.
+            if "cannot lock ref" not in done.stderr:
+                break
+            time.sleep(random.uniform(0.005, 0.05))
+        raise ClaimStoreError(
+            f"cannot fetch claims from remote {self.remote!r}: {done.stderr.strip()}"
+        )
+
+    def swap(self, updates: Sequence[RefUpdate]) -> bool:
+        leases = [f"--force-with-lease={u.ref}:{u.old or ''}" for u in updates]
+        specs = [f"{u.new}:{u.ref}" for u in updates]
+        done = self.git(
+            "push", "--porcelain", "--atomic", "--no-verify", *leases, self.remote, *specs
+        )
+        if done.returncode == 0:
+            return True
+        # Porcelain marks each refused ref with "!"; any other failure is not a lost race.
+        if any(line.startswith("!") for line in done.stdout.splitlines()):
+            return False
+        raise ClaimStoreError(
+            f"cannot push claims to remote {self.remote!r}: {done.stderr.strip()}"
+        )

@@ -1,0 +1,248 @@
+"""The claim store: atomic, expiring, fenced claims of workstreams on top of git refs.
+
+Layout: `refs/tt-ws/claims/<workstream>` holds the latest claim record of a workstream (live,
+expired or a released tombstone); `refs/tt-ws/fence` holds the last fencing token handed out.
+Every new claim updates both refs in one transaction with their expected old values, so:
+- two callers never both win a workstream (the claim ref moved under the loser);
+- fencing tokens strictly increase (the fence moved under the loser);
+- the fence doubles as the version of the whole claim set: a decision taken on a snapshot (e.g.
+  "no live claim overlaps these paths") only commits if no other claim landed meanwhile.
+Renewals and releases touch only their own claim ref; they never create a new conflict.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import random
+import re
+import socket
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from orchestrator.claims.errors import ClaimContention, ClaimRefused, LeaseExpired
+from orchestrator.claims.record import ClaimRecord, parse_fence
+from orchestrator.claims.refs import NAMESPACE, LocalRefs, RefUpdate, RemoteRefs
+
+FENCE_REF = f"{NAMESPACE}fence"
+CLAIMS_PREFIX = f"{NAMESPACE}claims/"
+AGENT_ENV = "TT_WS_AGENT"
+REMOTE_ENV = "TT_WS_CLAIMS_REMOTE"
+REMOTE_CONFIG = "tt-ws.claimsRemote"
+DEFAULT_LEASE = timedelta(minutes=30)
+
+# Ids become ref path components: keep to characters git accepts everywhere in a ref name.
+_ID = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$")
+
+Clock = Callable[[], datetime]
+# Given a candidate workstream and the live claims, why it must not be handed out (or None).
+ConflictCheck = Callable[[str, Mapping[str, ClaimRecord]], str | None]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def claim_ref(workstream: str) -> str:
+    if not _ID.match(workstream):
+        raise ClaimRefused(
+            f"workstream id {workstream!r} cannot name a claim ref "
+            "(use letters, digits, '-', '_' and single dots)"
+        )
+    return f"{CLAIMS_PREFIX}{workstream}"
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who claims: the agent's name (unique per agent) and where it runs."""
+
+    name: str
+    host: str
+    pid: int
+
+    @classmethod
+    def current(cls, name: str | None = None) -> Holder:
+        host = socket.gethostname()
+        chosen = name or os.environ.get(AGENT_ENV) or f"{getpass.getuser()}@{host}"
+        return cls(name=chosen, host=host, pid=os.getpid())
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The claim refs as read at one moment, with the object ids needed to CAS against them."""
+
+    fence: int
+    fence_oid: str | None
+    records: Mapping[str, ClaimRecord]
+    oids: Mapping[str, str]
+
+    def live(self, now: datetime) -> dict[str, ClaimRecord]:
+        return {ws: rec for ws, rec in self.records.items() if rec.is_live(now)}
+
+
+class ClaimStore:
+    def __init__(self, refs: LocalRefs, clock: Clock = utc_now, budget_s: float = 30.0) -> None:
+        self.refs = refs
+        self.clock = clock
+        self.budget_s = budget_s
+
+    @classmethod
+    def open(cls, root: Path, remote: str | None = None, clock: Clock = utc_now) -> ClaimStore:
+        """The store of the repository at `root`; shared through `remote` when one is given
+        or configured (`$TT_WS_CLAIMS_REMOTE`, else git config `tt-ws.claimsRemote`)."""
+        local = LocalRefs(root)
+        chosen = remote or os.environ.get(REMOTE_ENV)
+        if chosen is None:
+            # `git config --get` exits 1 when the key is unset: that means "no remote".
+            chosen = local.git("config", "--get", REMOTE_CONFIG).stdout.strip() or None
+        return cls(RemoteRefs(root, chosen) if chosen else local, clock)
+
+    def snapshot(self) -> Snapshot:
+        values = self.refs.read()
+        fence = values.get(FENCE_REF)
+        records = {}
+        oids = {}
+        for ref, value in values.items():
+            if ref.startswith(CLAIMS_PREFIX):
+                ws = ref.removeprefix(CLAIMS_PREFIX)
+                records[ws] = ClaimRecord.from_message(ref, value.message)
+                oids[ws] = value.oid
+        return Snapshot(
+            fence=parse_fence(FENCE_REF, fence.message) if fence else 0,
+            fence_oid=fence.oid if fence else None,
+            records=records,
+            oids=oids,
+        )
+
+    def acquire(
+        self,
+        candidates: Sequence[str],
+        holder: Holder,
+        lease: timedelta = DEFAULT_LEASE,
+        conflict: ConflictCheck | None = None,
+        workspace: Callable[[str, int], tuple[str, str]] | None = None,
+    ) -> ClaimRecord:
+        """Claim the first candidate that is free and conflict-free; raise ClaimRefused with the
+        reason for each candidate when none is. `workspace(ws, token)` names the worktree and
+        branch to record in the claim (created by the caller once the claim is won)."""
+        for ws in candidates:
+            claim_ref(ws)
+        for attempt in self._attempts():
+            snap = self.snapshot()
+            now = self.clock()
+            live = snap.live(now)
+            reasons = {}
+            for ws in candidates:
+                if ws in live:
+                    cur = live[ws]
+                    reasons[ws] = (
+                        f"claimed by {cur.holder} (token {cur.token}) until "
+                        f"{cur.expiry:%Y-%m-%d %H:%M:%S} UTC"
+                    )
+                    continue
+                why = conflict(ws, live) if conflict else None
+                if why:
+                    reasons[ws] = why
+                    continue
+                token = snap.fence + 1
+                worktree, branch = workspace(ws, token) if workspace else (None, None)
+                record = ClaimRecord(
+                    workstream=ws,
+                    holder=holder.name,
+                    host=holder.host,
+                    pid=holder.pid,
+                    token=token,
+                    start=now,
+                    expiry=now + lease,
+                    worktree=worktree,
+                    branch=branch,
+                )
+                updates = [
+                    RefUpdate(FENCE_REF, self.refs.write_object(f"{token}\n"), snap.fence_oid),
+                    RefUpdate(
+                        claim_ref(ws),
+                        self.refs.write_object(record.to_message()),
+                        snap.oids.get(ws),
+                    ),
+                ]
+                if self.refs.swap(updates):
+                    return record
+                break
+            else:
+                raise ClaimRefused(
+                    "nothing to claim: " + "; ".join(f"{ws}: {why}" for ws, why in reasons.items())
+                )
+            _backoff(attempt)
+        raise AssertionError("unreachable: _attempts raises when the budget is spent")
+
+    def renew(
+        self, workstream: str, holder: Holder, lease: timedelta = DEFAULT_LEASE
+    ) -> ClaimRecord:
+        """Extend the holder's live claim; an expired lease cannot be renewed, only re-claimed."""
+
+        def extend(cur: ClaimRecord, now: datetime) -> ClaimRecord:
+            if not cur.is_live(now):
+                raise LeaseExpired(
+                    f"{workstream}: your lease (token {cur.token}) expired at "
+                    f"{cur.expiry:%Y-%m-%d %H:%M:%S} UTC; claim it again with "
+                    f"`tt-ws claim {workstream}`"
+                )
+            return cur.model_copy(update={"expiry": now + lease, "pid": holder.pid})
+
+        return self._update_own(workstream, holder, extend)
+
+    def renew_all(self, holder: Holder, lease: timedelta = DEFAULT_LEASE) -> list[ClaimRecord]:
+        live = self.snapshot().live(self.clock())
+        return [
+            self.renew(ws, holder, lease) for ws in sorted(live) if live[ws].holder == holder.name
+        ]
+
+    def release(self, workstream: str, holder: Holder) -> ClaimRecord:
+        """Leave a tombstone: the claim ends now (or stays ended at its expiry)."""
+        return self._update_own(
+            workstream, holder, lambda cur, now: cur.model_copy(update={"released": now})
+        )
+
+    def _update_own(
+        self,
+        workstream: str,
+        holder: Holder,
+        change: Callable[[ClaimRecord, datetime], ClaimRecord],
+    ) -> ClaimRecord:
+        ref = claim_ref(workstream)
+        for attempt in self._attempts():
+            snap = self.snapshot()
+            cur = snap.records.get(workstream)
+            if cur is None or cur.released is not None:
+                raise ClaimRefused(
+                    f"{workstream} is not claimed; claim it with `tt-ws claim {workstream}`"
+                )
+            if cur.holder != holder.name:
+                raise ClaimRefused(
+                    f"{workstream} is claimed by {cur.holder} (token {cur.token}), not by {holder.name}"
+                )
+            new = change(cur, self.clock())
+            oid = self.refs.write_object(new.to_message())
+            if self.refs.swap([RefUpdate(ref, oid, snap.oids[workstream])]):
+                return new
+            _backoff(attempt)
+        raise AssertionError("unreachable: _attempts raises when the budget is spent")
+
+    def _attempts(self) -> Iterable[int]:
+        deadline = time.monotonic() + self.budget_s
+        attempt = 0
+        while time.monotonic() < deadline:
+            yield attempt
+            attempt += 1
+        raise ClaimContention(
+            f"gave up after {attempt} compare-and-swap attempts in {self.budget_s:.0f} s: "
+            "other agents keep updating the claims; retry"
+        )
+
+
+def _backoff(attempt: int) -> None:
+    # Jittered and growing, so that racing processes stop colliding in lockstep.
+    time.sleep(random.uniform(0.001, 0.004) * min(attempt + 1, 16))

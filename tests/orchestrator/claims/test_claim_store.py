@@ -1,0 +1,173 @@
+"""The claim store: atomic claims on git refs, leases, tombstones, fencing tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from conftest import FakeClock, git
+
+from orchestrator.claims.errors import ClaimRefused, ClaimStoreError, LeaseExpired
+from orchestrator.claims.record import ClaimRecord
+from orchestrator.claims.refs import LocalRefs
+from orchestrator.claims.store import ClaimStore, Holder
+
+ALICE = Holder("alice", "host-a", 101)
+BOB = Holder("bob", "host-b", 202)
+MINUTE = timedelta(minutes=1)
+
+
+@pytest.fixture
+def store(claims_repo: Path, clock: FakeClock) -> ClaimStore:
+    return ClaimStore(LocalRefs(claims_repo), clock=clock)
+
+
+def test_a_claim_records_holder_host_pid_start_expiry_and_the_first_token(
+    store: ClaimStore, clock: FakeClock
+) -> None:
+    rec = store.acquire(["1.1"], ALICE, lease=MINUTE)
+    assert (rec.workstream, rec.holder, rec.host, rec.pid, rec.token) == (
+        "1.1",
+        "alice",
+        "host-a",
+        101,
+        1,
+    )
+    assert (rec.start, rec.expiry) == (clock.now, clock.now + MINUTE)
+    assert store.snapshot().records["1.1"] == rec
+
+
+def test_a_live_claim_is_refused_to_another_holder_naming_the_holder(store: ClaimStore) -> None:
+    store.acquire(["1.1"], ALICE, lease=MINUTE)
+    with pytest.raises(ClaimRefused, match=r"1\.1: claimed by alice \(token 1\)"):
+        store.acquire(["1.1"], BOB, lease=MINUTE)
+
+
+def test_acquire_takes_the_first_free_candidate_in_order(store: ClaimStore) -> None:
+    store.acquire(["a"], ALICE, lease=MINUTE)
+    assert store.acquire(["a", "b", "c"], BOB, lease=MINUTE).workstream == "b"
+
+
+def test_a_conflict_check_keeps_a_candidate_out_and_its_reason_is_reported(
+    store: ClaimStore,
+) -> None:
+    store.acquire(["a"], ALICE, lease=MINUTE)
+
+    def overlaps_a(ws: str, live: Mapping[str, ClaimRecord]) -> str | None:
+        return "owned paths overlap a" if ws == "b" and "a" in live else None
+
+    with pytest.raises(ClaimRefused, match="b: owned paths overlap a"):
+        store.acquire(["b"], BOB, lease=MINUTE, conflict=overlaps_a)
+    assert store.acquire(["b", "c"], BOB, lease=MINUTE, conflict=overlaps_a).workstream == "c"
+
+
+def test_release_leaves_a_tombstone_and_frees_the_workstream(
+    store: ClaimStore, clock: FakeClock
+) -> None:
+    store.acquire(["a"], ALICE, lease=MINUTE)
+    clock.advance(5)
+    tomb = store.release("a", ALICE)
+    assert tomb.released == clock.now
+    assert store.snapshot().records["a"].released == clock.now
+    assert store.snapshot().live(clock.now) == {}
+    assert store.acquire(["a"], BOB, lease=MINUTE).holder == "bob"
+
+
+def test_fencing_tokens_strictly_increase_across_claims_releases_and_reclaims(
+    store: ClaimStore, clock: FakeClock
+) -> None:
+    tokens = [store.acquire(["a"], ALICE, lease=MINUTE).token]
+    store.release("a", ALICE)
+    tokens.append(store.acquire(["a"], BOB, lease=MINUTE).token)
+    tokens.append(store.acquire(["b"], ALICE, lease=MINUTE).token)
+    clock.advance(61)
+    tokens.append(store.acquire(["a"], ALICE, lease=MINUTE).token)
+    assert tokens == [1, 2, 3, 4]
+    assert store.snapshot().fence == 4
+
+
+def test_an_expired_lease_is_reclaimed_by_another_agent(
+    store: ClaimStore, clock: FakeClock
+) -> None:
+    first = store.acquire(["a"], ALICE, lease=MINUTE)
+    clock.advance(59)
+    with pytest.raises(ClaimRefused):
+        store.acquire(["a"], BOB, lease=MINUTE)
+    clock.advance(2)
+    second = store.acquire(["a"], BOB, lease=MINUTE)
+    assert second.holder == "bob" and second.token > first.token
+
+
+def test_renew_extends_the_lease_from_now(store: ClaimStore, clock: FakeClock) -> None:
+    store.acquire(["a"], ALICE, lease=MINUTE)
+    clock.advance(50)
+    renewed = store.renew("a", ALICE, lease=MINUTE)
+    assert renewed.expiry == clock.now + MINUTE and renewed.token == 1
+    clock.advance(50)
+    with pytest.raises(ClaimRefused):
+        store.acquire(["a"], BOB, lease=MINUTE)
+
+
+def test_an_expired_lease_cannot_be_renewed_only_claimed_again(
+    store: ClaimStore, clock: FakeClock
+) -> None:
+    store.acquire(["a"], ALICE, lease=MINUTE)
+    clock.advance(61)
+    with pytest.raises(LeaseExpired, match=r"a: your lease \(token 1\) expired .*tt-ws claim a"):
+        store.renew("a", ALICE, lease=MINUTE)
+
+
+def test_renew_all_renews_only_the_holders_live_claims(store: ClaimStore, clock: FakeClock) -> None:
+    store.acquire(["a"], ALICE, lease=MINUTE)
+    store.acquire(["b"], BOB, lease=MINUTE)
+    store.acquire(["c"], ALICE, lease=MINUTE)
+    clock.advance(30)
+    assert [r.workstream for r in store.renew_all(ALICE, lease=MINUTE)] == ["a", "c"]
+    assert store.snapshot().records["b"].expiry == clock.now + timedelta(seconds=30)
+
+
+def test_another_holder_can_neither_renew_nor_release_a_claim(store: ClaimStore) -> None:
+    store.acquire(["a"], ALICE, lease=MINUTE)
+    with pytest.raises(ClaimRefused, match=r"a is claimed by alice .*not by bob"):
+        store.renew("a", BOB)
+    with pytest.raises(ClaimRefused, match=r"a is claimed by alice .*not by bob"):
+        store.release("a", BOB)
+
+
+def test_releasing_an_unclaimed_workstream_is_refused(store: ClaimStore) -> None:
+    with pytest.raises(ClaimRefused, match="a is not claimed"):
+        store.release("a", ALICE)
+
+
+def test_an_id_that_cannot_name_a_ref_is_refused(store: ClaimStore) -> None:
+    with pytest.raises(ClaimRefused, match="cannot name a claim ref"):
+        store.acquire(["bad..id"], ALICE)
+
+
+def test_a_claim_ref_holding_garbage_is_reported_with_the_fix(
+    store: ClaimStore, claims_repo: Path
+) -> None:
+    head = git(claims_repo, "rev-parse", "HEAD").strip()
+    git(claims_repo, "update-ref", "refs/tt-ws/claims/a", head)
+    with pytest.raises(
+        ClaimStoreError, match=r"refs/tt-ws/claims/a: not a valid claim record.*update-ref -d"
+    ):
+        store.snapshot()
+
+
+def test_clones_sharing_a_remote_see_each_others_claims(shared_clones: tuple[Path, Path]) -> None:
+    a, b = (ClaimStore.open(clone, remote="origin") for clone in shared_clones)
+    won = a.acquire(["x"], ALICE, lease=MINUTE)
+    with pytest.raises(ClaimRefused, match="claimed by alice"):
+        b.acquire(["x"], BOB, lease=MINUTE)
+    a.release("x", ALICE)
+    assert b.acquire(["x"], BOB, lease=MINUTE).token == won.token + 1
+
+
+def test_the_remote_can_be_configured_in_git(shared_clones: tuple[Path, Path]) -> None:
+    for clone in shared_clones:
+        git(clone, "config", "tt-ws.claimsRemote", "origin")
+    ClaimStore.open(shared_clones[0]).acquire(["x"], ALICE)
+    assert ClaimStore.open(shared_clones[1]).snapshot().records["x"].holder == "alice"

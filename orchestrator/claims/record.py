@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Literal
 
@@ -56,9 +57,19 @@ class ClaimRecord(BaseModel):
             ) from exc
 
 
+def fence_message(token: int, record: ClaimRecord) -> str:
+    """The token, then what makes the object unique to this attempt.
+
+    Two racers writing the same next token must never produce the same object: a push whose new
+    value already equals the remote's reports "up to date" without checking the lease, so an
+    identical fence commit would let both win.
+    """
+    return f"{token}\n{record.workstream} {record.holder} {record.pid} {uuid.uuid4().hex}\n"
+
+
 def parse_fence(ref: str, message: str) -> int:
-    """The fence ref's object message is the last fencing token handed out, as a decimal."""
-    text = message.strip()
+    """The first line of the fence ref's object message is the last token handed out."""
+    text = message.split("\n", 1)[0].strip()
     if not text.isdigit():
         raise ClaimStoreError(f"{ref}: fence holds {text[:40]!r}, expected a decimal token")
     return int(text)

@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from orchestrator.claims.errors import ClaimContention, ClaimRefused, LeaseExpired
-from orchestrator.claims.record import ClaimRecord, parse_fence
+from orchestrator.claims.record import ClaimRecord, fence_message, parse_fence
 from orchestrator.claims.refs import NAMESPACE, LocalRefs, RefUpdate, RemoteRefs
 
 FENCE_REF = f"{NAMESPACE}fence"
@@ -161,7 +161,11 @@ class ClaimStore:
                     branch=branch,
                 )
                 updates = [
-                    RefUpdate(FENCE_REF, self.refs.write_object(f"{token}\n"), snap.fence_oid),
+                    RefUpdate(
+                        FENCE_REF,
+                        self.refs.write_object(fence_message(token, record)),
+                        snap.fence_oid,
+                    ),
                     RefUpdate(
                         claim_ref(ws),
                         self.refs.write_object(record.to_message()),

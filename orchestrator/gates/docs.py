@@ -1,0 +1,57 @@
+"""Docs gates: the page exists and has each required heading, each followed by some text."""
+
+from __future__ import annotations
+
+import re
+
+from orchestrator.gates.base import GateContext, GateOutcome
+
+_HEADING = re.compile(r"^(#{1,6})\s")
+
+
+def _sections(lines: list[str]) -> dict[str, list[str]]:
+    """Each heading line (stripped) -> the lines up to the next heading of the same or higher level."""
+    sections: dict[str, list[str]] = {}
+    for i, line in enumerate(lines):
+        match = _HEADING.match(line)
+        if not match:
+            continue
+        level = len(match.group(1))
+        body = []
+        for following in lines[i + 1 :]:
+            deeper = _HEADING.match(following)
+            if deeper and len(deeper.group(1)) <= level:
+                break
+            body.append(following)
+        sections.setdefault(line.strip(), body)
+    return sections
+
+
+class DocsGate:
+    metrics: frozenset[str] | None = frozenset(
+        {"headings_found", "missing_headings", "empty_sections"}
+    )
+
+    def run(self, ctx: GateContext) -> GateOutcome:
+        page = ctx.gate.page or ""
+        command = ctx.gate.describe()
+        path = ctx.root / page
+        if not path.is_file():
+            return GateOutcome(command, None, {}, None, error=f"page {page} does not exist")
+        sections = _sections(path.read_text(encoding="utf-8").splitlines())
+        cases = {}
+        for heading in ctx.gate.headings:
+            body = sections.get(heading.strip())
+            if body is None:
+                cases[heading] = "missing"
+            elif not any(line.strip() for line in body):
+                cases[heading] = "empty"
+            else:
+                cases[heading] = "passed"
+        outcomes = list(cases.values())
+        metrics = {
+            "headings_found": float(len(outcomes) - outcomes.count("missing")),
+            "missing_headings": float(outcomes.count("missing")),
+            "empty_sections": float(outcomes.count("empty")),
+        }
+        return GateOutcome(command, None, metrics, path, dict(sorted(cases.items())))

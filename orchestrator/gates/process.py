@@ -1,0 +1,101 @@
+"""Running a gate's command: parse it, fill `{report}`, expand globs, run it with the repo root as
+cwd, capture its output to a log, and turn "not found" and timeouts into clear outcomes."""
+
+from __future__ import annotations
+
+import glob
+import shlex
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from orchestrator.gates.base import GateContext
+
+REPORT_PLACEHOLDER = "{report}"
+_GLOB_CHARS = frozenset("*?[")
+# Gate commands run under the interpreter tt-ws runs in, whatever PATH says, so that a gate tests
+# the environment the user installed rather than some other Python found first on PATH.
+_INTERPRETER_ALIASES = {
+    "python": [sys.executable],
+    "python3": [sys.executable],
+    "pytest": [sys.executable, "-m", "pytest"],
+}
+
+
+@dataclass(frozen=True)
+class Completed:
+    argv: tuple[str, ...]
+    exit_code: int | None
+    log: Path
+    error: str | None
+
+    def tail(self, lines: int = 8) -> str:
+        """The last lines of the command's output, for error messages."""
+        try:
+            text = self.log.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.rstrip().splitlines()[-lines:])
+
+
+def command_words(command: str) -> list[str]:
+    """The command split like a POSIX shell would, or ValueError naming what is wrong."""
+    try:
+        words = shlex.split(command)
+    except ValueError as exc:
+        raise ValueError(f"cannot parse command {command!r}: {exc}") from None
+    if not words:
+        raise ValueError("empty command")
+    return words
+
+
+def _expand(word: str, root: Path) -> list[str]:
+    if not _GLOB_CHARS & set(word):
+        return [word]
+    # An unmatched pattern stays as written, like a shell, so the tool reports the missing file.
+    return sorted(glob.glob(word, root_dir=root)) or [word]
+
+
+def _resolve(program: str, root: Path) -> list[str] | None:
+    if program in _INTERPRETER_ALIASES:
+        return list(_INTERPRETER_ALIASES[program])
+    if "/" in program:
+        candidate = root / program
+        return [str(candidate)] if candidate.is_file() else None
+    found = shutil.which(program)
+    return [found] if found else None
+
+
+def run_command(
+    ctx: GateContext, command: str, report: Path | None = None, extra: tuple[str, ...] = ()
+) -> Completed:
+    """Run `command` for the gate in `ctx`; output goes to `<run_dir>/output.log`."""
+    log = ctx.run_dir / "output.log"
+    try:
+        words = command_words(command)
+    except ValueError as exc:
+        return Completed((), None, log, str(exc))
+    if report is not None:
+        words = [w.replace(REPORT_PLACEHOLDER, str(report)) for w in words]
+    program = _resolve(words[0], ctx.root)
+    if program is None:
+        return Completed(tuple(words), None, log, f"command not found: {words[0]!r}")
+    argv = (*program, *(w for word in words[1:] for w in _expand(word, ctx.root)), *extra)
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            argv, cwd=ctx.root, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT
+        )
+        try:
+            exit_code = process.wait(timeout=ctx.gate.timeout_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            return Completed(argv, None, log, f"timed out after {ctx.gate.timeout_s:g} s")
+        except BaseException:
+            # Ctrl-C reaches the child too; make sure it is gone before the interrupt propagates.
+            process.kill()
+            process.wait()
+            raise
+    return Completed(argv, exit_code, log, None)

@@ -1,0 +1,116 @@
+"""Running gates and recording evidence: one record per gate run, written even when it fails.
+
+A run interrupted by Ctrl-C writes no record for the gate in flight (its child is killed first);
+records of the gates finished before stay, each complete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Protocol
+
+from orchestrator.evidence import EvidenceRecord, EvidenceStore
+from orchestrator.gates import GATES, GateContext
+from orchestrator.layout import Layout
+from orchestrator.registry import GateSpec, Workstream
+from orchestrator.tree import source_tree
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The claim a run happens under, stamped on its evidence (see orchestrator.claims)."""
+
+    holder: str
+    fencing_token: int
+
+
+@dataclass(frozen=True)
+class GateRun:
+    workstream: Workstream
+    gate: GateSpec
+    record: EvidenceRecord
+    path: Path
+    seconds: float
+
+    @property
+    def failures(self) -> list[str]:
+        return self.record.failures(self.gate)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+class Listener(Protocol):
+    def started(self, workstream: Workstream, gate: GateSpec) -> None: ...
+
+    def finished(self, run: GateRun) -> None: ...
+
+
+def _sha256(path: Path | None) -> str | None:
+    if path is None or not path.is_file():
+        return None
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run_gate(
+    layout: Layout,
+    store: EvidenceStore,
+    workstream: Workstream,
+    gate: GateSpec,
+    claim: Claim | None = None,
+) -> GateRun:
+    """Run one gate and append its evidence record."""
+    tree = source_tree(layout.root)
+    started = datetime.now(timezone.utc)
+    run_dir = (
+        layout.runs
+        / workstream.id
+        / gate.name
+        / f"{started.strftime('%Y%m%dT%H%M%S.%fZ')}-{os.getpid()}"
+    )
+    run_dir.mkdir(parents=True)
+    outcome = GATES[gate.kind].run(GateContext(layout.root, workstream.id, gate, run_dir))
+    finished = datetime.now(timezone.utc)
+    record = EvidenceRecord(
+        workstream=workstream.id,
+        gate=gate.name,
+        kind=gate.kind,
+        command=outcome.command,
+        exit_code=outcome.exit_code,
+        metrics=dict(outcome.metrics),
+        error=outcome.error,
+        report_sha256=_sha256(outcome.report),
+        cases=dict(outcome.cases),
+        tree=tree.hash,
+        dirty=tree.dirty,
+        started_at=started,
+        finished_at=finished,
+        claim_holder=claim.holder if claim else None,
+        fencing_token=claim.fencing_token if claim else None,
+    )
+    path = store.append(record)
+    return GateRun(workstream, gate, record, path, (finished - started).total_seconds())
+
+
+def run_workstreams(
+    layout: Layout,
+    workstreams: Iterable[Workstream],
+    listener: Listener,
+    claim: Claim | None = None,
+) -> list[GateRun]:
+    """Run every gate of every workstream in order; a failing gate does not stop the others."""
+    store = EvidenceStore(layout.evidence)
+    runs = []
+    for ws in workstreams:
+        for gate in ws.gates:
+            listener.started(ws, gate)
+            run = run_gate(layout, store, ws, gate, claim)
+            listener.finished(run)
+            runs.append(run)
+    return runs

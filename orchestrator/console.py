@@ -65,3 +65,22 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(2) from None
 
     return wrapper
+
+
+# Colours of gate and workstream states in tables.
+STATE_STYLES = {
+    "PASS": "green",
+    "done": "green",
+    "FAIL": "red",
+    "failing": "red",
+    "STALE": "yellow",
+    "stale": "yellow",
+    "in progress": "cyan",
+    "UNKNOWN": "dim",
+    "not run": "dim",
+}
+
+
+def styled(state: str) -> str:
+    style = STATE_STYLES.get(state, "")
+    return f"[{style}]{escape(state)}[/]" if style else escape(state)

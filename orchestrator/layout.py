@@ -9,6 +9,7 @@ from orchestrator.errors import TtWsError
 
 REGISTRY_DIR = "workstreams"
 STATUS_DIR = "status"
+RUNS_ROOT = ".tt-ws"
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Layout:
     @property
     def runs(self) -> Path:
         # Reports and logs of gate runs: git-ignored scratch, only their hashes are evidence.
-        return self.root / ".tt-ws" / "runs"
+        return self.root / RUNS_ROOT / "runs"
 
     @classmethod
     def find(cls, start: Path | None = None) -> Layout:

@@ -18,6 +18,7 @@ from orchestrator.atomic import write_atomic
 from orchestrator.evidence import AdmitFn, EvidenceRecord, EvidenceStore
 from orchestrator.layout import Layout
 from orchestrator.registry import GateSpec, Phase, Registry, Workstream
+from orchestrator.tree import source_tree
 
 
 class GateState(str, Enum):
@@ -334,3 +335,11 @@ def drift(layout: Layout, pages: dict[str, str]) -> list[str]:
                 )
             )
     return diffs
+
+
+def current_status(
+    layout: Layout, registry: Registry, admit: AdmitFn | None = None
+) -> StatusReport:
+    """The status of the working copy at `layout` as it is on disk now."""
+    tree = source_tree(layout.root)
+    return compute_status(registry, EvidenceStore(layout.evidence), tree.hash, admit)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orchestrator.errors import GitError
-from orchestrator.layout import STATUS_DIR
+from orchestrator.layout import RUNS_ROOT, STATUS_DIR
 
 
 @dataclass(frozen=True)
@@ -50,14 +50,21 @@ def source_tree(root: Path) -> SourceTree:
         if real_index.is_file():
             shutil.copyfile(real_index, index)
         env = {**os.environ, "GIT_INDEX_FILE": str(index)}
-        _git(root, "add", "--all", "--", ".", f":(exclude){STATUS_DIR}", env=env)
-        _git(root, "rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", STATUS_DIR, env=env)
+        # Run scratch is left out even where .gitignore forgets it: gates write there mid-run.
+        _git(
+            root, "add", "--all", "--", ".", f":(exclude){STATUS_DIR}", f":(exclude){RUNS_ROOT}",
+            env=env,
+        )  # fmt: skip
+        _git(
+            root, "rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", STATUS_DIR, RUNS_ROOT,
+            env=env,
+        )  # fmt: skip
         tree = _git(root, "write-tree", env=env)
         has_head = _git(root, "rev-parse", "--verify", "-q", "HEAD", check=False) == "0"
         dirty = not has_head or (
             _git(
                 root, "diff-index", "--cached", "--quiet", "HEAD", "--", ".",
-                f":(exclude){STATUS_DIR}", env=env, check=False,
+                f":(exclude){STATUS_DIR}", f":(exclude){RUNS_ROOT}", env=env, check=False,
             )
             != "0"
         )  # fmt: skip

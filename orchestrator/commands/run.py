@@ -1,0 +1,109 @@
+"""`tt-ws run [ID ...] [--all] [--phase N]`: run gates, record evidence, summarise."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from orchestrator.console import console, guarded
+from orchestrator.errors import TtWsError
+from orchestrator.evidence import metrics_summary
+from orchestrator.layout import Layout
+from orchestrator.lint import load_checked_registry
+from orchestrator.registry import GateSpec, Registry, Workstream
+from orchestrator.runner import GateRun, run_workstreams
+
+
+def select(
+    registry: Registry, ids: list[str], everything: bool, phases: list[int]
+) -> list[Workstream]:
+    """The chosen workstreams in dependency order."""
+    if everything:
+        return registry.in_dependency_order(registry.workstreams)
+    if not ids and not phases:
+        raise TtWsError("say what to run: workstream ids, --phase N or --all")
+    chosen = [registry.get(i) for i in ids] + registry.in_phases(phases)
+    return registry.in_dependency_order(chosen)
+
+
+class ProgressListener:
+    """Shows a spinner per gate and a line per finished gate."""
+
+    def __init__(self, progress: Progress, total: int) -> None:
+        self.progress = progress
+        self.task = progress.add_task("starting", total=total)
+
+    def started(self, workstream: Workstream, gate: GateSpec) -> None:
+        what = escape(f"{workstream.id} {gate.name}: {gate.describe()}")
+        self.progress.update(self.task, description=what)
+
+    def finished(self, run: GateRun) -> None:
+        mark = "[green]PASS[/]" if run.passed else "[red]FAIL[/]"
+        self.progress.console.print(
+            f"{mark} {escape(run.workstream.id)} {escape(run.gate.name)} ({run.seconds:.1f} s)"
+        )
+        self.progress.advance(self.task)
+
+
+def summary(runs: list[GateRun]) -> Table:
+    table = Table(title="Gate results", show_lines=False)
+    for column in ("Workstream", "Gate", "Kind", "Verdict", "Metrics", "Why", "Time"):
+        table.add_column(column, overflow="fold")
+    for run in runs:
+        why = "; ".join(f.strip().splitlines()[0] for f in run.failures if f.strip())
+        table.add_row(
+            run.workstream.id,
+            run.gate.name,
+            run.gate.kind,
+            "[green]PASS[/]" if run.passed else "[red]FAIL[/]",
+            escape(metrics_summary(run.record.metrics)),
+            escape(why),
+            f"{run.seconds:.1f} s",
+        )
+    return table
+
+
+def run_command(
+    ids: Annotated[list[str] | None, typer.Argument(help="Workstream ids, e.g. 1.1")] = None,
+    everything: Annotated[bool, typer.Option("--all", help="Every workstream.")] = False,
+    phase: Annotated[
+        list[int] | None, typer.Option("--phase", help="Every workstream of phase N (repeatable).")
+    ] = None,
+) -> None:
+    """Run the gates of the chosen workstreams and record one evidence record per gate run."""
+    layout = Layout.find()
+    registry = load_checked_registry(layout.registry)
+    selection = select(registry, ids or [], everything, phase or [])
+    total = sum(len(ws.gates) for ws in selection)
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        runs = run_workstreams(layout, selection, ProgressListener(progress, total))
+    console.print(summary(runs))
+    failed = [r for r in runs if not r.passed]
+    console.print(
+        f"{len(runs) - len(failed)}/{len(runs)} gates passed; evidence in "
+        f"{layout.evidence.relative_to(layout.root)}/ — run `tt-ws status` to update status/"
+    )
+    if failed:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(guarded(run_command))

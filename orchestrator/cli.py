@@ -11,7 +11,7 @@ import importlib
 import typer
 
 # One module per command under orchestrator/commands/; each defines `register(app)`.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("lint", "run", "status", "list", "show")
 
 app = typer.Typer(
     name="tt-ws",

@@ -1,7 +1,7 @@
 """Compare-and-swap on git refs under `refs/tt-ws/`: the storage of claims, local or shared.
 
-Each ref points at a parentless commit with the empty tree whose message is the payload (a claim
-record, or the last fencing token). Commits rather than blobs because `for-each-ref
+Each ref points at a commit with the empty tree whose message is the payload (a claim record, or
+the last fencing token), its parent the value it replaced. Commits rather than blobs because `for-each-ref
 %(contents)` then reads every ref and its payload in one subprocess.
 
 Plain `git` subprocesses, not gitpython: the atomicity comes from git's own ref transactions
@@ -94,8 +94,16 @@ class LocalRefs:
             for i in range(0, len(fields) - 2, 3)
         }
 
-    def write_object(self, message: str) -> str:
-        return self.checked("commit-tree", self._empty_tree, stdin=message).strip()
+    def write_object(self, message: str, parent: str | None) -> str:
+        """A commit carrying `message`; chained to the value it replaces, so that earlier claims
+        of a workstream (their tokens and final lease ends) stay readable."""
+        parents = ("-p", parent) if parent else ()
+        return self.checked("commit-tree", self._empty_tree, *parents, stdin=message).strip()
+
+    def history(self, oid: str) -> list[str]:
+        """The messages of `oid` and its ancestors, newest first."""
+        out = self.checked("log", "--first-parent", "--format=%B%x00", oid)
+        return [m.strip() for m in out.split("\0") if m.strip()]
 
     def swap(self, updates: Sequence[RefUpdate]) -> bool:
         """All updates or none; False when some ref no longer has its expected old value."""

@@ -160,17 +160,11 @@ class ClaimStore:
                     worktree=worktree,
                     branch=branch,
                 )
+                fence = self.refs.write_object(fence_message(token, record), snap.fence_oid)
+                claim = self.refs.write_object(record.to_message(), snap.oids.get(ws))
                 updates = [
-                    RefUpdate(
-                        FENCE_REF,
-                        self.refs.write_object(fence_message(token, record)),
-                        snap.fence_oid,
-                    ),
-                    RefUpdate(
-                        claim_ref(ws),
-                        self.refs.write_object(record.to_message()),
-                        snap.oids.get(ws),
-                    ),
+                    RefUpdate(FENCE_REF, fence, snap.fence_oid),
+                    RefUpdate(claim_ref(ws), claim, snap.oids.get(ws)),
                 ]
                 if self.refs.swap(updates):
                     return record
@@ -229,8 +223,9 @@ class ClaimStore:
                     f"{workstream} is claimed by {cur.holder} (token {cur.token}), not by {holder.name}"
                 )
             new = change(cur, self.clock())
-            oid = self.refs.write_object(new.to_message())
-            if self.refs.swap([RefUpdate(ref, oid, snap.oids[workstream])]):
+            old = snap.oids[workstream]
+            oid = self.refs.write_object(new.to_message(), old)
+            if self.refs.swap([RefUpdate(ref, oid, old)]):
                 return new
             _backoff(attempt)
         raise AssertionError("unreachable: _attempts raises when the budget is spent")

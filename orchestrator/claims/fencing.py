@@ -1,0 +1,119 @@
+"""Fencing of evidence: a gate run under a claim counts only if its lease was live.
+
+Two checkpoints, both keyed by the claim's fencing token:
+- when a run starts and again before its record is written, `stamp_for_run` refuses a runner
+  whose lease expired or whose workstream is claimed by someone else (the late writer is refused);
+- when status is computed, `Admission` drops any record whose claim was no longer live when the
+  run finished (e.g. written by an old tool, or merged from a stale branch): marked, never counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from orchestrator.claims.errors import ClaimRefused, LeaseExpired
+from orchestrator.claims.record import ClaimRecord
+from orchestrator.claims.store import ClaimStore, Holder, Snapshot, claim_ref
+
+
+class ClaimedEvidence(Protocol):
+    """What fencing reads from an evidence record (orchestrator.evidence.EvidenceRecord)."""
+
+    @property
+    def workstream(self) -> str: ...
+    @property
+    def finished_at(self) -> datetime: ...
+    @property
+    def claim_holder(self) -> str | None: ...
+    @property
+    def fencing_token(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """The claim a run happens under: copied into its evidence record."""
+
+    holder: str
+    token: int
+
+
+def stamp_for_run(snap: Snapshot, workstream: str, holder: Holder, now: datetime) -> Stamp | None:
+    """The stamp for `holder` running `workstream`'s gates now; None when nobody claims it.
+
+    Raises LeaseExpired when the holder's own last claim has run out, ClaimRefused when another
+    agent holds a live claim on it.
+    """
+    cur = snap.records.get(workstream)
+    if cur is None or (cur.holder != holder.name and not cur.is_live(now)):
+        return None
+    if cur.holder != holder.name:
+        raise ClaimRefused(
+            f"{workstream} is claimed by {cur.holder} (token {cur.token}) until "
+            f"{cur.expiry:%Y-%m-%d %H:%M:%S} UTC: its evidence is theirs to record"
+        )
+    if not cur.is_live(now):
+        ended = "was released" if cur.released else "expired"
+        raise LeaseExpired(
+            f"{workstream}: your claim (token {cur.token}) {ended} at "
+            f"{cur.lease_end():%Y-%m-%d %H:%M:%S} UTC, so this run would not count; "
+            f"claim it again with `tt-ws claim {workstream}`"
+        )
+    return Stamp(cur.holder, cur.token)
+
+
+@dataclass
+class Admission:
+    """Judges evidence records against the claim history of one store snapshot."""
+
+    store: ClaimStore
+    snap: Snapshot
+    _claims: dict[tuple[str, int], ClaimRecord | None] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, store: ClaimStore) -> Admission:
+        return cls(store, store.snapshot())
+
+    def __call__(self, record: ClaimedEvidence) -> bool:
+        return self.reason(record) is None
+
+    def reason(self, record: ClaimedEvidence) -> str | None:
+        """Why `record` must not count, or None when it may."""
+        if record.fencing_token is None:
+            return None
+        claim = self._claim(record.workstream, record.fencing_token)
+        if claim is None:
+            return (
+                f"recorded under claim token {record.fencing_token}, which this clone's claim "
+                "refs do not know (fetch refs/tt-ws/* from the shared remote)"
+            )
+        if claim.holder != record.claim_holder:
+            return f"claim token {claim.token} belongs to {claim.holder}, not {record.claim_holder}"
+        if record.finished_at > claim.lease_end():
+            return (
+                f"finished at {record.finished_at:%Y-%m-%d %H:%M:%S} UTC, after the lease of "
+                f"{claim.holder} (token {claim.token}) ended at "
+                f"{claim.lease_end():%Y-%m-%d %H:%M:%S} UTC"
+            )
+        return None
+
+    def _claim(self, workstream: str, token: int) -> ClaimRecord | None:
+        """The final state (last renewal or release) of the claim with `token`."""
+        key = (workstream, token)
+        if key not in self._claims:
+            self._claims[key] = self._find(workstream, token)
+        return self._claims[key]
+
+    def _find(self, workstream: str, token: int) -> ClaimRecord | None:
+        last = self.snap.records.get(workstream)
+        if last is None or last.token < token:
+            return None
+        if last.token == token:
+            return last
+        ref = claim_ref(workstream)
+        for message in self.store.refs.history(self.snap.oids[workstream]):
+            earlier = ClaimRecord.from_message(ref, message)
+            if earlier.token <= token:
+                return earlier if earlier.token == token else None
+        return None

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
 
 class TtWsError(Exception):
     """A problem with the user's input or environment: printed without traceback, exit status 1."""
@@ -49,6 +51,13 @@ class EvidenceError(TtWsError):
 
 class GitError(TtWsError):
     """A git command needed to identify the source tree failed."""
+
+
+def validation_summary(error: ValidationError) -> str:
+    """A pydantic error on one line: `field.path: message; ...`."""
+    return "; ".join(
+        f"{'.'.join(map(str, e['loc'])) or 'top level'}: {e['msg']}" for e in error.errors()
+    )
 
 
 def display_path(path: Path) -> str:

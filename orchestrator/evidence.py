@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from orchestrator import __version__
 from orchestrator.atomic import create_atomic
-from orchestrator.errors import EvidenceError, display_path
+from orchestrator.errors import EvidenceError, display_path, validation_summary
 from orchestrator.registry import GateKind, GateSpec, format_number
 
 
@@ -83,9 +83,13 @@ class EvidenceStore:
     def _read(self, path: Path) -> EvidenceRecord:
         try:
             return EvidenceRecord.model_validate_json(path.read_bytes())
-        except (OSError, ValidationError) as exc:
+        except OSError as exc:
             raise EvidenceError(
-                f"unreadable evidence record {display_path(path)}: {exc}\n"
+                f"cannot read evidence record {display_path(path)}: {exc}"
+            ) from None
+        except ValidationError as exc:
+            raise EvidenceError(
+                f"unreadable evidence record {display_path(path)}: {validation_summary(exc)}. "
                 "Records are written atomically, so this file was edited or truncated by hand; "
                 "restore it from git or delete it."
             ) from None

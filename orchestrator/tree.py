@@ -50,11 +50,8 @@ def source_tree(root: Path) -> SourceTree:
         if real_index.is_file():
             shutil.copyfile(real_index, index)
         env = {**os.environ, "GIT_INDEX_FILE": str(index)}
-        # Run scratch is left out even where .gitignore forgets it: gates write there mid-run.
-        _git(
-            root, "add", "--all", "--", ".", f":(exclude){STATUS_DIR}", f":(exclude){RUNS_ROOT}",
-            env=env,
-        )  # fmt: skip
+        _git(root, "add", "--all", "--", ".", f":(exclude){STATUS_DIR}", env=env)
+        # Run scratch goes too, even where .gitignore forgets it: gates write there mid-run.
         _git(
             root, "rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", STATUS_DIR, RUNS_ROOT,
             env=env,

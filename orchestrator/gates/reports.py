@@ -9,7 +9,7 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from orchestrator.errors import ReportError, display_path
+from orchestrator.errors import ReportError, display_path, validation_summary
 
 CHECKS_SCHEMA = "tt-ws.checks/1"
 PERF_SCHEMA = "tt-ws.perf/1"
@@ -56,10 +56,9 @@ def read_report(path: Path, model: type[R], subject: str) -> R:
     try:
         report = model.model_validate(data)
     except ValidationError as exc:
-        details = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'report'}: {e['msg']}" for e in exc.errors()
-        )
-        raise ReportError(f"{where} is not a valid {model.__name__}: {details}") from None
+        raise ReportError(
+            f"{where} is not a valid {model.__name__}: {validation_summary(exc)}"
+        ) from None
     if report.subject != subject:
         raise ReportError(f"{where} reports on {report.subject!r}, expected {subject!r}")
     return report

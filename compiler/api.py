@@ -1,0 +1,144 @@
+"""Public API: `compile(prim_func, target=...) -> Artifact` (kernel sources + `tt.plan.json`,
+writable to a directory) and `run(artifact, *tensors, backend="sim") -> outputs`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from compiler.codegen import render_kernel
+from compiler.ir import Copy, Program, walk
+from compiler.kernel_ir import ops as k
+from compiler.pipeline import run_pipeline
+from compiler.plan import (
+    DATA_FORMATS,
+    PAGE_BYTES,
+    BufferPlan,
+    CBPlan,
+    CoreWorkPlan,
+    KernelPlan,
+    Plan,
+)
+from compiler.targets import Target, get_target
+
+PLAN_FILE = "tt.plan.json"
+PROCESSORS = {"reader": ("RISCV_0", 0), "compute": ("COMPUTE", None), "writer": ("RISCV_1", 1)}
+
+
+@dataclass(frozen=True)
+class Artifact:
+    plan: Plan
+    sources: dict[str, str]  # file name -> C++ text
+
+    def write(self, out_dir: str | Path) -> Path:
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        for name, text in self.sources.items():
+            (out / name).write_text(text)
+        (out / PLAN_FILE).write_text(self.plan.to_json())
+        return out
+
+    @staticmethod
+    def load(directory: str | Path) -> Artifact:
+        d = Path(directory)
+        plan = Plan.model_validate_json((d / PLAN_FILE).read_text())
+        return Artifact(plan, {kp.source: (d / kp.source).read_text() for kp in plan.kernels})
+
+
+def _access(program: Program, name: str) -> str:
+    read = write = False
+    for s in walk(program.body):
+        if isinstance(s, Copy):
+            read |= s.src.buffer == name
+            write |= s.dst.buffer == name
+    return {(True, True): "readwrite", (True, False): "read", (False, True): "write"}.get(
+        (read, write), "unused"
+    )
+
+
+def build_plan(lowered: k.Lowered) -> Plan:
+    p: Program = lowered.program
+    buffers = [
+        BufferPlan(
+            name=t.name,
+            param_index=i,
+            shape=t.shape,
+            dtype=t.dtype,
+            tile_rows=p.layout(t.name).tile_rows,
+            tile_cols=p.layout(t.name).tile_cols,
+            page_size=PAGE_BYTES[t.dtype],
+            access=_access(p, t.name),
+        )
+        for i, t in enumerate(p.tensors)
+    ]
+    cbs = [
+        CBPlan(
+            index=c.index,
+            name=c.name,
+            buffer=c.buffer,
+            data_format=DATA_FORMATS[c.dtype],
+            page_size=PAGE_BYTES[c.dtype],
+            num_pages=c.num_pages,
+            producer=c.producer,
+        )
+        for c in p.cbs
+    ]
+    kernels = [
+        KernelPlan(
+            role=kern.role,
+            source=f"{kern.role}.cpp",
+            processor=PROCESSORS[kern.role][0],
+            noc=PROCESSORS[kern.role][1],
+            accessor_tensors=list(kern.tensors),
+            runtime_args=[f"{t}_addr" for t in kern.tensors] + ["first_block", "num_blocks"],
+            fp32_dest_acc_en=kern.fp32_acc,
+            math_fidelity="HiFi4",
+        )
+        for kern in lowered.kernels.kernels()
+    ]
+    cores = [
+        CoreWorkPlan(core=w.core, first_block=w.first_block, num_blocks=w.num_blocks)
+        for w in p.schedule.work
+    ]
+    return Plan(
+        name=p.name,
+        target=p.target.name,
+        grid=list(p.grid),
+        num_blocks=p.schedule.num_blocks,
+        buffers=buffers,
+        cbs=cbs,
+        kernels=kernels,
+        cores=cores,
+    )
+
+
+def compile(
+    prim_func,
+    target: str | Target | None = None,
+    dump_ir: str | Path | None = None,
+    name: str | None = None,
+) -> Artifact:
+    """Compile a TileLang PrimFunc for a Tenstorrent target (default Wormhole n150)."""
+    from compiler.frontend import from_prim_func
+
+    program = from_prim_func(prim_func, name)
+    lowered = run_pipeline(program, get_target(target), Path(dump_ir) if dump_ir else None)
+    sources = {
+        f"{kern.role}.cpp": render_kernel(lowered.program, kern)
+        for kern in lowered.kernels.kernels()
+    }
+    return Artifact(build_plan(lowered), sources)
+
+
+def run(artifact: Artifact, *tensors, backend: str = "sim"):
+    """Run on `backend` ("sim": the Metalium emulator). Pass every PrimFunc parameter (outputs
+    are overwritten) or only the inputs (outputs are allocated); returns the output tensor, or a
+    tuple of them."""
+    if backend != "sim":
+        from compiler.errors import CompileError
+
+        raise CompileError("run", f"unknown backend {backend!r}; available: sim")
+    from compiler.backends.sim import run_sim
+
+    outputs = run_sim(artifact, list(tensors))
+    return outputs[0] if len(outputs) == 1 else tuple(outputs)

@@ -1,0 +1,272 @@
+"""Render kernel IR as Metalium C++ against the pinned API (ttnn 0.81.1 headers).
+
+A table maps each kernel-IR op to its C++; reader/compute/writer differ only by the attributes
+of `ROLE_STYLE` (includes, entry comment). Runtime args per kernel: the addresses of the tensors
+it addresses (in `Kernel.tensors` order), then `first_block`, `num_blocks`. Compile-time args:
+one `TensorAccessorArgs` group per tensor, in the same order."""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from compiler.kernel_ir import ops as k
+
+INDENT = "    "
+# SFPU op -> (header, init call, tile call)
+UNARY = {
+    "exp": ("api/compute/eltwise_unary/exp.h", "exp_tile_init()", "exp_tile({d})"),
+    "relu": ("api/compute/eltwise_unary/relu.h", "relu_tile_init()", "relu_tile({d})"),
+    "sqrt": ("api/compute/eltwise_unary/sqrt.h", "sqrt_tile_init()", "sqrt_tile({d})"),
+    "rsqrt": ("api/compute/eltwise_unary/rsqrt.h", "rsqrt_tile_init()", "rsqrt_tile({d})"),
+    "sigmoid": ("api/compute/compute_kernel_api.h", "sigmoid_tile_init()", "sigmoid_tile({d})"),
+    "tanh": ("api/compute/compute_kernel_api.h", "tanh_tile_init()", "tanh_tile({d})"),
+    "log": ("api/compute/compute_kernel_api.h", "log_tile_init()", "log_tile({d})"),
+    "abs": ("api/compute/compute_kernel_api.h", "abs_tile_init()", "abs_tile({d})"),
+}
+SCALAR = {
+    "add_scalar": "add_unary_tile",
+    "sub_scalar": "sub_unary_tile",
+    "mul_scalar": "mul_unary_tile",
+    "rsub_scalar": "rsub_unary_tile",
+}
+SCALAR_HEADER = "api/compute/eltwise_unary/binop_with_scalar.h"
+COMPUTE_HEADERS = (
+    "api/compute/compute_kernel_hw_startup.h",
+    "api/compute/cb_api.h",
+    "api/compute/reg_api.h",
+    "api/compute/pack.h",
+    "api/compute/tile_move_copy.h",
+    "api/compute/matmul.h",
+    "api/compute/eltwise_binary.h",
+)
+TILE_BYTES = {"bfloat16": 2048, "float16": 2048, "float32": 4096}
+
+
+@dataclass(frozen=True)
+class RoleStyle:
+    title: str
+    includes: tuple[str, ...]
+    zero_fill: bool  # reader: helper that zero-fills tiles past a tensor's edge
+
+
+ROLE_STYLE = {
+    "reader": RoleStyle("Reader (RISCV_0 / NOC0): DRAM tiles -> input CBs", (), True),
+    "compute": RoleStyle(
+        "Compute (TRISC unpack/math/pack): tile math on the DST", COMPUTE_HEADERS, False
+    ),
+    "writer": RoleStyle("Writer (RISCV_1 / NOC1): output CBs -> DRAM tiles", (), False),
+}
+
+ZERO_FILL = """\
+// Tiles past the tensor's edge read as zeros (the block overhangs a padded tensor).
+static inline void zero_tile(uint32_t l1_addr, uint32_t bytes) {
+    volatile uint32_t* p = reinterpret_cast<volatile uint32_t*>(l1_addr);
+    for (uint32_t w = 0; w < bytes / 4; ++w) {
+        p[w] = 0;
+    }
+}
+"""
+
+
+def expr(e: k.IExpr) -> str:
+    if isinstance(e, int | str):
+        return str(e)
+    inner = f"{expr(e.a)} {e.op} {expr(e.b)}"
+    return inner if e.op in "*/%" and not isinstance(e.a, k.IBin) else f"({inner})"
+
+
+def float_bits(value: float) -> str:
+    return f"0x{struct.unpack('<I', struct.pack('<f', value))[0]:08x}u /* {value!r}f */"
+
+
+class Renderer:
+    def __init__(self, program, kernel: k.Kernel) -> None:
+        self.program = program
+        self.kernel = kernel
+        self.headers: set[str] = set()
+        self.table: dict[type, Callable[[object, int], list[str]]] = {
+            k.For: self.for_,
+            k.BlockLoop: self.block_loop,
+            k.If: lambda op, d: [f"if ({op.flag}) {{", *self.body(op.body, 1), "}"],
+            k.FlagDecl: lambda op, d: [f"bool {op.flag} = false;"],
+            k.FlagSet: lambda op, d: [f"{op.flag} = {'true' if op.value else 'false'};"],
+            k.CBReserve: lambda op, d: [f"cb_reserve_back({op.cb}, {expr(op.n)});"],
+            k.CBPush: lambda op, d: [f"cb_push_back({op.cb}, {expr(op.n)});"],
+            k.CBWait: lambda op, d: [f"cb_wait_front({op.cb}, {expr(op.n)});"],
+            k.CBPop: lambda op, d: [f"cb_pop_front({op.cb}, {expr(op.n)});"],
+            k.ReadTiles: self.read_tiles,
+            k.WriteTiles: self.write_tiles,
+            k.HwStartup: lambda op, d: [
+                f"compute_kernel_hw_startup({op.in0}, {op.in1}, {op.out});"
+            ],
+            k.TileRegs: lambda op, d: [f"tile_regs_{op.phase}();"],
+            k.MatmulInit: lambda op, d: [f"matmul_init({op.a}, {op.b}, {int(op.transpose)});"],
+            k.MatmulTiles: lambda op, d: [
+                f"matmul_tiles({op.a}, {op.b}, {expr(op.ia)}, {expr(op.ib)}, {expr(op.dst)});"
+            ],
+            k.CopyInit: lambda op, d: [f"copy_tile_init({op.cb});"],
+            k.CopyTile: lambda op, d: [f"copy_tile({op.cb}, {expr(op.index)}, {expr(op.dst)});"],
+            k.BinaryInit: lambda op, d: [f"{op.op}_init({op.a}, {op.b});"],
+            k.BinaryTiles: lambda op, d: [
+                f"{op.op}_tiles({op.a}, {op.b}, {expr(op.ia)}, {expr(op.ib)}, {expr(op.dst)});"
+            ],
+            k.UnaryInit: self.unary_init,
+            k.UnaryTile: self.unary_tile,
+            k.PackTile: lambda op, d: [f"pack_tile({expr(op.dst)}, {op.cb});"],
+        }
+
+    # -- ops -----------------------------------------------------------------------------------
+    def body(self, ops: tuple[k.Op, ...], depth: int) -> list[str]:
+        lines: list[str] = []
+        for op in ops:
+            render = self.table.get(type(op))
+            if render is None:
+                raise AssertionError(
+                    f"codegen: no C++ for {type(op).__name__} {op} in {self.kernel.role}"
+                )
+            lines += render(op, depth)
+        return [INDENT + ln for ln in lines]
+
+    def for_(self, op: k.For, depth: int) -> list[str]:
+        head = f"for (uint32_t {op.var} = 0; {op.var} < {expr(op.extent)}; ++{op.var}) {{"
+        return [head, *self.body(op.body, 1), "}"]
+
+    def block_loop(self, op: k.BlockLoop, depth: int) -> list[str]:
+        lines = ["for (uint32_t block = first_block; block < first_block + num_blocks; ++block) {"]
+        stride = 1
+        for var, extent in op.grid:
+            value = "block" if stride == 1 else f"block / {stride}"
+            lines.append(f"{INDENT}const uint32_t {var} = {value} % {extent};")
+            stride *= extent
+        return [*lines, *self.body(op.body, 1), "}"]
+
+    def unary_init(self, op: k.UnaryInit, depth: int) -> list[str]:
+        if op.op in SCALAR:
+            self.headers.add(SCALAR_HEADER)
+            return ["binop_with_scalar_tile_init();"]
+        header, init, _ = UNARY[op.op]
+        self.headers.add(header)
+        return [f"{init};"]
+
+    def unary_tile(self, op: k.UnaryTile, depth: int) -> list[str]:
+        if op.op in SCALAR:
+            return [f"{SCALAR[op.op]}({expr(op.dst)}, {float_bits(op.scalar)});"]
+        return [UNARY[op.op][2].format(d=expr(op.dst)) + ";"]
+
+    def _tile_loop(self, op, inner: list[str], comment: str) -> list[str]:
+        layout = self.program.layout(op.tensor)
+        return [
+            f"// {comment}",
+            f"for (uint32_t r = 0; r < {op.rows}; ++r) {{",
+            f"{INDENT}for (uint32_t c = 0; c < {op.cols}; ++c) {{",
+            f"{INDENT * 2}const uint32_t row = {expr(op.row0)} + r;",
+            f"{INDENT * 2}const uint32_t col = {expr(op.col0)} + c;",
+            f"{INDENT * 2}const bool inside = row < {layout.tile_rows} && col < {layout.tile_cols};",
+            *[INDENT * 2 + ln for ln in inner],
+            f"{INDENT}}}",
+            "}",
+        ]
+
+    def read_tiles(self, op: k.ReadTiles, depth: int) -> list[str]:
+        n = op.rows * op.cols
+        inner = [
+            "if (inside) {",
+            f"{INDENT}noc_async_read_page(row * {self.program.layout(op.tensor).tile_cols} + col, {op.tensor}_acc, l1_addr);",
+            "} else {",
+            f"{INDENT}zero_tile(l1_addr, {op.tensor}_PAGE_BYTES);",
+            "}",
+            f"l1_addr += {op.tensor}_PAGE_BYTES;",
+        ]
+        return [
+            f"cb_reserve_back({op.cb}, {n});",
+            "{",
+            f"{INDENT}uint32_t l1_addr = get_write_ptr({op.cb});",
+            *[
+                INDENT + ln
+                for ln in self._tile_loop(op, inner, f"{op.rows}x{op.cols} tiles of {op.tensor}")
+            ],
+            "}",
+            "noc_async_read_barrier();",
+            f"cb_push_back({op.cb}, {n});",
+        ]
+
+    def write_tiles(self, op: k.WriteTiles, depth: int) -> list[str]:
+        inner = [
+            f"cb_wait_front({op.cb}, 1);",
+            "if (inside) {",
+            f"{INDENT}noc_async_write_page(row * {self.program.layout(op.tensor).tile_cols} + col, {op.tensor}_acc, get_read_ptr({op.cb}));",
+            f"{INDENT}noc_async_write_barrier();",
+            "}",
+            f"cb_pop_front({op.cb}, 1);",
+        ]
+        return self._tile_loop(
+            op,
+            inner,
+            f"{op.rows}x{op.cols} tiles of {op.tensor} (edge tiles past the tensor are dropped)",
+        )
+
+    # -- whole kernel --------------------------------------------------------------------------
+    def render(self) -> str:
+        role = self.kernel.role
+        style = ROLE_STYLE[role]
+        main = self.body(self.kernel.body, 1)
+        args = [f"{t}_addr" for t in self.kernel.tensors] + ["first_block", "num_blocks"]
+        lines = [
+            f"// {self.program.name}: {style.title}.",
+            "// Generated by the tt-ws TileLang -> TT-Metalium compiler; do not edit.",
+            f"// Runtime args: {', '.join(args)}.",
+        ]
+        if style.includes:
+            lines += [
+                "",
+                "#include <cstdint>",
+                *[f'#include "{h}"' for h in sorted({*style.includes, *self.headers})],
+            ]
+        used = self._used_cbs()
+        lines += [""] + [
+            f"constexpr uint32_t {c.name} = {c.index};  // {c.buffer}: {c.num_pages} x {c.dtype}"
+            for c in self.program.cbs
+            if c.name in used
+        ]
+        for t in self.kernel.tensors:
+            layout = self.program.layout(t)
+            lines.append(
+                f"constexpr uint32_t {t}_PAGE_BYTES = {TILE_BYTES[layout.dtype]};  // {t}: {layout.tile_rows}x{layout.tile_cols} tiles"
+            )
+        if style.zero_fill:
+            lines += ["", ZERO_FILL.rstrip()]
+        lines += ["", "void kernel_main() {"]
+        lines += [
+            f"{INDENT}const uint32_t {name} = get_arg_val<uint32_t>({i});"
+            for i, name in enumerate(args)
+        ]
+        prev = "0"
+        for t in self.kernel.tensors:
+            lines.append(f"{INDENT}constexpr auto {t}_args = TensorAccessorArgs<{prev}>();")
+            lines.append(
+                f"{INDENT}const auto {t}_acc = TensorAccessor({t}_args, {t}_addr, {t}_PAGE_BYTES);"
+            )
+            prev = f"{t}_args.next_compile_time_args_offset()"
+        return "\n".join([*lines, *main, "}", ""])
+
+    def _used_cbs(self) -> set[str]:
+        used: set[str] = set()
+
+        def visit(ops: tuple[k.Op, ...]) -> None:
+            for op in ops:
+                used.update(
+                    getattr(op, f)
+                    for f in ("cb", "a", "b", "acc", "in0", "in1", "out")
+                    if isinstance(getattr(op, f, None), str)
+                )
+                if isinstance(op, k.For | k.BlockLoop | k.If):
+                    visit(op.body)
+
+        visit(self.kernel.body)
+        return used
+
+
+def render_kernel(program, kernel: k.Kernel) -> str:
+    return Renderer(program, kernel).render()

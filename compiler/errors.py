@@ -1,0 +1,15 @@
+"""The compiler's single user-facing error type: every rejection names the op, the reason and,
+where the TIR carries it, the TileLang source location."""
+
+from __future__ import annotations
+
+
+class CompileError(Exception):
+    """A TileLang construct the TT backend cannot compile correctly."""
+
+    def __init__(self, op: str, reason: str, where: str | None = None) -> None:
+        self.op = op
+        self.reason = reason
+        self.where = where
+        location = f" (at {where})" if where else ""
+        super().__init__(f"{op}: {reason}{location}")

@@ -1,0 +1,5 @@
+"""Frontend: TileLang PrimFunc (TIR) -> the tile-program IR of `compiler.ir`."""
+
+from compiler.frontend.tilelang import from_prim_func
+
+__all__ = ["from_prim_func"]

@@ -1,0 +1,333 @@
+"""Walk a TileLang PrimFunc, as the user wrote it (before TileLang's GPU passes), into
+`compiler.ir.Program`. Anything the TT backend cannot map faithfully is a `CompileError` naming
+the op and the reason, with the offending TIR statement as location (TileLang's TIR carries no
+source spans on this version)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import tilelang  # noqa: F401  (makes the bundled `tvm` importable)
+from tvm import tirx
+
+from compiler.errors import CompileError
+from compiler.ir import (
+    Affine,
+    Binary,
+    Const,
+    Copy,
+    Eltwise,
+    Expr,
+    Fill,
+    Gemm,
+    Load,
+    LocalBuffer,
+    Loop,
+    Program,
+    Region,
+    Stmt,
+    Tensor,
+    Unary,
+)
+
+FLOAT_DTYPES = {"bfloat16", "float32", "float16"}
+SCOPES = {"shared.dyn": "shared", "shared": "shared", "local.fragment": "fragment"}
+# TIR intrinsic (last component of the op name, e.g. `tirx.exp`) -> SFPU unary op.
+UNARY_CALLS = {
+    "exp": "exp",
+    "sqrt": "sqrt",
+    "rsqrt": "rsqrt",
+    "sigmoid": "sigmoid",
+    "log": "log",
+    "tanh": "tanh",
+    "fabs": "abs",
+}
+BINARY_NODES = {tirx.Add: "add", tirx.Sub: "sub", tirx.Mul: "mul"}
+
+
+_DECL = re.compile(r"^(#|from |@|\w+ = T\.(Buffer|int32|int64|handle|var)\()")
+
+
+def _where(node: object) -> str:
+    text = node.script() if hasattr(node, "script") else str(node)
+    lines = [ln.strip() for ln in str(text).splitlines()]
+    first = next((ln for ln in lines if ln and not _DECL.match(ln)), str(node))
+    return f"TIR `{first[:160]}`"
+
+
+@dataclass
+class _Scope:
+    """Variables visible at a point: affine let-bindings, loop and grid vars, buffers."""
+
+    lets: dict[str, Affine] = field(default_factory=dict)
+    opaque: set[str] = field(default_factory=set)  # thread indices: no meaning on Tensix
+
+
+class _Frontend:
+    def __init__(self, func: tirx.PrimFunc) -> None:
+        self.func = func
+        self.tensors: dict[str, Tensor] = {}
+        self.buffers: dict[str, LocalBuffer] = {}
+        self.grid: list[tuple[str, int]] = []
+        self.threads = 1
+        for param in func.params:
+            buf = func.buffer_map.get(param)
+            if buf is None:
+                raise CompileError("prim_func", f"scalar parameter {param.name} is not supported")
+            shape = tuple(self._int(d, "tensor shape", buf) for d in buf.shape)
+            if len(shape) != 2:
+                raise CompileError(
+                    "tensor", f"{buf.name} has shape {shape}; only 2-D tensors are supported"
+                )
+            self._check_dtype(str(buf.dtype), f"tensor {buf.name}")
+            self.tensors[buf.name] = Tensor(buf.name, shape, str(buf.dtype))
+
+    # -- helpers ---------------------------------------------------------------------------
+    @staticmethod
+    def _int(value: object, what: str, node: object) -> int:
+        if isinstance(value, tirx.IntImm | int):
+            return int(value)
+        raise CompileError(what, f"must be a compile-time constant, got {value}", _where(node))
+
+    @staticmethod
+    def _check_dtype(dtype: str, what: str) -> None:
+        if dtype not in FLOAT_DTYPES:
+            raise CompileError(
+                "dtype", f"{what} has dtype {dtype}; supported: {', '.join(sorted(FLOAT_DTYPES))}"
+            )
+
+    def _affine(self, e: object, scope: _Scope, node: object) -> Affine:
+        if isinstance(e, tirx.IntImm | int):
+            return Affine.of(int(e))
+        if isinstance(e, tirx.Var):
+            if e.name in scope.opaque:
+                raise CompileError(
+                    "index",
+                    f"thread index {e.name} used in an index; Tensix kernels are block-level",
+                    _where(node),
+                )
+            return scope.lets.get(e.name, Affine(((e.name, 1),), 0))
+        if isinstance(e, tirx.Add):
+            return self._affine(e.a, scope, node) + self._affine(e.b, scope, node)
+        if isinstance(e, tirx.Sub):
+            return self._affine(e.a, scope, node) + self._affine(e.b, scope, node).scale(-1)
+        if isinstance(e, tirx.Mul):
+            a, b = self._affine(e.a, scope, node), self._affine(e.b, scope, node)
+            if not a.terms:
+                return b.scale(a.const)
+            if not b.terms:
+                return a.scale(b.const)
+        raise CompileError(
+            "index", f"index expression {e} is not affine in loop variables", _where(node)
+        )
+
+    def _region(self, arg: object, scope: _Scope, node: object) -> Region:
+        if isinstance(arg, tirx.Call) and arg.op.name == "tl.region":
+            load = arg.args[0]
+            extents = tuple(self._int(x, "region extent", node) for x in arg.args[2:])
+        elif isinstance(arg, tirx.BufferLoad):
+            load, extents = arg, (1,) * len(arg.indices)
+        else:
+            raise CompileError("region", f"unsupported operand {arg}", _where(node))
+        buf = load.buffer
+        start = tuple(self._affine(i, scope, node) for i in load.indices)
+        if len(extents) != len(start):
+            raise CompileError(
+                "region", f"{buf.name}: {len(extents)} extents for {len(start)} dims", _where(node)
+            )
+        return Region(buf.name, start, extents)
+
+    def _full_local(self, region: Region, op: str, node: object) -> str:
+        buf = self.buffers.get(region.buffer)
+        if buf is None or region.extent != buf.shape or any(s != Affine() for s in region.start):
+            raise CompileError(
+                op, f"operand {region} must be a whole shared/fragment buffer", _where(node)
+            )
+        return buf.name
+
+    # -- statements ------------------------------------------------------------------------
+    def stmts(self, node: object, scope: _Scope) -> list[Stmt]:
+        if isinstance(node, tirx.SeqStmt):
+            out: list[Stmt] = []
+            for s in node.seq:
+                out += self.stmts(s, scope)
+            return out
+        if isinstance(node, tirx.Bind):
+            self._bind(node, scope)
+            return []
+        if isinstance(node, tirx.SBlockRealize):
+            return self._block(node.block, scope)
+        if isinstance(node, tirx.For):
+            return self._for(node, scope)
+        if isinstance(node, tirx.Evaluate) and isinstance(node.value, tirx.Call):
+            return [self._tileop(node.value, scope, node)]
+        if isinstance(node, tirx.BufferStore):
+            raise CompileError(
+                "BufferStore",
+                "scalar stores outside a T.Parallel nest have no tile mapping",
+                _where(node),
+            )
+        raise CompileError(
+            type(node).__name__, "statement not supported by the TT backend", _where(node)
+        )
+
+    def _bind(self, node: tirx.Bind, scope: _Scope) -> None:
+        value = node.value
+        if isinstance(value, tirx.Call) and "launch_thread" in value.op.name:
+            scope.opaque.add(node.var.name)
+            return
+        scope.lets[node.var.name] = self._affine(value, scope, node)
+
+    def _block(self, block: tirx.SBlock, scope: _Scope) -> list[Stmt]:
+        threads = block.annotations.get("tl.launch_threads")
+        if threads is not None:
+            self.threads = int(threads[0])
+        for buf in block.alloc_buffers:
+            scope_name = buf.scope()
+            if scope_name not in SCOPES:
+                raise CompileError("alloc", f"{buf.name}: memory scope {scope_name} not supported")
+            shape = tuple(self._int(d, "buffer shape", block) for d in buf.shape)
+            if len(shape) != 2:
+                raise CompileError("alloc", f"{buf.name} has shape {shape}; only 2-D buffers")
+            self._check_dtype(str(buf.dtype), f"buffer {buf.name}")
+            self.buffers[buf.name] = LocalBuffer(
+                buf.name, shape, str(buf.dtype), SCOPES[scope_name]
+            )
+        return self.stmts(block.body, scope)
+
+    def _for(self, node: tirx.For, scope: _Scope) -> list[Stmt]:
+        extent = self._int(node.extent, "loop extent", node)
+        if self._int(node.min, "loop start", node) != 0:
+            raise CompileError("for", "loops must start at 0", _where(node))
+        kind = node.kind
+        if kind == tirx.ForKind.THREAD_BINDING:
+            tag = node.thread_binding.thread_tag
+            if not tag.startswith("blockIdx."):
+                raise CompileError("for", f"thread binding {tag} outside T.Kernel", _where(node))
+            self.grid.append((node.loop_var.name, extent))
+            return self.stmts(node.body, scope)
+        if kind == tirx.ForKind.PARALLEL:
+            return self._parallel(node, scope)
+        if kind in (tirx.ForKind.SERIAL, tirx.ForKind.UNROLLED):
+            stages = node.annotations.get("num_stages")
+            body = tuple(self.stmts(node.body, scope))
+            return [
+                Loop(node.loop_var.name, extent, int(stages) if stages else 1, body, _where(node))
+            ]
+        raise CompileError("for", f"loop kind {kind} not supported", _where(node))
+
+    def _tileop(self, call: tirx.Call, scope: _Scope, node: object) -> Stmt:
+        name = call.op.name
+        where = _where(node)
+        if name == "tl.tileop.copy":
+            return Copy(
+                self._region(call.args[0], scope, node),
+                self._region(call.args[1], scope, node),
+                where,
+            )
+        if name == "tl.tileop.fill":
+            target = self._full_local(self._region(call.args[0], scope, node), "T.fill", node)
+            value = call.args[1]
+            if not isinstance(value, tirx.IntImm | tirx.FloatImm):
+                raise CompileError("T.fill", f"fill value {value} must be a constant", where)
+            return Fill(target, float(value.value), where)
+        if name == "tl.tileop.gemm":
+            a, b, c = (
+                self._full_local(self._region(x, scope, node), "T.gemm", node)
+                for x in call.args[:3]
+            )
+            return Gemm(a, b, c, bool(call.args[3]), bool(call.args[4]), bool(call.args[9]), where)
+        raise CompileError(name, "tile operation not supported by the TT backend", where)
+
+    # -- T.Parallel ----------------------------------------------------------------------------
+    def _parallel(self, node: tirx.For, scope: _Scope) -> list[Stmt]:
+        pvars: list[tuple[str, int]] = []
+        inner: object = node
+        while isinstance(inner, tirx.For) and inner.kind == tirx.ForKind.PARALLEL:
+            pvars.append((inner.loop_var.name, self._int(inner.extent, "parallel extent", inner)))
+            inner = inner.body
+        body_scope = _Scope(dict(scope.lets), set(scope.opaque))
+        out: list[Stmt] = []
+        for s in inner.seq if isinstance(inner, tirx.SeqStmt) else [inner]:
+            if isinstance(s, tirx.Bind):
+                self._bind(s, body_scope)
+            elif isinstance(s, tirx.BufferStore):
+                dst = self._access(s.buffer, s.indices, pvars, body_scope, s)
+                out.append(Eltwise(dst, self._expr(s.value, pvars, body_scope, s), _where(s)))
+            else:
+                raise CompileError(
+                    type(s).__name__, "only assignments are supported inside T.Parallel", _where(s)
+                )
+        return out
+
+    def _access(self, buf, indices, pvars, scope: _Scope, node) -> Region:
+        """buf[indices] inside a Parallel nest: dimension d must advance with parallel var d."""
+        if len(indices) != len(pvars):
+            raise CompileError(
+                "T.Parallel",
+                f"{buf.name} is indexed with {len(indices)} dims inside a {len(pvars)}-D Parallel nest"
+                " (broadcast/reduction accesses are not supported)",
+                _where(node),
+            )
+        start, extent = [], []
+        for dim, idx in enumerate(indices):
+            aff = self._affine(idx, scope, node)
+            for p, (var, _ext) in enumerate(pvars):
+                want = 1 if p == dim else 0
+                if aff.coeff(var) != want:
+                    raise CompileError(
+                        "T.Parallel",
+                        f"{buf.name} dim {dim} must be indexed by parallel var {pvars[dim][0]} with "
+                        "stride 1 (transposed or strided accesses are not supported)",
+                        _where(node),
+                    )
+                aff = aff.without(var) if p == dim else aff
+            start.append(aff)
+            extent.append(pvars[dim][1])
+        return Region(buf.name, tuple(start), tuple(extent))
+
+    def _expr(self, e: object, pvars, scope: _Scope, node) -> Expr:
+        if isinstance(e, tirx.BufferLoad):
+            return Load(self._access(e.buffer, e.indices, pvars, scope, node))
+        if isinstance(e, tirx.FloatImm | tirx.IntImm):
+            return Const(float(e.value))
+        if isinstance(e, tirx.Cast):
+            self._check_dtype(str(e.dtype), "cast")
+            return self._expr(e.value, pvars, scope, node)
+        for cls, op in BINARY_NODES.items():
+            if isinstance(e, cls):
+                return Binary(
+                    op, self._expr(e.a, pvars, scope, node), self._expr(e.b, pvars, scope, node)
+                )
+        if (
+            isinstance(e, tirx.Max)
+            and isinstance(e.b, tirx.FloatImm | tirx.IntImm)
+            and float(e.b.value) == 0
+        ):
+            return Unary("relu", self._expr(e.a, pvars, scope, node))
+        intrinsic = e.op.name.rsplit(".", 1)[-1] if isinstance(e, tirx.Call) else ""
+        if intrinsic in UNARY_CALLS:
+            return Unary(UNARY_CALLS[intrinsic], self._expr(e.args[0], pvars, scope, node))
+        raise CompileError(
+            getattr(getattr(e, "op", None), "name", type(e).__name__),
+            f"element-wise expression {e} has no Tensix tile operation",
+            _where(node),
+        )
+
+
+def from_prim_func(func: tirx.PrimFunc, name: str | None = None) -> Program:
+    """Read a TileLang PrimFunc into the tile-program IR."""
+    fe = _Frontend(func)
+    body = tuple(fe.stmts(func.body, _Scope()))
+    if not fe.grid:
+        raise CompileError("T.Kernel", "the PrimFunc has no T.Kernel grid (blockIdx bindings)")
+    symbol = func.attrs.get("global_symbol") if func.attrs else None
+    return Program(
+        name=name or (str(symbol) if symbol else "kernel"),
+        tensors=tuple(fe.tensors.values()),
+        buffers=tuple(fe.buffers.values()),
+        grid=tuple(fe.grid),
+        threads=fe.threads,
+        body=body,
+    )

@@ -1,0 +1,312 @@
+"""The tile-program IR: what the frontend reads out of a TileLang PrimFunc, and what the passes
+in `compiler.passes` rewrite before lowering to per-role kernel IR (`compiler.kernel_ir`).
+
+It keeps TileLang's vocabulary (global tensors, shared/fragment buffers, copies, gemm, fills,
+element-wise Parallel assignments, serial/pipelined loops) with indices as affine expressions
+over the grid and loop variables. Passes add their results as fields (target, schedule, CBs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from compiler.targets import Target
+
+
+@dataclass(frozen=True)
+class Affine:
+    """sum(coeff * var) + const over integer loop/grid variables."""
+
+    terms: tuple[tuple[str, int], ...] = ()
+    const: int = 0
+
+    @staticmethod
+    def of(value: int) -> Affine:
+        return Affine((), value)
+
+    def __add__(self, other: Affine) -> Affine:
+        merged = dict(self.terms)
+        for var, coeff in other.terms:
+            merged[var] = merged.get(var, 0) + coeff
+        terms = tuple(sorted((v, c) for v, c in merged.items() if c != 0))
+        return Affine(terms, self.const + other.const)
+
+    def scale(self, factor: int) -> Affine:
+        if factor == 0:
+            return Affine()
+        return Affine(tuple((v, c * factor) for v, c in self.terms), self.const * factor)
+
+    def coeff(self, var: str) -> int:
+        return dict(self.terms).get(var, 0)
+
+    def without(self, var: str) -> Affine:
+        return Affine(tuple((v, c) for v, c in self.terms if v != var), self.const)
+
+    def divisible_by(self, n: int) -> bool:
+        return self.const % n == 0 and all(c % n == 0 for _, c in self.terms)
+
+    def floordiv_exact(self, n: int) -> Affine:
+        assert self.divisible_by(n), f"{self} is not divisible by {n}"
+        return Affine(tuple((v, c // n) for v, c in self.terms), self.const // n)
+
+    def __str__(self) -> str:
+        parts = [f"{c}*{v}" if c != 1 else v for v, c in self.terms]
+        if self.const or not parts:
+            parts.append(str(self.const))
+        return " + ".join(parts)
+
+
+@dataclass(frozen=True)
+class Tensor:
+    """A global (DRAM) tensor parameter of the kernel."""
+
+    name: str
+    shape: tuple[int, ...]
+    dtype: str
+
+
+@dataclass(frozen=True)
+class LocalBuffer:
+    """`T.alloc_shared` (scope "shared") or `T.alloc_fragment` (scope "fragment")."""
+
+    name: str
+    shape: tuple[int, ...]
+    dtype: str
+    scope: str
+
+
+@dataclass(frozen=True)
+class Region:
+    """A rectangular window `buffer[start : start + extent]`, `start` affine in loop variables."""
+
+    buffer: str
+    start: tuple[Affine, ...]
+    extent: tuple[int, ...]
+
+    def __str__(self) -> str:
+        dims = ", ".join(f"{s} : +{e}" for s, e in zip(self.start, self.extent, strict=True))
+        return f"{self.buffer}[{dims}]"
+
+
+# --- element-wise expressions (bodies of T.Parallel loops) -------------------------------------
+@dataclass(frozen=True)
+class Load:
+    region: Region
+
+
+@dataclass(frozen=True)
+class Const:
+    value: float
+
+
+@dataclass(frozen=True)
+class Unary:
+    op: str  # exp, relu, sqrt, ...
+    x: Expr
+
+
+@dataclass(frozen=True)
+class Binary:
+    op: str  # add, sub, mul
+    a: Expr
+    b: Expr
+
+
+Expr = Load | Const | Unary | Binary
+
+
+def expr_loads(expr: Expr) -> list[Region]:
+    if isinstance(expr, Load):
+        return [expr.region]
+    if isinstance(expr, Unary):
+        return expr_loads(expr.x)
+    if isinstance(expr, Binary):
+        return expr_loads(expr.a) + expr_loads(expr.b)
+    return []
+
+
+def expr_str(expr: Expr) -> str:
+    if isinstance(expr, Load):
+        return str(expr.region)
+    if isinstance(expr, Const):
+        return repr(expr.value)
+    if isinstance(expr, Unary):
+        return f"{expr.op}({expr_str(expr.x)})"
+    return f"{expr.op}({expr_str(expr.a)}, {expr_str(expr.b)})"
+
+
+# --- statements ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Copy:
+    src: Region
+    dst: Region
+    where: str
+
+
+@dataclass(frozen=True)
+class Fill:
+    buffer: str
+    value: float
+    where: str
+
+
+@dataclass(frozen=True)
+class Gemm:
+    a: str
+    b: str
+    c: str
+    trans_a: bool
+    trans_b: bool
+    clear_accum: bool
+    where: str
+
+
+@dataclass(frozen=True)
+class Eltwise:
+    """`dst[i, j] = expr` for every (i, j) of a T.Parallel nest; regions span the whole nest."""
+
+    dst: Region
+    expr: Expr
+    where: str
+
+
+@dataclass(frozen=True)
+class Loop:
+    """A serial loop; `num_stages` > 1 when written as `T.Pipelined(..., num_stages=n)`."""
+
+    var: str
+    extent: int
+    num_stages: int
+    body: tuple[Stmt, ...]
+    where: str
+
+
+@dataclass(frozen=True)
+class BlockLoop:
+    """The persistent per-core loop over this core's contiguous range of grid blocks."""
+
+    body: tuple[Stmt, ...]
+
+
+Stmt = Copy | Fill | Gemm | Eltwise | Loop | BlockLoop
+
+
+@dataclass(frozen=True)
+class CoreWork:
+    core: tuple[int, int]
+    first_block: int
+    num_blocks: int
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Blocks (row-major over the grid, first grid variable fastest) to cores."""
+
+    num_blocks: int
+    work: tuple[CoreWork, ...]
+
+
+@dataclass(frozen=True)
+class TensorLayout:
+    """A DRAM-interleaved tensor in 32x32 tiles (row-major tile order), zero-padded to tiles."""
+
+    tensor: str
+    rows: int
+    cols: int
+    tile_rows: int
+    tile_cols: int
+    dtype: str
+
+
+@dataclass(frozen=True)
+class CB:
+    """A circular buffer in L1: one per local buffer, plus staging CBs for global outputs."""
+
+    index: int
+    name: str
+    buffer: str
+    dtype: str
+    block_tiles: int  # tiles of one block (one fill)
+    num_pages: int  # capacity: block_tiles * depth
+    producer: str  # "reader" | "compute"
+
+
+@dataclass(frozen=True)
+class Program:
+    name: str
+    tensors: tuple[Tensor, ...]
+    buffers: tuple[LocalBuffer, ...]
+    grid: tuple[tuple[str, int], ...]  # (var, extent), first = blockIdx.x
+    threads: int
+    body: tuple[Stmt, ...]
+    target: Target | None = None
+    schedule: Schedule | None = None
+    layouts: tuple[TensorLayout, ...] = ()
+    cbs: tuple[CB, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    def tensor(self, name: str) -> Tensor | None:
+        return next((t for t in self.tensors if t.name == name), None)
+
+    def buffer(self, name: str) -> LocalBuffer | None:
+        return next((b for b in self.buffers if b.name == name), None)
+
+    def cb_for(self, buffer: str) -> CB:
+        found = next((c for c in self.cbs if c.buffer == buffer), None)
+        assert found is not None, f"no CB allocated for {buffer}"
+        return found
+
+    def cb_for_name(self, name: str) -> CB:
+        found = next((c for c in self.cbs if c.name == name), None)
+        assert found is not None, f"no CB named {name}"
+        return found
+
+    def layout(self, tensor: str) -> TensorLayout:
+        found = next((x for x in self.layouts if x.tensor == tensor), None)
+        assert found is not None, f"no layout for tensor {tensor}"
+        return found
+
+
+def walk(stmts: tuple[Stmt, ...]):
+    """Every statement in program order, loops before their bodies."""
+    for s in stmts:
+        yield s
+        if isinstance(s, Loop | BlockLoop):
+            yield from walk(s.body)
+
+
+def dump(program: Program) -> str:
+    """A readable text form of the program, used by --dump-ir."""
+    lines = [f"program {program.name} grid={list(program.grid)} threads={program.threads}"]
+    if program.target:
+        lines.append(f"  target {program.target.name} grid={program.target.grid}")
+    lines += [f"  tensor {t.name}{list(t.shape)} {t.dtype}" for t in program.tensors]
+    lines += [f"  layout {x}" for x in program.layouts]
+    lines += [f"  {b.scope} {b.name}{list(b.shape)} {b.dtype}" for b in program.buffers]
+    lines += [f"  cb {c}" for c in program.cbs]
+    if program.schedule:
+        s = program.schedule
+        lines.append(f"  schedule {s.num_blocks} blocks on {len(s.work)} cores")
+        lines += [f"    core {w.core}: blocks [{w.first_block}, +{w.num_blocks})" for w in s.work]
+    lines += [f"  note {n}" for n in program.notes]
+
+    def emit(stmts: tuple[Stmt, ...], depth: int) -> None:
+        pad = "  " * depth
+        for s in stmts:
+            if isinstance(s, Loop):
+                lines.append(f"{pad}for {s.var} in range({s.extent}) stages={s.num_stages}:")
+                emit(s.body, depth + 1)
+            elif isinstance(s, BlockLoop):
+                lines.append(f"{pad}for block in this core's blocks:")
+                emit(s.body, depth + 1)
+            elif isinstance(s, Copy):
+                lines.append(f"{pad}copy {s.src} -> {s.dst}")
+            elif isinstance(s, Fill):
+                lines.append(f"{pad}fill {s.buffer} = {s.value}")
+            elif isinstance(s, Gemm):
+                lines.append(f"{pad}gemm {s.c} += {s.a} @ {s.b} trans_b={s.trans_b}")
+            else:
+                lines.append(f"{pad}{s.dst} = {expr_str(s.expr)}")
+
+    emit(program.body, 2)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,290 @@
+"""Kernel IR: a small tree of ops, each naming the Metalium call (or call pattern) it renders to.
+
+Index expressions (`IExpr`) are ints, variable names, or `IBin` over them; they stay symbolic so
+codegen can print readable loops and the verifier can bound them by interval arithmetic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class IBin:
+    op: str  # + - * / %
+    a: IExpr
+    b: IExpr
+
+
+IExpr = int | str | IBin
+
+
+def add(a: IExpr, b: IExpr) -> IExpr:
+    if a == 0:
+        return b
+    if b == 0:
+        return a
+    return IBin("+", a, b)
+
+
+def mul(a: IExpr, b: IExpr) -> IExpr:
+    if a == 1:
+        return b
+    if b == 1:
+        return a
+    if a == 0 or b == 0:
+        return 0
+    return IBin("*", a, b)
+
+
+# --- structure ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class For:
+    var: str
+    extent: IExpr
+    body: tuple[Op, ...]
+
+
+@dataclass(frozen=True)
+class BlockLoop:
+    """This core's contiguous block range, decomposed into the TileLang grid variables."""
+
+    grid: tuple[tuple[str, int], ...]
+    body: tuple[Op, ...]
+
+
+@dataclass(frozen=True)
+class If:
+    flag: str
+    body: tuple[Op, ...]
+
+
+@dataclass(frozen=True)
+class FlagDecl:
+    flag: str
+
+
+@dataclass(frozen=True)
+class FlagSet:
+    flag: str
+    value: bool
+
+
+# --- circular buffers ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CBReserve:
+    cb: str
+    n: IExpr
+
+
+@dataclass(frozen=True)
+class CBPush:
+    cb: str
+    n: IExpr
+
+
+@dataclass(frozen=True)
+class CBWait:
+    cb: str
+    n: IExpr
+
+
+@dataclass(frozen=True)
+class CBPop:
+    cb: str
+    n: IExpr
+
+
+# --- data movement --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ReadTiles:
+    """Reserve `rows x cols` tiles of `cb`, NOC-read them from `tensor` starting at tile
+    (row0, col0) (zero-filling tiles past the tensor's edge), barrier, push."""
+
+    cb: str
+    tensor: str
+    row0: IExpr
+    col0: IExpr
+    rows: int
+    cols: int
+
+
+@dataclass(frozen=True)
+class WriteTiles:
+    """Wait/write/pop `rows x cols` tiles of `cb` one by one into `tensor` from tile (row0, col0),
+    skipping tiles past the tensor's edge; barrier."""
+
+    cb: str
+    tensor: str
+    row0: IExpr
+    col0: IExpr
+    rows: int
+    cols: int
+
+
+# --- compute --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class HwStartup:
+    in0: str
+    in1: str
+    out: str
+
+
+@dataclass(frozen=True)
+class TileRegs:
+    phase: str  # acquire | commit | wait | release
+
+
+@dataclass(frozen=True)
+class MatmulInit:
+    a: str
+    b: str
+    transpose: bool
+
+
+@dataclass(frozen=True)
+class MatmulTiles:
+    a: str
+    b: str
+    ia: IExpr
+    ib: IExpr
+    dst: IExpr
+
+
+@dataclass(frozen=True)
+class CopyInit:
+    cb: str
+
+
+@dataclass(frozen=True)
+class CopyTile:
+    cb: str
+    index: IExpr
+    dst: IExpr
+
+
+@dataclass(frozen=True)
+class BinaryInit:
+    op: str
+    a: str
+    b: str
+
+
+@dataclass(frozen=True)
+class BinaryTiles:
+    op: str  # add | sub | mul
+    a: str
+    b: str
+    ia: IExpr
+    ib: IExpr
+    dst: IExpr
+
+
+@dataclass(frozen=True)
+class UnaryInit:
+    op: str
+
+
+@dataclass(frozen=True)
+class UnaryTile:
+    op: str  # exp, relu, ... or add_scalar / mul_scalar / sub_scalar / rsub_scalar
+    dst: IExpr
+    scalar: float | None = None
+
+
+@dataclass(frozen=True)
+class PackTile:
+    dst: IExpr
+    cb: str
+
+
+# --- pre-DST block ops (tensorize output; `manage_dst` expands them into DST sections) ---------
+@dataclass(frozen=True)
+class MatmulBlock:
+    acc: str  # accumulator CB, holds the running value between K steps
+    a: str
+    b: str
+    mt: int
+    nt: int
+    kt: int
+    transpose_b: bool
+    live_flag: str  # runtime flag: accumulator CB holds a value (else start from zero)
+
+
+@dataclass(frozen=True)
+class TileExpr:
+    """Element-wise expression over CB tiles: leaves are ("cb", name) or ("const", value)."""
+
+    op: str  # load | const | unary op | add | sub | mul
+    args: tuple[TileExpr, ...] = ()
+    cb: str = ""
+    value: float = 0.0
+
+
+@dataclass(frozen=True)
+class EltwiseBlock:
+    dst: str
+    expr: TileExpr
+    ntiles: int
+    dst_live_flag: str | None  # the destination's previous value is replaced chunk by chunk
+
+
+Op = (
+    For
+    | BlockLoop
+    | If
+    | FlagDecl
+    | FlagSet
+    | CBReserve
+    | CBPush
+    | CBWait
+    | CBPop
+    | ReadTiles
+    | WriteTiles
+    | HwStartup
+    | TileRegs
+    | MatmulInit
+    | MatmulTiles
+    | CopyInit
+    | CopyTile
+    | BinaryInit
+    | BinaryTiles
+    | UnaryInit
+    | UnaryTile
+    | PackTile
+    | MatmulBlock
+    | EltwiseBlock
+)
+ROLES = ("reader", "compute", "writer")
+READER_OPS = (ReadTiles,)
+WRITER_OPS = (WriteTiles,)
+STRUCTURE_OPS = (For, BlockLoop)
+
+
+@dataclass(frozen=True)
+class Kernel:
+    role: str
+    fp32_acc: bool
+    tensors: tuple[str, ...]  # tensors this kernel addresses, in runtime-arg order
+    body: tuple[Op, ...]
+
+
+@dataclass(frozen=True)
+class KernelSet:
+    """The three kernels of a program, plus the role-tagged stream they were split from."""
+
+    reader: Kernel
+    compute: Kernel
+    writer: Kernel
+
+    def kernels(self) -> tuple[Kernel, Kernel, Kernel]:
+        return (self.reader, self.compute, self.writer)
+
+
+@dataclass(frozen=True)
+class Lowered:
+    """A program after tensorize: the tile-program IR it came from (CBs, schedule, layouts) and
+    one role-tagged op stream; `split_kernels` fills `kernels`."""
+
+    program: object  # compiler.ir.Program (not imported: kernel IR stays independent of it)
+    body: tuple[Op, ...]
+    kernels: KernelSet | None = None

@@ -1,0 +1,115 @@
+"""Pass `allocate_cbs`: every shared/fragment buffer becomes a circular buffer in L1, and every
+global tensor written by the kernel gets a staging CB between compute and the writer.
+
+- reader-fed buffers (destination of a global -> local copy): depth = `num_stages` of the
+  enclosing `T.Pipelined` loop, else 2 (double buffering across blocks);
+- compute-owned buffers (gemm accumulators, element-wise results): depth 1, they hold one value;
+- output staging CBs: depth 2; temporaries for element-wise sub-expressions: one DST chunk.
+Indices follow tt-metal's habit: inputs from 0, outputs from 16, intermediates from 24."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from compiler.errors import CompileError
+from compiler.ir import CB, BlockLoop, Copy, Eltwise, Loop, Program, Stmt, walk
+from compiler.passes.eltwise import temps_needed
+from compiler.targets import TILE
+
+TILE_BYTES = {"bfloat16": TILE * TILE * 2, "float16": TILE * TILE * 2, "float32": TILE * TILE * 4}
+OUTPUT_BASE, INTERMEDIATE_BASE, MAX_CB = 16, 24, 32
+
+
+def fp32_accumulation(program: Program) -> bool:
+    return any(b.dtype == "float32" for b in program.buffers)
+
+
+def _reader_depths(
+    stmts: tuple[Stmt, ...], stages: int, program: Program, out: dict[str, int]
+) -> None:
+    for s in stmts:
+        if isinstance(s, Loop):
+            _reader_depths(s.body, s.num_stages if s.num_stages > 1 else stages, program, out)
+        elif isinstance(s, BlockLoop):
+            _reader_depths(s.body, stages, program, out)
+        elif isinstance(s, Copy) and program.tensor(s.src.buffer) and program.buffer(s.dst.buffer):
+            local, tensor = program.buffer(s.dst.buffer), program.tensor(s.src.buffer)
+            if local.dtype != tensor.dtype:
+                raise CompileError(
+                    "T.copy",
+                    f"copy {tensor.name} ({tensor.dtype}) -> {local.name} ({local.dtype}) converts "
+                    "dtype; the reader moves raw tiles, so declare the buffer as the tensor's dtype",
+                    s.where,
+                )
+            out[local.name] = max(out.get(local.name, 0), stages)
+
+
+def allocate_cbs(program: Program) -> Program:
+    assert program.target is not None
+    reader_depth: dict[str, int] = {}
+    _reader_depths(program.body, 2, program, reader_depth)
+    written: dict[str, tuple[int, ...]] = {}
+    temps = 0
+    for s in walk(program.body):
+        if isinstance(s, Copy) and program.tensor(s.dst.buffer):
+            if program.tensor(s.src.buffer):
+                raise CompileError("T.copy", "global -> global copies are not supported", s.where)
+            if written.setdefault(s.dst.buffer, s.dst.extent) != s.dst.extent:
+                raise CompileError(
+                    "T.copy", f"{s.dst.buffer} is written with different block shapes", s.where
+                )
+        computed = isinstance(s, Eltwise) or (
+            isinstance(s, Copy) and not program.tensor(s.src.buffer)
+        )
+        if computed and program.buffer(s.dst.buffer) and s.dst.buffer in reader_depth:
+            raise CompileError(
+                "T.copy",
+                f"{s.dst.buffer} is filled from DRAM and also written by compute; use two buffers",
+                s.where,
+            )
+        if isinstance(s, Eltwise):
+            temps = max(temps, temps_needed(s.expr))
+
+    def tiles(shape: tuple[int, ...]) -> int:
+        return (shape[0] // TILE) * (shape[1] // TILE)
+
+    cbs: list[CB] = []
+    inputs = [b for b in program.buffers if b.name in reader_depth]
+    owned = [b for b in program.buffers if b.name not in reader_depth]
+    for i, b in enumerate(inputs):
+        n = tiles(b.shape)
+        cbs.append(CB(i, f"cb_{b.name}", b.name, b.dtype, n, n * reader_depth[b.name], "reader"))
+    for i, (name, extent) in enumerate(sorted(written.items())):
+        n = tiles(extent)
+        cbs.append(
+            CB(
+                OUTPUT_BASE + i,
+                f"cb_{name}_out",
+                name,
+                program.tensor(name).dtype,
+                n,
+                2 * n,
+                "compute",
+            )
+        )
+    chunk = program.target.dst_tiles(fp32_accumulation(program))
+    tmp_dtype = "float32" if fp32_accumulation(program) else "bfloat16"
+    intermediates = [(b.name, b.dtype, tiles(b.shape)) for b in owned]
+    intermediates += [(f"tmp{i}", tmp_dtype, chunk) for i in range(temps)]
+    for i, (name, dtype, n) in enumerate(intermediates):
+        cbs.append(CB(INTERMEDIATE_BASE + i, f"cb_{name}", name, dtype, n, n, "compute"))
+    if (
+        len(inputs) > OUTPUT_BASE
+        or len(written) > INTERMEDIATE_BASE - OUTPUT_BASE
+        or (INTERMEDIATE_BASE + len(intermediates) > MAX_CB)
+    ):
+        raise CompileError("allocate_cbs", f"the kernel needs more than {MAX_CB} circular buffers")
+    used = sum(c.num_pages * TILE_BYTES[c.dtype] for c in cbs)
+    if used > program.target.l1_budget_bytes:
+        detail = ", ".join(f"{c.buffer}: {c.num_pages} x {TILE_BYTES[c.dtype]} B" for c in cbs)
+        raise CompileError(
+            "allocate_cbs",
+            f"circular buffers need {used} B of L1, over the {program.target.l1_budget_bytes} B "
+            f"budget of {program.target.name} ({detail}); use smaller blocks or fewer stages",
+        )
+    return replace(program, cbs=tuple(cbs))

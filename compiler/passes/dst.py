@@ -1,0 +1,160 @@
+"""Pass `manage_dst`: expand block-level compute ops into DST sections
+(acquire -> math -> commit -> wait -> pack -> release), each touching at most the DST capacity
+(8 tiles, 4 with fp32 accumulation): a block is processed in equal chunks of the largest divisor
+of its tile count that fits.
+
+Matmul: per chunk of output tiles, reload the accumulator's running value (copy_tile) when it
+holds one, accumulate `matmul_tiles` over K, then pop the old chunk and push the new one — the
+CB rotates, as tt-metal's large-block matmul does with its partials CB. Element-wise: computed
+sub-expressions feeding an FPU binary op are packed to temporary CBs first."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from compiler.errors import CompileError
+from compiler.kernel_ir import ops as k
+from compiler.passes.cbs import fp32_accumulation
+
+SCALAR_OPS = {
+    "add": ("add_scalar", "add_scalar"),
+    "mul": ("mul_scalar", "mul_scalar"),
+    "sub": ("sub_scalar", "rsub_scalar"),
+}
+
+
+def chunk_size(ntiles: int, capacity: int) -> int:
+    return max(d for d in range(1, min(ntiles, capacity) + 1) if ntiles % d == 0)
+
+
+def _section(math: list[k.Op], between: list[k.Op], cs: int, out_cb: str) -> list[k.Op]:
+    return [
+        k.TileRegs("acquire"),
+        *math,
+        k.TileRegs("commit"),
+        *between,
+        k.TileRegs("wait"),
+        k.CBReserve(out_cb, cs),
+        k.For("i", cs, (k.PackTile("i", out_cb),)),
+        k.CBPush(out_cb, cs),
+        k.TileRegs("release"),
+    ]
+
+
+def _matmul(op: k.MatmulBlock, capacity: int) -> list[k.Op]:
+    total = op.mt * op.nt
+    cs = chunk_size(total, capacity)
+    t = k.add(k.mul("chunk", cs), "i")
+    m, n = k.IBin("/", t, op.nt), k.IBin("%", t, op.nt)
+    ib = k.add(k.mul(n, op.kt), "kt") if op.transpose_b else k.add(k.mul("kt", op.nt), n)
+    reload = k.If(
+        op.live_flag,
+        (k.CBWait(op.acc, cs), k.CopyInit(op.acc), k.For("i", cs, (k.CopyTile(op.acc, "i", "i"),))),
+    )
+    mac = k.MatmulTiles(op.a, op.b, k.add(k.mul(m, op.kt), "kt"), ib, "i")
+    math = [
+        reload,
+        k.MatmulInit(op.a, op.b, op.transpose_b),
+        k.For("i", cs, (k.For("kt", op.kt, (mac,)),)),
+    ]
+    body = _section(math, [k.If(op.live_flag, (k.CBPop(op.acc, cs),))], cs, op.acc)
+    return [k.For("chunk", total // cs, tuple(body))]
+
+
+class _Eltwise:
+    def __init__(self, op: k.EltwiseBlock, cs: int, temps: list[str]) -> None:
+        self.op, self.cs = op, cs
+        self.free_temps = list(temps)
+        self.produced: list[k.Op] = []
+        self.used_temps: list[str] = []
+
+    def index(self, cb: str) -> k.IExpr:
+        # the destination rotates chunk by chunk, so its current chunk is at the front
+        return (
+            "i"
+            if cb == self.op.dst or cb in self.used_temps
+            else k.add(k.mul("chunk", self.cs), "i")
+        )
+
+    def operand(self, e: k.TileExpr) -> str:
+        if e.op == "load":
+            return e.cb
+        if not self.free_temps:
+            raise CompileError("manage_dst", "element-wise expression needs more temporary CBs")
+        tmp = self.free_temps.pop(0)
+        math = self.into_dst(e)
+        self.produced += _section(math, [], self.cs, tmp)
+        self.produced.append(k.CBWait(tmp, self.cs))
+        self.used_temps.append(tmp)
+        return tmp
+
+    def into_dst(self, e: k.TileExpr) -> list[k.Op]:
+        """Ops leaving `e` for tile i of the chunk in DST slot i (inside a `For i`)."""
+        if e.op == "load":
+            return [
+                k.For("i", self.cs, (k.CopyInit(e.cb), k.CopyTile(e.cb, self.index(e.cb), "i")))
+            ]
+        if e.op == "const":
+            raise CompileError("T.Parallel", "an element-wise expression needs a tensor operand")
+        if len(e.args) == 1:
+            return [
+                *self.into_dst(e.args[0]),
+                k.UnaryInit(e.op),
+                k.For("i", self.cs, (k.UnaryTile(e.op, "i"),)),
+            ]
+        a, b = e.args
+        if a.op == "const" or b.op == "const":
+            if e.op not in SCALAR_OPS:
+                raise CompileError("T.Parallel", f"{e.op} with a scalar operand is not supported")
+            tensor, scalar = (b, a) if a.op == "const" else (a, b)
+            name = SCALAR_OPS[e.op][1 if a.op == "const" else 0]
+            return [
+                *self.into_dst(tensor),
+                k.UnaryInit(name),
+                k.For("i", self.cs, (k.UnaryTile(name, "i", scalar.value),)),
+            ]
+        ca, cb = self.operand(a), self.operand(b)
+        tile = k.BinaryTiles(e.op, ca, cb, self.index(ca), self.index(cb), "i")
+        return [k.BinaryInit(e.op, ca, cb), k.For("i", self.cs, (tile,))]
+
+
+def _loads(e: k.TileExpr) -> set[str]:
+    return {e.cb} if e.op == "load" else set().union(*(_loads(a) for a in e.args))
+
+
+def _eltwise(op: k.EltwiseBlock, capacity: int, temps: list[str]) -> list[k.Op]:
+    cs = chunk_size(op.ntiles, capacity)
+    gen = _Eltwise(op, cs, temps)
+    reads = _loads(op.expr)
+    waits = [k.CBWait(cb, op.ntiles) for cb in sorted(reads - {op.dst})]
+    head = [k.CBWait(op.dst, cs)] if op.dst in reads else []
+    math = gen.into_dst(op.expr)
+    drop_old = [k.If(op.dst_live_flag, (k.CBPop(op.dst, cs),))] if op.dst_live_flag else []
+    body = head + gen.produced + _section(math, drop_old, cs, op.dst)
+    body += [k.CBPop(tmp, cs) for tmp in gen.used_temps]
+    return [*waits, k.For("chunk", op.ntiles // cs, tuple(body))]
+
+
+def manage_dst(lowered: k.Lowered) -> k.Lowered:
+    program = lowered.program
+    capacity = program.target.dst_tiles(fp32_accumulation(program))
+    temps = [
+        c.name
+        for c in program.cbs
+        if c.buffer.startswith("tmp") and program.buffer(c.buffer) is None
+    ]
+
+    def expand(ops: tuple[k.Op, ...]) -> tuple[k.Op, ...]:
+        out: list[k.Op] = []
+        for op in ops:
+            if isinstance(op, k.MatmulBlock):
+                out += _matmul(op, capacity)
+            elif isinstance(op, k.EltwiseBlock):
+                out += _eltwise(op, capacity, temps)
+            elif isinstance(op, k.For | k.BlockLoop | k.If):
+                out.append(replace(op, body=expand(op.body)))
+            else:
+                out.append(op)
+        return tuple(out)
+
+    return replace(lowered, body=expand(lowered.body))

@@ -1,0 +1,191 @@
+"""Pass `tensorize`: tile-program statements -> kernel-IR ops, decided by what each operation
+does (never by names): global->local copies become reader tile reads that compute waits for and
+pops at the end of the enclosing scope; local->global copies become a compute copy into the
+output staging CB plus writer tile writes; `T.gemm` becomes a `MatmulBlock` over the 32x32 tile
+decomposition accumulating in its CB; `T.Parallel` assignments become `EltwiseBlock`s; `T.clear`
+drops an accumulator's value. Compute-owned buffers carry a runtime `<buf>_live` flag saying
+whether their CB currently holds a value."""
+
+from __future__ import annotations
+
+from compiler.errors import CompileError
+from compiler.ir import (
+    Affine,
+    Binary,
+    BlockLoop,
+    Const,
+    Copy,
+    Eltwise,
+    Expr,
+    Fill,
+    Gemm,
+    Load,
+    Loop,
+    Program,
+    Region,
+    Stmt,
+    Unary,
+)
+from compiler.kernel_ir import ops as k
+from compiler.targets import TILE
+
+
+def _tile_index(a: Affine) -> k.IExpr:
+    tiles = a.floordiv_exact(TILE)
+    out: k.IExpr = tiles.const
+    for var, coeff in tiles.terms:
+        out = k.add(out, k.mul(var, coeff))
+    return out
+
+
+def live_flag(buffer: str) -> str:
+    return f"{buffer}_live"
+
+
+class _Tensorizer:
+    def __init__(self, program: Program) -> None:
+        self.p = program
+
+    def cb(self, buffer: str) -> str:
+        return self.p.cb_for(buffer).name
+
+    def ntiles(self, buffer: str) -> int:
+        return self.p.cb_for(buffer).block_tiles
+
+    def owned(self) -> list[str]:
+        return [c.buffer for c in self.p.cbs if c.producer == "compute" and self.p.buffer(c.buffer)]
+
+    def expr(self, e: Expr, dst: Region, where: str) -> k.TileExpr:
+        if isinstance(e, Load):
+            r = e.region
+            if (
+                self.p.buffer(r.buffer) is None
+                or r.extent != dst.extent
+                or any(s != Affine() for s in r.start)
+            ):
+                raise CompileError(
+                    "T.Parallel",
+                    f"operand {r} must be a whole local buffer shaped like the destination {dst}",
+                    where,
+                )
+            return k.TileExpr("load", cb=self.cb(r.buffer))
+        if isinstance(e, Const):
+            return k.TileExpr("const", value=e.value)
+        if isinstance(e, Unary):
+            return k.TileExpr(e.op, (self.expr(e.x, dst, where),))
+        assert isinstance(e, Binary)
+        return k.TileExpr(e.op, (self.expr(e.a, dst, where), self.expr(e.b, dst, where)))
+
+    def write_local(self, dst: Region, expr: k.TileExpr, where: str) -> list[k.Op]:
+        buf = self.p.buffer(dst.buffer)
+        if dst.extent != buf.shape:
+            raise CompileError(
+                "T.Parallel", f"destination {dst} must cover the whole buffer", where
+            )
+        flag = live_flag(buf.name)
+        return [
+            k.EltwiseBlock(self.cb(buf.name), expr, self.ntiles(buf.name), flag),
+            k.FlagSet(flag, True),
+        ]
+
+    def copy(self, s: Copy, pops: list[str]) -> list[k.Op]:
+        src_global, dst_global = self.p.tensor(s.src.buffer), self.p.tensor(s.dst.buffer)
+        if src_global:
+            cb = self.cb(s.dst.buffer)
+            if cb in pops:
+                raise CompileError(
+                    "T.copy", f"{s.dst.buffer} is filled twice in one loop body", s.where
+                )
+            pops.append(cb)
+            rows, cols = (e // TILE for e in s.src.extent)
+            row0, col0 = (_tile_index(a) for a in s.src.start)
+            return [
+                k.ReadTiles(cb, src_global.name, row0, col0, rows, cols),
+                k.CBWait(cb, rows * cols),
+            ]
+        if self.p.buffer(s.src.buffer).shape != s.src.extent:
+            raise CompileError("T.copy", f"source {s.src} must be a whole local buffer", s.where)
+        load = k.TileExpr("load", cb=self.cb(s.src.buffer))
+        if dst_global:
+            out = self.p.cb_for(dst_global.name)
+            rows, cols = (e // TILE for e in s.dst.extent)
+            row0, col0 = (_tile_index(a) for a in s.dst.start)
+            return [
+                k.EltwiseBlock(out.name, load, out.block_tiles, None),
+                k.WriteTiles(out.name, dst_global.name, row0, col0, rows, cols),
+            ]
+        return self.write_local(s.dst, load, s.where)
+
+    def gemm(self, s: Gemm) -> list[k.Op]:
+        if s.trans_a:
+            raise CompileError("T.gemm", "transpose_A is not supported on Tensix yet", s.where)
+        a, b, c = (self.p.buffer(x) for x in (s.a, s.b, s.c))
+        (m, ka), (kb, n) = a.shape, (b.shape[::-1] if s.trans_b else b.shape)
+        if ka != kb or c.shape != (m, n):
+            raise CompileError(
+                "T.gemm", f"shapes {a.shape} @ {b.shape} -> {c.shape} do not agree", s.where
+            )
+        if c.name not in self.owned():
+            raise CompileError("T.gemm", f"accumulator {c.name} is filled from DRAM", s.where)
+        flag = live_flag(c.name)
+        out: list[k.Op] = []
+        if s.clear_accum:
+            out += self.clear(c.name)
+        block = k.MatmulBlock(
+            self.cb(c.name),
+            self.cb(a.name),
+            self.cb(b.name),
+            m // TILE,
+            n // TILE,
+            ka // TILE,
+            s.trans_b,
+            flag,
+        )
+        return [*out, block, k.FlagSet(flag, True)]
+
+    def clear(self, buffer: str) -> list[k.Op]:
+        flag = live_flag(buffer)
+        return [
+            k.If(flag, (k.CBPop(self.cb(buffer), self.ntiles(buffer)),)),
+            k.FlagSet(flag, False),
+        ]
+
+    def stmts(self, stmts: tuple[Stmt, ...]) -> tuple[k.Op, ...]:
+        out: list[k.Op] = []
+        pops: list[str] = []
+        for s in stmts:
+            if isinstance(s, Loop):
+                out.append(k.For(s.var, s.extent, self.stmts(s.body)))
+            elif isinstance(s, BlockLoop):
+                release = [op for name in self.owned() for op in self.clear(name)]
+                out.append(k.BlockLoop(self.p.grid, self.stmts(s.body) + tuple(release)))
+            elif isinstance(s, Copy):
+                out += self.copy(s, pops)
+            elif isinstance(s, Gemm):
+                out += self.gemm(s)
+            elif isinstance(s, Fill):
+                if s.value != 0.0 or s.buffer not in self.owned():
+                    raise CompileError(
+                        "T.fill",
+                        f"only T.clear (fill with 0) of a compute-owned buffer is supported, got "
+                        f"{s.buffer} = {s.value}",
+                        s.where,
+                    )
+                out += self.clear(s.buffer)
+            elif isinstance(s, Eltwise):
+                if self.p.buffer(s.dst.buffer) is None:
+                    raise CompileError("T.Parallel", "run stage_globals before tensorize", s.where)
+                out += self.write_local(s.dst, self.expr(s.expr, s.dst, s.where), s.where)
+        out += [k.CBPop(cb, self.p.cb_for_name(cb).block_tiles) for cb in pops]
+        return tuple(out)
+
+
+def tensorize(program: Program) -> k.Lowered:
+    assert program.cbs, "allocate_cbs must run before tensorize"
+    t = _Tensorizer(program)
+    decls: list[k.Op] = [k.FlagDecl(live_flag(b)) for b in t.owned()]
+    inputs = [c.name for c in program.cbs if c.producer == "reader"]
+    outputs = [c.name for c in program.cbs if c.producer == "compute"]
+    in0 = inputs[0] if inputs else outputs[0]
+    startup = k.HwStartup(in0, inputs[1] if len(inputs) > 1 else in0, outputs[0])
+    return k.Lowered(program, (*decls, startup, *t.stmts(program.body)))

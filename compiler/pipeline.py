@@ -1,0 +1,64 @@
+"""The whole TT lowering as one straight list of named passes. `--dump-ir` writes the IR after
+every pass as `NN-<pass>.txt`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from compiler.ir import Program, dump
+from compiler.kernel_ir import ops as k
+from compiler.kernel_ir.dump import dump_kernels
+from compiler.kernel_ir.verify import verify
+from compiler.passes.cbs import allocate_cbs
+from compiler.passes.dst import manage_dst
+from compiler.passes.layout import plan_layout
+from compiler.passes.persistent import make_persistent
+from compiler.passes.schedule import infer_schedule
+from compiler.passes.split import split_kernels
+from compiler.passes.stage_globals import stage_globals
+from compiler.passes.target import attach_target
+from compiler.passes.tensorize import tensorize
+from compiler.targets import Target
+
+
+def passes(target: Target) -> list[tuple[str, Callable]]:
+    return [
+        # sizes (grid, DST, L1) of everything below come from the target
+        ("attach_target", lambda p: attach_target(p, target)),
+        # Parallel loops over global tensors -> explicit copies, so only reader/writer touch DRAM
+        ("stage_globals", stage_globals),
+        # blocks -> cores as contiguous ranges (needs the target's grid)
+        ("infer_schedule", infer_schedule),
+        # tensors -> padded DRAM tiles; rejects copies that are not tile-aligned
+        ("plan_layout", plan_layout),
+        # grid -> one persistent loop per core over its blocks (needs the schedule)
+        ("make_persistent", make_persistent),
+        # local buffers -> CBs sized by num_stages; checks the L1 budget
+        ("allocate_cbs", allocate_cbs),
+        # tile ops by operation analysis: reads, writes, matmul/eltwise blocks (needs CBs)
+        ("tensorize", tensorize),
+        # block ops -> DST sections in chunks that fit the DST (needs fp32-accumulation choice)
+        ("manage_dst", manage_dst),
+        # one op stream -> reader / compute / writer kernels
+        ("split_kernels", split_kernels),
+        # roles, CBs, DST lifecycle and bounds, CB traffic balance: before any C++ is written
+        ("verify", verify),
+    ]
+
+
+def _text(ir: Program | k.Lowered) -> str:
+    return dump(ir) if isinstance(ir, Program) else dump_kernels(ir)
+
+
+def run_pipeline(program: Program, target: Target, dump_dir: Path | None = None) -> k.Lowered:
+    ir: Program | k.Lowered = program
+    if dump_dir is not None:
+        dump_dir.mkdir(parents=True, exist_ok=True)
+        (dump_dir / "00-frontend.txt").write_text(_text(ir))
+    for i, (name, run) in enumerate(passes(target), start=1):
+        ir = run(ir)
+        if dump_dir is not None:
+            (dump_dir / f"{i:02d}-{name}.txt").write_text(_text(ir))
+    assert isinstance(ir, k.Lowered)
+    return ir

@@ -1,0 +1,84 @@
+"""`tt.plan.json`: everything a host needs to launch the generated kernels — DRAM buffers, CBs,
+kernels with their processors, cores, compile-time and per-core runtime args. One pydantic
+schema, written by `compiler.api.compile`, read by the backends (and by humans)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PLAN_SCHEMA = "tt-ws.plan/1"
+DATA_FORMATS = {"bfloat16": "Float16_b", "float16": "Float16", "float32": "Float32"}
+PAGE_BYTES = {"bfloat16": 2048, "float16": 2048, "float32": 4096}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BufferPlan(_Model):
+    """A PrimFunc tensor parameter, DRAM-interleaved in tiles (row-major tile order)."""
+
+    name: str
+    param_index: int
+    shape: tuple[int, int]
+    dtype: str
+    tile_rows: int
+    tile_cols: int
+    page_size: int
+    access: Literal["read", "write", "readwrite", "unused"]
+
+    @property
+    def num_pages(self) -> int:
+        return self.tile_rows * self.tile_cols
+
+
+class CBPlan(_Model):
+    index: int
+    name: str
+    buffer: str
+    data_format: str
+    page_size: int
+    num_pages: int
+    producer: Literal["reader", "compute"]
+
+
+class KernelPlan(_Model):
+    role: Literal["reader", "compute", "writer"]
+    source: str  # file name inside the artifact
+    processor: Literal["RISCV_0", "RISCV_1", "COMPUTE"]
+    noc: int | None
+    accessor_tensors: list[str]  # one TensorAccessorArgs group each, in compile-time-arg order
+    runtime_args: list[str]  # "<tensor>_addr", then "first_block", "num_blocks"
+    fp32_dest_acc_en: bool
+    math_fidelity: Literal["LoFi", "HiFi2", "HiFi3", "HiFi4"]
+
+
+class CoreWorkPlan(_Model):
+    core: tuple[int, int]
+    first_block: int
+    num_blocks: int
+
+
+class Plan(_Model):
+    schema_: Literal["tt-ws.plan/1"] = Field(default=PLAN_SCHEMA, alias="schema")
+    name: str
+    target: str
+    grid: list[tuple[str, int]]
+    num_blocks: int
+    buffers: list[BufferPlan]
+    cbs: list[CBPlan]
+    kernels: list[KernelPlan]
+    cores: list[CoreWorkPlan]
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2, by_alias=True) + "\n"
+
+    def outputs(self) -> list[BufferPlan]:
+        return [b for b in self.buffers if b.access in ("write", "readwrite")]
+
+    def inputs(self) -> list[BufferPlan]:
+        return [b for b in self.buffers if b.access not in ("write", "readwrite")]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from orchestrator.errors import TtWsError
 
-class ClaimError(Exception):
-    """Base of every claim error; the message says what happened and how to go on."""
+
+class ClaimError(TtWsError):
+    """Base of every claim error; the message says what happened and how to go on (printed
+    by the CLI's error handler as a clean message, exit status 1)."""
 
 
 class ClaimStoreError(ClaimError):

@@ -117,6 +117,30 @@ class ClaimStore:
             oids=oids,
         )
 
+    def choose(
+        self,
+        snap: Snapshot,
+        candidates: Sequence[str],
+        now: datetime,
+        conflict: ConflictCheck | None = None,
+    ) -> tuple[str | None, dict[str, str]]:
+        """The first candidate free and conflict-free in `snap`, and why each before it is not."""
+        live = snap.live(now)
+        reasons = {}
+        for ws in candidates:
+            if ws in live:
+                cur = live[ws]
+                reasons[ws] = (
+                    f"claimed by {cur.holder} (token {cur.token}) until "
+                    f"{cur.expiry:%Y-%m-%d %H:%M:%S} UTC"
+                )
+                continue
+            why = conflict(ws, live) if conflict else None
+            if why is None:
+                return ws, reasons
+            reasons[ws] = why
+        return None, reasons
+
     def acquire(
         self,
         candidates: Sequence[str],
@@ -133,46 +157,32 @@ class ClaimStore:
         for attempt in self._attempts():
             snap = self.snapshot()
             now = self.clock()
-            live = snap.live(now)
-            reasons = {}
-            for ws in candidates:
-                if ws in live:
-                    cur = live[ws]
-                    reasons[ws] = (
-                        f"claimed by {cur.holder} (token {cur.token}) until "
-                        f"{cur.expiry:%Y-%m-%d %H:%M:%S} UTC"
-                    )
-                    continue
-                why = conflict(ws, live) if conflict else None
-                if why:
-                    reasons[ws] = why
-                    continue
-                token = snap.fence + 1
-                worktree, branch = workspace(ws, token) if workspace else (None, None)
-                record = ClaimRecord(
-                    workstream=ws,
-                    holder=holder.name,
-                    host=holder.host,
-                    pid=holder.pid,
-                    token=token,
-                    start=now,
-                    expiry=now + lease,
-                    worktree=worktree,
-                    branch=branch,
-                )
-                fence = self.refs.write_object(fence_message(token, record), snap.fence_oid)
-                claim = self.refs.write_object(record.to_message(), snap.oids.get(ws))
-                updates = [
-                    RefUpdate(FENCE_REF, fence, snap.fence_oid),
-                    RefUpdate(claim_ref(ws), claim, snap.oids.get(ws)),
-                ]
-                if self.refs.swap(updates):
-                    return record
-                break
-            else:
+            ws, reasons = self.choose(snap, candidates, now, conflict)
+            if ws is None:
                 raise ClaimRefused(
-                    "nothing to claim: " + "; ".join(f"{ws}: {why}" for ws, why in reasons.items())
+                    "nothing to claim: " + "; ".join(f"{c}: {why}" for c, why in reasons.items())
                 )
+            token = snap.fence + 1
+            worktree, branch = workspace(ws, token) if workspace else (None, None)
+            record = ClaimRecord(
+                workstream=ws,
+                holder=holder.name,
+                host=holder.host,
+                pid=holder.pid,
+                token=token,
+                start=now,
+                expiry=now + lease,
+                worktree=worktree,
+                branch=branch,
+            )
+            fence = self.refs.write_object(fence_message(token, record), snap.fence_oid)
+            claim = self.refs.write_object(record.to_message(), snap.oids.get(ws))
+            updates = [
+                RefUpdate(FENCE_REF, fence, snap.fence_oid),
+                RefUpdate(claim_ref(ws), claim, snap.oids.get(ws)),
+            ]
+            if self.refs.swap(updates):
+                return record
             _backoff(attempt)
         raise AssertionError("unreachable: _attempts raises when the budget is spent")
 

@@ -45,7 +45,7 @@ class _Stager:
     ) -> Expr:
         if isinstance(expr, Load) and self.program.tensor(expr.region.buffer):
             if expr.region not in loads:
-                loads[expr.region] = self._local(expr.region, "in")
+                loads[expr.region] = self._local(expr.region, "block")
                 pre.append(Copy(expr.region, self._whole(loads[expr.region]), where))
             return Load(self._whole(loads[expr.region]))
         if isinstance(expr, Unary):
@@ -70,7 +70,7 @@ class _Stager:
                 expr = self._expr(s.expr, {}, pre, s.where)
                 out += pre
                 if self.program.tensor(s.dst.buffer):
-                    staged = self._local(s.dst, "out")
+                    staged = self._local(s.dst, "result")
                     out.append(Eltwise(self._whole(staged), expr, s.where))
                     out.append(Copy(self._whole(staged), s.dst, s.where))
                 else:

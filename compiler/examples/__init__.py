@@ -1,0 +1,20 @@
+"""Phase-1 TileLang examples (ordinary TileLang programs with torch references and shapes) and
+their harness: `python -m compiler.examples build|check <id>`."""
+
+from __future__ import annotations
+
+import importlib
+
+from compiler.examples.spec import Example
+
+MODULES = {
+    "1.1": "compiler.examples.elementwise_add",
+    "1.2": "compiler.examples.multi_operand_elementwise",
+    "1.3": "compiler.examples.simple_gemm",
+}
+
+
+def get_example(example_id: str) -> Example:
+    if example_id not in MODULES:
+        raise KeyError(f"unknown example {example_id!r}; known: {', '.join(sorted(MODULES))}")
+    return importlib.import_module(MODULES[example_id]).EXAMPLE

@@ -1,0 +1,71 @@
+"""Example 1.2 — a multi-operand element-wise expression in the shared-memory style: three
+inputs copied to shared buffers, `relu(A*B + C) * 0.5 + A` computed in an fp32 fragment by
+T.Parallel, the fragment copied out as bf16."""
+
+# No `from __future__ import annotations`: TileLang evaluates the T.Tensor annotations.
+import tilelang.language as T
+import torch
+
+from compiler.examples.spec import Example, Shape
+
+
+def fused_multiply_add_relu(
+    M, N, block_M=64, block_N=64, dtype="bfloat16", accum_dtype="float", threads=128
+):
+    @T.prim_func
+    def main(
+        A: T.Tensor((M, N), dtype),
+        B: T.Tensor((M, N), dtype),
+        C: T.Tensor((M, N), dtype),
+        D: T.Tensor((M, N), dtype),
+    ):
+        with T.Kernel(T.ceildiv(N, block_N), T.ceildiv(M, block_M), threads=threads) as (bx, by):
+            A_shared = T.alloc_shared((block_M, block_N), dtype)
+            B_shared = T.alloc_shared((block_M, block_N), dtype)
+            C_shared = T.alloc_shared((block_M, block_N), dtype)
+            D_local = T.alloc_fragment((block_M, block_N), accum_dtype)
+            T.copy(A[by * block_M, bx * block_N], A_shared)
+            T.copy(B[by * block_M, bx * block_N], B_shared)
+            T.copy(C[by * block_M, bx * block_N], C_shared)
+            for i, j in T.Parallel(block_M, block_N):
+                D_local[i, j] = (
+                    T.max(A_shared[i, j] * B_shared[i, j] + C_shared[i, j], 0) * 0.5
+                    + A_shared[i, j]
+                )
+            T.copy(D_local, D[by * block_M, bx * block_N])
+
+    return main
+
+
+def make_inputs(params: dict[str, int], gen: torch.Generator) -> list[torch.Tensor]:
+    shape = (params["M"], params["N"])
+    return [torch.randn(shape, generator=gen).to(torch.bfloat16) for _ in range(3)]
+
+
+def reference(a: torch.Tensor, b: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
+    a, b, c = a.float(), b.float(), c.float()
+    return (torch.relu(a * b + c) * 0.5 + a).to(torch.bfloat16)
+
+
+EXAMPLE = Example(
+    id="1.2",
+    title="Multi-operand element-wise",
+    kernel=fused_multiply_add_relu,
+    make_inputs=make_inputs,
+    reference=reference,
+    shapes=(
+        Shape("one_block", "a single 64x64 block on one core", {"M": 64, "N": 64}),
+        Shape("many_blocks_per_core", "256 blocks: 4 per core on 8x8", {"M": 1024, "N": 1024}),
+        Shape(
+            "more_blocks_than_cores",
+            "90 blocks: uneven ranges of 1-2 per core",
+            {"M": 576, "N": 640},
+        ),
+        Shape(
+            "rectangular",
+            "32x128 blocks on a 128x512 tensor",
+            {"M": 128, "N": 512, "block_M": 32, "block_N": 128},
+        ),
+        Shape("ragged", "200x300: M, N not multiples of the block nor of 32", {"M": 200, "N": 300}),
+    ),
+)

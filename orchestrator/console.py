@@ -22,7 +22,8 @@ from rich.markup import escape
 from orchestrator import __version__
 from orchestrator.errors import TtWsError
 
-console = Console(highlight=False)
+# soft_wrap: messages and paths are never broken mid-word, so they stay copyable.
+console = Console(highlight=False, soft_wrap=True)
 
 P = ParamSpec("P")
 R = TypeVar("R")

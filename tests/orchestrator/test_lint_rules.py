@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SMALL_REGISTRY, write
+from repo_helpers import SMALL_REGISTRY, write
 
 from orchestrator.errors import RegistryError
 from orchestrator.lint import lint, load_checked_registry

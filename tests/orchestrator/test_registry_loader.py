@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SMALL_REGISTRY, write
+from repo_helpers import SMALL_REGISTRY, write
 
 from orchestrator.errors import RegistryError
 from orchestrator.registry import Condition, find_cycle, id_key, load_registry, parse_file

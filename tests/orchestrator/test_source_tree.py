@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import commit_all, git, write
+from repo_helpers import commit_all, git, write
 
 from orchestrator.errors import GitError
 from orchestrator.tree import source_tree

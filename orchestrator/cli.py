@@ -11,7 +11,18 @@ import importlib
 import typer
 
 # One module per command under orchestrator/commands/; each defines `register(app)`.
-COMMAND_MODULES: tuple[str, ...] = ("lint", "run", "status", "list", "show")
+COMMAND_MODULES: tuple[str, ...] = (
+    "lint",
+    "run",
+    "status",
+    "list",
+    "show",
+    "next",
+    "claim",
+    "release",
+    "heartbeat",
+    "agents",
+)
 
 app = typer.Typer(
     name="tt-ws",

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import FakeClock
+from claims_helpers import FakeClock
 
 from orchestrator.claims.errors import ClaimRefused, LeaseExpired
 from orchestrator.claims.fencing import Admission, Stamp, stamp_for_run

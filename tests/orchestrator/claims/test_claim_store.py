@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import FakeClock, git
+from claims_helpers import FakeClock, git
 
 from orchestrator.claims.errors import ClaimRefused, ClaimStoreError, LeaseExpired
 from orchestrator.claims.record import ClaimRecord

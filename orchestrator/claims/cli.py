@@ -1,0 +1,90 @@
+"""What the claim commands (`next`, `claim`, `release`, `heartbeat`, `agents`) share: their
+common options and how a claim and its to-do list are printed."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from orchestrator.claims.board import Board
+from orchestrator.claims.record import ClaimRecord
+from orchestrator.claims.store import AGENT_ENV, DEFAULT_LEASE, Holder
+from orchestrator.console import console
+
+AgentOption = Annotated[
+    str | None,
+    typer.Option(
+        "--agent",
+        envvar=AGENT_ENV,
+        help=f"Your agent name, unique among agents (default: ${AGENT_ENV}, else user@host).",
+    ),
+]
+LeaseOption = Annotated[
+    float,
+    typer.Option(
+        "--lease",
+        min=0.01,
+        help="Lease length in minutes; renew with `tt-ws heartbeat` before it runs out.",
+    ),
+]
+DEFAULT_LEASE_MINUTES = DEFAULT_LEASE.total_seconds() / 60
+
+
+def holder(agent: str | None) -> Holder:
+    return Holder.current(agent)
+
+
+def minutes(value: float) -> timedelta:
+    return timedelta(minutes=value)
+
+
+def lease_left(record: ClaimRecord, now: datetime) -> str:
+    if record.released is not None:
+        return "released"
+    seconds = int((record.expiry - now).total_seconds())
+    if seconds <= 0:
+        return f"[red]expired {_span(-seconds)} ago[/]"
+    return _span(seconds)
+
+
+def _span(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"
+
+
+def print_assignment(board: Board, record: ClaimRecord) -> None:
+    """The claim, the gates to satisfy with their current state, and the protocol's commands."""
+    ws = board.registry.get(record.workstream)
+    console.print(
+        f"[bold green]claimed[/] [bold]{escape(ws.id)}[/] {escape(ws.title)} — holder "
+        f"{escape(record.holder)}, token {record.token}, lease until "
+        f"{record.expiry:%H:%M:%S} UTC"
+    )
+    if record.worktree:
+        console.print(f"worktree {escape(record.worktree)} (branch {escape(record.branch or '')})")
+    states = {g.gate.name: g.state.value for g in board.report.workstreams[ws.id].gates}
+    table = Table(title=f"Gates of {ws.id} to satisfy")
+    for column in ("Gate", "Kind", "Runs", "Requires", "Now"):
+        table.add_column(column, overflow="fold")
+    for gate in ws.gates:
+        table.add_row(
+            gate.name,
+            gate.kind,
+            escape(gate.describe()),
+            escape(", ".join(str(c) for c in gate.require)),
+            states.get(gate.name, "UNKNOWN"),
+        )
+    console.print(table)
+    where = f"cd {record.worktree} && " if record.worktree else ""
+    console.print(
+        "next steps:\n"
+        f"  {where}implement, then `tt-ws run {ws.id}` (records evidence under token "
+        f"{record.token})\n"
+        "  `tt-ws status` → `tt-ws check` → commit and open a PR\n"
+        f"  `tt-ws heartbeat --agent {record.holder}` before the lease runs out; "
+        f"`tt-ws release {ws.id} --agent {record.holder}` when done"
+    )

@@ -1,0 +1,76 @@
+"""`tt-ws next [--agent NAME] [--worktree] [--dry-run]`: claim the most useful ready workstream."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from orchestrator.claims.board import Board
+from orchestrator.claims.cli import (
+    DEFAULT_LEASE_MINUTES,
+    AgentOption,
+    LeaseOption,
+    holder,
+    minutes,
+    print_assignment,
+)
+from orchestrator.claims.errors import ClaimRefused
+from orchestrator.console import console, guarded
+
+
+def next_command(
+    agent: AgentOption = None,
+    worktree: Annotated[
+        bool, typer.Option("--worktree", help="Create a git worktree and branch for the claim.")
+    ] = False,
+    worktree_dir: Annotated[
+        Path | None,
+        typer.Option(help="Where worktrees go (default: <repo>-worktrees/ beside the repo)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be claimed; claim nothing.")
+    ] = False,
+    lease: LeaseOption = DEFAULT_LEASE_MINUTES,
+) -> None:
+    """Claim the ready workstream that unblocks most (then priority, then id) and say what to do.
+
+    Ready: every dependency's gates pass on current evidence, its own gates do not all pass yet,
+    nobody holds a live claim on it and no live claim owns overlapping paths. Exit status 1 when
+    nothing is ready.
+    """
+    board = Board.load()
+    ready = board.plan().ready
+    if dry_run:
+        chosen, reasons = board.preview()
+        for ws, why in reasons.items():
+            console.print(f"skip {escape(ws)}: {escape(why)}")
+        if chosen is None:
+            raise ClaimRefused(_nothing(board))
+        rank = next(r for r in ready if r.id == chosen)
+        console.print(
+            f"would claim [bold]{escape(chosen)}[/] {escape(board.registry.get(chosen).title)} "
+            f"(unblocks {rank.unblocks}, priority {rank.priority})"
+        )
+        return
+    if not ready:
+        raise ClaimRefused(_nothing(board))
+    record = board.take(
+        [r.id for r in ready], holder(agent), minutes(lease), worktree, worktree_dir
+    )
+    print_assignment(board, record)
+
+
+def _nothing(board: Board) -> str:
+    plan = board.plan()
+    blocked = "; ".join(f"{ws} waits on {', '.join(deps)}" for ws, deps in plan.blocked.items())
+    return (
+        f"no workstream is ready to claim ({len(plan.done)} done, {len(plan.ready)} ready but "
+        f"claimed or conflicting, {len(plan.blocked)} blocked{': ' + blocked if blocked else ''})"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("next")(guarded(next_command))

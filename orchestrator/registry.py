@@ -243,6 +243,8 @@ class Registry:
 
 Lines = dict[tuple[Any, ...], int]
 
+# libyaml's parser when present: the pure-Python one is most of `tt-ws list`'s start-up.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # One constructor for scalars (it resolves YAML tags: int, bool, str ...); its cache is per file.
 _SCALARS = yaml.SafeLoader("")
 
@@ -310,7 +312,7 @@ def parse_file(path: Path) -> tuple[RegistryFile, Lines]:
     except OSError as exc:
         raise RegistryError([Problem(path, None, f"cannot read: {exc.strerror}")]) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -357,7 +359,10 @@ def read_registry(directory: Path) -> tuple[Registry, list[Problem]]:
             where = Location(path, lines[("workstreams", i)])
             workstreams.append(Workstream(spec, parsed.phase.id, where, gate_lines))
     registry = Registry(tuple(phases), tuple(workstreams))
-    return registry, problems + structural_problems(registry)
+    if problems:
+        # Entries of a file that did not load would show up as bogus unknown dependencies.
+        return registry, problems
+    return registry, structural_problems(registry)
 
 
 def load_registry(directory: Path) -> Registry:

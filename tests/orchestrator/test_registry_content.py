@@ -1,0 +1,88 @@
+"""The project's own registry in workstreams/: sound, and holding the 20 examples of phases 1-6."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from orchestrator.lint import lint
+from orchestrator.registry import Registry
+
+WORKSTREAMS = Path(__file__).resolve().parents[2] / "workstreams"
+
+EXAMPLES = {
+    "1.1": "Elementwise add",
+    "1.2": "Multi-operand elementwise",
+    "1.3": "Simple GEMM",
+    "2.1": "GEMM with CB double-buffering",
+    "2.2": "Cast / type conversion",
+    "2.3": "Reduction",
+    "3.1": "GEMV",
+    "3.2": "Convolution",
+    "3.3": "Split-K GEMM",
+    "4.1": "FlashAttention forward",
+    "4.2": "FlashAttention backward",
+    "4.3": "Grouped-query attention",
+    "4.4": "Linear attention",
+    "4.5": "Block-sparse attention",
+    "5.1": "FP8 GEMM",
+    "5.2": "Fused MoE",
+    "5.3": "TopK / sampling",
+    "6.1": "DeepSeek NSA",
+    "6.2": "DeepSeek MLA",
+    "6.3": "Warp specialization",
+}
+INFRA = {
+    "infra.registry",
+    "infra.orchestrator",
+    "infra.claims",
+    "infra.simulator",
+    "infra.compiler",
+}
+
+
+@pytest.fixture(scope="module")
+def registry() -> Registry:
+    registry, problems = lint(WORKSTREAMS)
+    assert [str(p) for p in problems] == []
+    return registry
+
+
+def test_examples_have_the_agreed_ids_titles_and_phases(registry: Registry) -> None:
+    examples = {ws.id: ws for ws in registry.workstreams if ws.spec.kind == "example"}
+    assert {i: ws.title for i, ws in examples.items()} == EXAMPLES
+    assert all(ws.phase == int(ws.id.split(".")[0]) for ws in examples.values())
+    assert sorted(p.id for p in registry.phases) == [0, 1, 2, 3, 4, 5, 6]
+
+
+def test_infrastructure_is_tracked_too(registry: Registry) -> None:
+    infra = {ws.id for ws in registry.workstreams if ws.spec.kind == "infra"}
+    assert infra == INFRA
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES))
+def test_every_example_follows_the_harness_contract(registry: Registry, example: str) -> None:
+    ws = registry.get(example)
+    assert [(g.name, g.kind) for g in ws.gates] == [
+        ("build", "build"), ("tests", "tests"), ("checks", "checks"), ("docs", "docs")
+    ]  # fmt: skip
+    assert ws.gate("build").run == f"python -m compiler.examples build {example}"
+    assert (
+        ws.gate("checks").run == f"python -m compiler.examples check {example} --report {{report}}"
+    )
+    assert "passed >= 10" in map(str, ws.gate("checks").require)
+    test_file = (ws.gate("tests").run or "").split()[1]
+    assert test_file.startswith(f"tests/examples/test_{example.replace('.', '_')}_")
+    assert ws.gate("docs").headings == (
+        "## Kernel", "## Mapping to Tensix", "## Verification", "## Limitations"
+    )  # fmt: skip
+
+
+def test_every_example_rests_on_the_compiler_and_simulator(registry: Registry) -> None:
+    def ancestors(ws_id: str) -> set[str]:
+        deps = set(registry.get(ws_id).depends_on)
+        return deps.union(*(ancestors(d) for d in deps)) if deps else set()
+
+    for example in EXAMPLES:
+        assert {"infra.compiler", "infra.simulator"} <= ancestors(example), example

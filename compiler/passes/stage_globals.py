@@ -31,9 +31,12 @@ class _Stager:
 
     def _local(self, region: Region, role: str) -> LocalBuffer:
         dtype = self.program.tensor(region.buffer).dtype
-        buf = LocalBuffer(
-            f"{region.buffer}_{role}{len(self.new_buffers)}", region.extent, dtype, "shared"
-        )
+        taken = {b.name for b in (*self.program.buffers, *self.new_buffers)}
+        name, suffix = f"{region.buffer}_{role}", 1
+        while name in taken:
+            suffix += 1
+            name = f"{region.buffer}_{role}{suffix}"
+        buf = LocalBuffer(name, region.extent, dtype, "shared")
         self.new_buffers.append(buf)
         return buf
 

@@ -1,0 +1,6 @@
+"""Makes `tl_kernels` (TileLang programs used as compiler test input) importable."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))

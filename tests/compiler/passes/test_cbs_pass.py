@@ -1,0 +1,41 @@
+"""allocate_cbs: CB depth from num_stages, output staging CBs, L1 budget."""
+
+import pytest
+import tl_kernels as K
+
+from compiler.errors import CompileError
+from compiler.frontend import from_prim_func
+from compiler.passes.cbs import allocate_cbs
+from compiler.passes.stage_globals import stage_globals
+from compiler.passes.target import attach_target
+from compiler.targets import get_target
+
+
+def cbs(func):
+    program = stage_globals(attach_target(from_prim_func(func), get_target("wormhole_n150")))
+    return {c.buffer: c for c in allocate_cbs(program).cbs}
+
+
+def test_pipelined_inputs_get_num_stages_blocks_and_accumulator_one():
+    table = cbs(K.gemm(256, 256, 256, stages=3))
+    assert (table["A_s"].block_tiles, table["A_s"].num_pages, table["A_s"].index) == (2, 6, 0)
+    assert table["A_s"].producer == "reader"
+    assert (table["C_l"].num_pages, table["C_l"].dtype, table["C_l"].index) == (4, "float32", 24)
+    assert (table["C"].num_pages, table["C"].dtype, table["C"].index) == (8, "bfloat16", 16)
+
+
+def test_unpipelined_inputs_are_double_buffered():
+    table = cbs(K.add_global(64, 64))
+    assert table["A_block"].num_pages == 2 * table["A_block"].block_tiles
+
+
+def test_temporaries_for_computed_binary_operands():
+    table = cbs(K.exp_scaled(64, 64))
+    assert "tmp0" not in table  # exp(x) * 2 - 1: only scalar binaries, no temporary
+
+
+def test_l1_overflow_names_the_buffers():
+    with pytest.raises(CompileError) as err:
+        cbs(K.huge_stages(512))
+    assert "over the 1200000 B budget of wormhole_n150" in str(err.value)
+    assert "A_s: 1024 x 2048 B" in str(err.value)

@@ -1,0 +1,58 @@
+"""manage_dst: DST sections in chunks that fit the DST, with the full lifecycle."""
+
+import pytest
+import tl_kernels as K
+
+from compiler.frontend import from_prim_func
+from compiler.kernel_ir import ops as k
+from compiler.passes.dst import chunk_size
+from compiler.pipeline import passes
+from compiler.targets import get_target
+
+
+def lower_until(func, last: str):
+    ir = from_prim_func(func)
+    for name, run in passes(get_target("wormhole_n150")):
+        ir = run(ir)
+        if name == last:
+            return ir
+    raise AssertionError(last)
+
+
+def flatten(ops):
+    for op in ops:
+        yield op
+        if isinstance(op, k.For | k.BlockLoop | k.If):
+            yield from flatten(op.body)
+
+
+@pytest.mark.parametrize(
+    ("tiles", "capacity", "chunk"), [(16, 4, 4), (16, 8, 8), (7, 4, 1), (6, 4, 3), (2, 8, 2)]
+)
+def test_chunk_is_largest_divisor_within_capacity(tiles, capacity, chunk):
+    assert chunk_size(tiles, capacity) == chunk
+
+
+def test_gemm_accumulator_of_16_tiles_is_split_into_fp32_dst_chunks_of_4():
+    lowered = lower_until(K.gemm(128, 128, 64, block_M=128, block_N=128), "manage_dst")
+    ops = list(flatten(lowered.body))
+    assert not any(isinstance(op, k.MatmulBlock | k.EltwiseBlock) for op in ops)
+    chunk_loops = [op for op in ops if isinstance(op, k.For) and op.var == "chunk"]
+    assert [c.extent for c in chunk_loops] == [4, 4]  # matmul, then copy-out
+    phases = [op.phase for op in flatten(chunk_loops[0].body) if isinstance(op, k.TileRegs)]
+    assert phases == ["acquire", "commit", "wait", "release"]
+    dst_loops = [
+        op for op in flatten(chunk_loops[0].body) if isinstance(op, k.For) and op.var == "i"
+    ]
+    assert {loop.extent for loop in dst_loops} == {4}
+
+
+def test_computed_binary_operands_are_packed_to_temporaries_before_the_fpu_op():
+    lowered = lower_until(K.sum_times_exp(64, 64), "manage_dst")
+    ops = list(flatten(lowered.body))
+    packs = [
+        i for i, op in enumerate(ops) if isinstance(op, k.PackTile) and op.cb.startswith("cb_tmp")
+    ]
+    (mul,) = [i for i, op in enumerate(ops) if isinstance(op, k.BinaryTiles) and op.op == "mul"]
+    assert len(packs) == 2 and max(packs) < mul
+    assert {ops[i].cb for i in packs} == {ops[mul].a, ops[mul].b} == {"cb_tmp0", "cb_tmp1"}

@@ -1,0 +1,135 @@
+# ruff: noqa: F841, RUF059, B007  (TileLang binds grid/loop variables a kernel may not use)
+"""Small TileLang programs the compiler tests feed through the frontend and passes (TileLang
+reads kernel source, so they live in a real module)."""
+
+# No `from __future__ import annotations`: TileLang evaluates the T.Tensor annotations.
+import tilelang.language as T
+
+
+def gemm(M, N, K, block_M=64, block_N=64, block_K=32, stages=2, trans_b=False):
+    b_shape = (N, K) if trans_b else (K, N)
+    b_block = (block_N, block_K) if trans_b else (block_K, block_N)
+
+    @T.prim_func
+    def main(
+        A: T.Tensor((M, K), "bfloat16"),
+        B: T.Tensor(b_shape, "bfloat16"),
+        C: T.Tensor((M, N), "bfloat16"),
+    ):
+        with T.Kernel(T.ceildiv(N, block_N), T.ceildiv(M, block_M), threads=128) as (bx, by):
+            A_s = T.alloc_shared((block_M, block_K), "bfloat16")
+            B_s = T.alloc_shared(b_block, "bfloat16")
+            C_l = T.alloc_fragment((block_M, block_N), "float")
+            T.clear(C_l)
+            for k in T.Pipelined(T.ceildiv(K, block_K), num_stages=stages):
+                T.copy(A[by * block_M, k * block_K], A_s)
+                if trans_b:
+                    T.copy(B[bx * block_N, k * block_K], B_s)
+                else:
+                    T.copy(B[k * block_K, bx * block_N], B_s)
+                T.gemm(A_s, B_s, C_l, transpose_B=trans_b)
+            T.copy(C_l, C[by * block_M, bx * block_N])
+
+    return main
+
+
+def add_global(M, N, block_M=32, block_N=32, dtype="bfloat16"):
+    @T.prim_func
+    def main(A: T.Tensor((M, N), dtype), B: T.Tensor((M, N), dtype), C: T.Tensor((M, N), dtype)):
+        with T.Kernel(T.ceildiv(N, block_N), T.ceildiv(M, block_M), threads=128) as (bx, by):
+            for i, j in T.Parallel(block_M, block_N):
+                C[by * block_M + i, bx * block_N + j] = (
+                    A[by * block_M + i, bx * block_N + j] + B[by * block_M + i, bx * block_N + j]
+                )
+
+    return main
+
+
+def exp_scaled(M, N, block=32):
+    @T.prim_func
+    def main(A: T.Tensor((M, N), "bfloat16"), B: T.Tensor((M, N), "bfloat16")):
+        with T.Kernel(T.ceildiv(N, block), T.ceildiv(M, block), threads=128) as (bx, by):
+            A_s = T.alloc_shared((block, block), "bfloat16")
+            B_l = T.alloc_fragment((block, block), "float")
+            T.copy(A[by * block, bx * block], A_s)
+            for i, j in T.Parallel(block, block):
+                B_l[i, j] = T.exp(A_s[i, j]) * 2.0 - 1.0
+            T.copy(B_l, B[by * block, bx * block])
+
+    return main
+
+
+def transposed_access(M):
+    @T.prim_func
+    def main(A: T.Tensor((M, M), "bfloat16"), B: T.Tensor((M, M), "bfloat16")):
+        with T.Kernel(1, 1, threads=128) as (bx, by):
+            for i, j in T.Parallel(M, M):
+                B[i, j] = A[j, i]
+
+    return main
+
+
+def row_sum(M, N):
+    @T.prim_func
+    def main(A: T.Tensor((M, N), "float32"), B: T.Tensor((M, N), "float32")):
+        with T.Kernel(1, threads=128) as bx:
+            A_s = T.alloc_shared((M, N), "float32")
+            S = T.alloc_fragment((M,), "float32")
+            T.copy(A[0, 0], A_s)
+            T.reduce_sum(A_s, S, dim=1)
+            T.copy(A_s, B[0, 0])
+
+    return main
+
+
+def int_add(M):
+    @T.prim_func
+    def main(A: T.Tensor((M, M), "int32"), B: T.Tensor((M, M), "int32")):
+        with T.Kernel(1, threads=128) as bx:
+            for i, j in T.Parallel(M, M):
+                B[i, j] = A[i, j] + 1
+
+    return main
+
+
+def misaligned_copy(M):
+    @T.prim_func
+    def main(A: T.Tensor((M, M), "bfloat16"), B: T.Tensor((M, M), "bfloat16")):
+        with T.Kernel(2, threads=128) as bx:
+            A_s = T.alloc_shared((32, 32), "bfloat16")
+            T.copy(A[bx * 16, 0], A_s)
+            T.copy(A_s, B[bx * 32, 0])
+
+    return main
+
+
+def huge_stages(M):
+    @T.prim_func
+    def main(A: T.Tensor((M, M), "bfloat16"), B: T.Tensor((M, M), "bfloat16")):
+        with T.Kernel(1, threads=128) as bx:
+            A_s = T.alloc_shared((M, M), "bfloat16")
+            for k in T.Pipelined(2, num_stages=4):
+                T.copy(A[0, 0], A_s)
+                T.copy(A_s, B[0, 0])
+
+    return main
+
+
+def sum_times_exp(M, N, block=32):
+    @T.prim_func
+    def main(
+        A: T.Tensor((M, N), "bfloat16"),
+        B: T.Tensor((M, N), "bfloat16"),
+        C: T.Tensor((M, N), "bfloat16"),
+    ):
+        with T.Kernel(T.ceildiv(N, block), T.ceildiv(M, block), threads=128) as (bx, by):
+            A_s = T.alloc_shared((block, block), "bfloat16")
+            B_s = T.alloc_shared((block, block), "bfloat16")
+            C_l = T.alloc_fragment((block, block), "float")
+            T.copy(A[by * block, bx * block], A_s)
+            T.copy(B[by * block, bx * block], B_s)
+            for i, j in T.Parallel(block, block):
+                C_l[i, j] = (A_s[i, j] + B_s[i, j]) * T.exp(A_s[i, j])
+            T.copy(C_l, C[by * block, bx * block])
+
+    return main

@@ -9,21 +9,27 @@ from orchestrator.gates.base import GateContext, GateOutcome
 _HEADING = re.compile(r"^(#{1,6})\s")
 
 
+def _heading_levels(lines: list[str]) -> list[int]:
+    """The heading level of each line (0: not a heading); `# ...` inside code fences is code."""
+    levels = []
+    fenced = False
+    for line in lines:
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        match = None if fenced else _HEADING.match(line)
+        levels.append(len(match.group(1)) if match else 0)
+    return levels
+
+
 def _sections(lines: list[str]) -> dict[str, list[str]]:
     """Each heading line (stripped) -> the lines up to the next heading of the same or higher level."""
+    levels = _heading_levels(lines)
     sections: dict[str, list[str]] = {}
-    for i, line in enumerate(lines):
-        match = _HEADING.match(line)
-        if not match:
+    for i, level in enumerate(levels):
+        if not level:
             continue
-        level = len(match.group(1))
-        body = []
-        for following in lines[i + 1 :]:
-            deeper = _HEADING.match(following)
-            if deeper and len(deeper.group(1)) <= level:
-                break
-            body.append(following)
-        sections.setdefault(line.strip(), body)
+        end = next((j for j in range(i + 1, len(lines)) if 0 < levels[j] <= level), len(lines))
+        sections.setdefault(lines[i].strip(), lines[i + 1 : end])
     return sections
 
 

@@ -149,6 +149,14 @@ def test_docs_gate_finds_missing_and_empty_sections(repo: Path, tmp_path: Path) 
     }  # fmt: skip
 
 
+def test_docs_gate_ignores_comments_in_code_blocks(repo: Path, tmp_path: Path) -> None:
+    write(repo, "docs/p.md", "## Kernel\n\n```python\n## Limitations\n```\n")
+    outcome = run(
+        repo, tmp_path, kind="docs", page="docs/p.md", headings=["## Kernel", "## Limitations"]
+    )
+    assert dict(outcome.cases) == {"## Kernel": "passed", "## Limitations": "missing"}
+
+
 def test_docs_gate_on_a_missing_page(repo: Path, tmp_path: Path) -> None:
     outcome = run(repo, tmp_path, kind="docs", page="docs/none.md", headings=["## Kernel"])
     assert outcome.error == "page docs/none.md does not exist"

@@ -34,3 +34,56 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += timedelta(seconds=seconds)
+
+
+# base <- left <- leaf; base <- right (overlaps left's paths); base <- other.
+BOARD_REGISTRY = """\
+phase: {id: 1, title: Board}
+workstreams:
+  - id: base
+    title: Base
+    kind: infra
+    owns: [src/base/**]
+    gates:
+      - {name: build, kind: build, run: "python -c pass", require: [exit_code == 0]}
+  - id: left
+    title: Left
+    kind: infra
+    depends_on: [base]
+    owns: [src/shared/**]
+    gates:
+      - {name: build, kind: build, run: "python -c pass", require: [exit_code == 0]}
+  - id: leaf
+    title: Leaf
+    kind: infra
+    depends_on: [left]
+    owns: [src/leaf.py]
+    gates:
+      - {name: build, kind: build, run: "python -c pass", require: [exit_code == 0]}
+  - id: right
+    title: Right
+    kind: infra
+    depends_on: [base]
+    owns: [src/shared/right.py]
+    gates:
+      - {name: build, kind: build, run: "python -c pass", require: [exit_code == 0]}
+  - id: other
+    title: Other
+    kind: infra
+    depends_on: [base]
+    owns: [src/other/**]
+    priority: 1
+    gates:
+      - {name: build, kind: build, run: "python -c pass", require: [exit_code == 0]}
+"""
+
+
+def make_board_repo(path: Path) -> Path:
+    """A repo with BOARD_REGISTRY committed (run scratch under .tt-ws/ ignored)."""
+    make_repo(path)
+    (path / "workstreams").mkdir()
+    (path / "workstreams" / "board.yaml").write_text(BOARD_REGISTRY)
+    (path / ".gitignore").write_text(".tt-ws/\n__pycache__/\n")
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", "registry")
+    return path

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from claims_helpers import FakeClock, git, make_repo
+from claims_helpers import FakeClock, git, make_board_repo, make_repo
 
 
 @pytest.fixture
@@ -29,3 +29,13 @@ def shared_clones(tmp_path: Path) -> tuple[Path, Path]:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+@pytest.fixture
+def board_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A repo holding a small registry, as the working directory."""
+    root = make_board_repo(tmp_path / "board")
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("TT_WS_AGENT", raising=False)
+    monkeypatch.delenv("TT_WS_CLAIMS_REMOTE", raising=False)
+    return root

@@ -1,0 +1,192 @@
+"""The claim commands end to end in a temporary repo: next, claim, release, heartbeat, agents."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from claims_helpers import git
+from typer.testing import CliRunner
+
+from orchestrator.claims.board import Board
+from orchestrator.claims.errors import ClaimRefused
+from orchestrator.claims.store import ClaimStore, Holder
+from orchestrator.cli import app
+from orchestrator.evidence import EvidenceRecord, EvidenceStore
+from orchestrator.layout import Layout
+from orchestrator.status import WorkstreamState, current_status
+from orchestrator.tree import source_tree
+
+runner = CliRunner()
+
+
+def tt_ws(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args), env={"COLUMNS": "200"})
+    return result.exit_code, result.output
+
+
+def finish(ws: str) -> None:
+    code, out = tt_ws("run", ws)
+    assert code == 0, out
+
+
+def test_next_dry_run_shows_the_pick_and_claims_nothing(board_repo: Path) -> None:
+    code, out = tt_ws("next", "--dry-run", "--agent", "alice")
+    assert code == 0, out
+    assert "would claim base Base (unblocks 4, priority 0)" in out
+    assert ClaimStore.open(board_repo).snapshot().records == {}
+
+
+def test_next_claims_and_prints_the_gates_and_the_protocol(board_repo: Path) -> None:
+    code, out = tt_ws("next", "--agent", "alice")
+    assert code == 0, out
+    assert "claimed base Base — holder alice, token 1" in out
+    assert "python -c pass" in out and "exit_code == 0" in out
+    assert "tt-ws run base" in out and "tt-ws release base --agent alice" in out
+    assert ClaimStore.open(board_repo).snapshot().records["base"].holder == "alice"
+
+
+def test_next_fails_when_everything_ready_is_claimed(board_repo: Path) -> None:
+    tt_ws("next", "--agent", "alice")
+    code, out = tt_ws("next", "--agent", "bob")
+    assert code == 1
+    assert "base: claimed by alice (token 1)" in out
+
+
+def test_next_with_nothing_ready_says_what_blocks(board_repo: Path) -> None:
+    for ws in ("base", "left", "leaf", "right", "other"):
+        finish(ws)
+    code, out = tt_ws("next", "--dry-run")
+    assert code == 1
+    assert "no workstream is ready to claim (5 done, 0 ready" in out
+
+
+def test_next_hands_out_by_critical_path_and_skips_overlapping_paths(board_repo: Path) -> None:
+    finish("base")
+    assert "claimed left" in tt_ws("next", "--agent", "alice")[1]  # unblocks leaf
+    code, out = tt_ws("next", "--agent", "bob")
+    assert "claimed other" in out, out  # priority 1 before right, which overlaps left anyway
+    code, out = tt_ws("next", "--agent", "carol")
+    assert code == 1
+    assert (
+        "right: owned paths overlap left (claimed by alice): src/shared/right.py ~ src/shared/**"
+        in out
+    )
+
+
+def test_next_worktree_creates_a_worktree_and_branch_for_the_claim(
+    board_repo: Path, tmp_path: Path
+) -> None:
+    code, out = tt_ws(
+        "next", "--agent", "alice", "--worktree", "--worktree-dir", str(tmp_path / "wt")
+    )
+    assert code == 0, out
+    record = ClaimStore.open(board_repo).snapshot().records["base"]
+    assert record.worktree == str(tmp_path / "wt" / "base-t1") and record.branch == "tt-ws/base-t1"
+    assert (tmp_path / "wt" / "base-t1" / "workstreams" / "board.yaml").is_file()
+    assert git(board_repo, "branch", "--list", "tt-ws/base-t1").strip().endswith("tt-ws/base-t1")
+
+
+def test_claim_names_a_workstream_and_warns_when_it_waits_on_others(board_repo: Path) -> None:
+    code, out = tt_ws("claim", "leaf", "--agent", "alice")
+    assert code == 0, out
+    assert "warning: leaf waits on left" in out
+    code, out = tt_ws("claim", "leaf", "--agent", "bob")
+    assert code == 1 and "leaf: claimed by alice" in out
+
+
+def test_claim_of_an_unknown_workstream_is_a_clean_error(board_repo: Path) -> None:
+    code, out = tt_ws("claim", "nope", "--agent", "alice")
+    assert code == 1 and "unknown workstream 'nope'" in out
+
+
+def test_release_only_by_the_holder(board_repo: Path) -> None:
+    tt_ws("claim", "base", "--agent", "alice")
+    code, out = tt_ws("release", "base", "--agent", "bob")
+    assert code == 1 and "base is claimed by alice (token 1), not by bob" in out
+    code, out = tt_ws("release", "base", "--agent", "alice")
+    assert code == 0 and "released base (token 1" in out
+    assert "claimed base" in tt_ws("next", "--agent", "bob")[1]
+
+
+def test_heartbeat_renews_your_claims_and_fails_when_you_hold_none(board_repo: Path) -> None:
+    code, out = tt_ws("heartbeat", "--agent", "alice")
+    assert code == 1 and "alice holds no live claim to renew" in out
+    tt_ws("claim", "base", "--agent", "alice", "--lease", "1")
+    before = ClaimStore.open(board_repo).snapshot().records["base"].expiry
+    code, out = tt_ws("heartbeat", "--agent", "alice", "--lease", "10")
+    assert code == 0 and "renewed base (token 1)" in out
+    assert ClaimStore.open(board_repo).snapshot().records["base"].expiry > before + timedelta(
+        minutes=8
+    )
+
+
+def test_agents_lists_holder_since_and_lease_left(board_repo: Path) -> None:
+    tt_ws("claim", "base", "--agent", "alice")
+    assert tt_ws("claim", "other", "--agent", "bob", "--lease", "0.01")[0] == 0
+    time.sleep(0.7)
+    code, out = tt_ws("agents")
+    assert code == 0
+    assert "alice" in out and "29m" in out and "bob" not in out
+    code, out = tt_ws("agents", "--all")
+    assert "bob" in out and "expired" in out
+
+
+def test_evidence_recorded_after_the_lease_expired_does_not_turn_the_gate_green(
+    board_repo: Path,
+) -> None:
+    assert tt_ws("claim", "base", "--agent", "alice", "--lease", "0.01")[0] == 0
+    claim = ClaimStore.open(board_repo).snapshot().records["base"]
+    tree = source_tree(board_repo)
+    late = claim.expiry + timedelta(seconds=1)
+    EvidenceStore(Layout(board_repo).evidence).append(
+        EvidenceRecord(
+            workstream="base", gate="build", kind="build", command="python -c pass",
+            exit_code=0, metrics={"exit_code": 0.0}, tree=tree.hash, dirty=tree.dirty,
+            started_at=late - timedelta(seconds=1), finished_at=late,
+            claim_holder="alice", fencing_token=claim.token,
+        )
+    )  # fmt: skip
+    board = Board.load()
+    unfenced = current_status(board.layout, board.registry)  # the record on its own would pass
+    assert unfenced.workstreams["base"].state is WorkstreamState.DONE
+    assert board.report.workstreams["base"].state is not WorkstreamState.DONE
+    _wait_until(lambda: datetime.now(UTC) > claim.expiry)
+    code, out = tt_ws("next", "--agent", "bob")
+    assert code == 0 and "claimed base Base — holder bob, token 2" in out
+
+
+def test_a_sigkilled_agent_leaves_no_claim_past_its_lease(board_repo: Path) -> None:
+    lease_min = 0.05  # 3 s
+    assert tt_ws("claim", "base", "--agent", "alice", "--lease", str(lease_min))[0] == 0
+    store = ClaimStore.open(board_repo)
+    first_expiry = store.snapshot().records["base"].expiry
+    beat = subprocess.Popen(
+        [sys.executable, "-c", "from orchestrator.cli import main; main()", "heartbeat", "--agent", "alice",
+         "--lease", str(lease_min), "--every", "0.3"],
+        cwd=board_repo, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        _wait_until(lambda: datetime.now(UTC) > first_expiry + timedelta(seconds=0.5))
+        assert store.snapshot().live(datetime.now(UTC))["base"].holder == "alice", "not renewed"
+    finally:
+        os.kill(beat.pid, signal.SIGKILL)
+        beat.wait()
+    with pytest.raises(ClaimRefused, match="claimed by alice"):
+        store.acquire(["base"], Holder("bob", "h", 1))
+    _wait_until(lambda: "base" not in store.snapshot().live(datetime.now(UTC)), timeout=5)
+    assert store.acquire(["base"], Holder("bob", "h", 1)).token > 1
+
+
+def _wait_until(condition: Callable[[], bool], timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)

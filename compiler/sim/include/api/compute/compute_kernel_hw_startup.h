@@ -1,0 +1,17 @@
+// Emulated api/compute/compute_kernel_hw_startup.h.
+#pragma once
+
+#include "api/compute/common.h"
+
+namespace ckernel {
+
+enum class SrcOrder { Regular, Swapped };
+
+template <SrcOrder src_order = SrcOrder::Regular>
+ALWI void compute_kernel_hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb) {
+    ttsim_hw_startup(icb0, icb1, ocb);
+}
+
+ALWI void compute_kernel_hw_startup(uint32_t icb0, uint32_t ocb) { ttsim_hw_startup(icb0, icb0, ocb); }
+
+}  // namespace ckernel

@@ -1,0 +1,18 @@
+// Emulated api/compute/pack.h: pack a DST tile into the back of a CB, rounded to the CB format.
+#pragma once
+
+#include "api/compute/common.h"
+
+namespace ckernel {
+
+ALWI void pack_init(std::uint32_t ocb, std::uint32_t call_line = __builtin_LINE()) {
+    (void)ocb;
+    (void)call_line;
+}
+
+template <bool out_of_order_output = false, bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
+ALWI void pack_tile(std::uint32_t ifrom_dst, std::uint32_t icb, std::uint32_t output_tile_index = 0, TTSIM_LINE) {
+    ttsim_pack_tile(ifrom_dst, icb, output_tile_index, ttsim_line);
+}
+
+}  // namespace ckernel

@@ -1,0 +1,5 @@
+// Pre-0.81.1 include path: forwards to api/compute/eltwise_unary/sqrt.h.
+#pragma once
+
+#include "api/compute/eltwise_unary/sqrt.h"
+#include "ttsim/legacy.h"

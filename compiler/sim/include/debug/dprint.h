@@ -1,0 +1,4 @@
+// Older include path of api/debug/dprint.h.
+#pragma once
+
+#include "api/debug/dprint.h"

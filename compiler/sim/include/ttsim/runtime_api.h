@@ -1,0 +1,125 @@
+// The C ABI between emulated kernels and the emulator runtime (libttsim).
+//
+// Kernel headers (api/...) are thin inline wrappers over these calls; the runtime implements them
+// against the state of the core whose kernel is running. Every call may fault: a fault never
+// returns, it hands control back to the scheduler, which reports it to Python.
+#pragma once
+
+#include <cstdint>
+
+extern "C" {
+
+// ---- host-facing run interface (driven from Python through ctypes) ----
+struct TtsimCore {
+    int32_t x;
+    int32_t y;
+};
+
+struct TtsimCB {
+    uint32_t core;
+    uint32_t index;
+    uint32_t page_size;
+    uint32_t num_pages;
+    uint32_t format;
+    uint32_t l1_offset;
+};
+
+struct TtsimKernel {
+    uint32_t core;
+    uint32_t role;  // 0 reader, 1 writer, 2 compute
+    uint32_t fp32_dest_acc_en;
+    uint32_t math_fidelity;  // 1 LoFi .. 4 HiFi4
+    const char* so_path;
+    const char* name;
+    const uint32_t* rt_args;
+    uint32_t n_rt_args;
+    const uint32_t* common_args;
+    uint32_t n_common_args;
+};
+
+struct TtsimDram {
+    uint32_t addr;
+    uint32_t size;
+    uint8_t* data;
+};
+
+struct TtsimCBStats {
+    uint64_t pages_pushed;
+    uint64_t pages_popped;
+    uint32_t max_occupancy;
+    uint32_t configured;
+};
+
+struct TtsimKernelStats {
+    uint64_t times_blocked;
+    uint64_t noc_reads;
+    uint64_t noc_writes;
+    uint64_t noc_bytes;
+    uint64_t tile_ops;
+};
+
+struct TtsimEvent {
+    uint64_t seq;  // global logical time: order of CB operations across all cores
+    uint32_t core;
+    uint32_t kernel;
+    uint32_t op;  // 0 reserve, 1 push, 2 wait, 3 pop
+    uint32_t cb;
+    uint32_t pages;
+    uint32_t occupancy;  // pages in the CB after the op
+};
+
+// Returns 0 on success, otherwise an ErrorKind code with a message in `msg`.
+int ttsim_run(
+    const TtsimCore* cores,
+    uint32_t n_cores,
+    const TtsimCB* cbs,
+    uint32_t n_cbs,
+    const TtsimKernel* kernels,
+    uint32_t n_kernels,
+    const TtsimDram* dram,
+    uint32_t n_dram,
+    uint32_t l1_size,
+    double timeout_s,
+    TtsimCBStats* cb_stats,          // n_cores * 32
+    TtsimKernelStats* kernel_stats,  // n_kernels
+    TtsimEvent* events,              // may be null
+    uint64_t events_cap,
+    uint64_t* events_len,
+    char* msg,
+    uint32_t msg_cap);
+
+// ---- kernel-facing calls ----
+uint32_t ttsim_arg(int32_t idx, uint32_t common);
+uintptr_t ttsim_arg_addr(int32_t idx, uint32_t common);
+void ttsim_fail(const char* what);
+uint32_t ttsim_my_x(void);
+uint32_t ttsim_my_y(void);
+
+// Circular buffers (op: 0 reserve_back, 1 push_back, 2 wait_front, 3 pop_front).
+void ttsim_cb_op(uint32_t op, int32_t cb, int32_t pages, uint32_t line);
+uint32_t ttsim_cb_ptr(int32_t cb, uint32_t write_side);
+uint32_t ttsim_cb_query(uint32_t op, int32_t cb, int32_t pages);  // non-blocking: 1 if op would not block
+uint32_t ttsim_cb_page_size(int32_t cb);
+uint32_t ttsim_cb_format(int32_t cb);
+
+// NOC: 64-bit addresses are (target << 32) | local address; see sim_runtime.cpp.
+uint64_t ttsim_dram_page_addr(uint32_t bank_base, uint32_t page_id, uint32_t page_size, uint32_t offset);
+uint64_t ttsim_noc_addr_local(uint32_t l1_addr);
+uint64_t ttsim_noc_addr_xy(uint32_t x, uint32_t y, uint32_t addr);
+void ttsim_noc_read(uint64_t src, uint32_t dst_l1, uint32_t size, uint32_t line);
+void ttsim_noc_write(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t line);
+void ttsim_noc_barrier(uint32_t reads, uint32_t writes);
+
+// Compute. DST calls: 0 acquire, 1 commit, 2 wait, 3 release, 4 acquire_dst (legacy), 5 release_dst.
+void ttsim_dst(uint32_t op, uint32_t line);
+void ttsim_hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb);
+void ttsim_fpu_init(uint32_t mode, uint32_t sub, uint32_t icb0, uint32_t icb1, uint32_t flag);
+void ttsim_matmul_tiles(uint32_t in0, uint32_t in1, uint32_t i0, uint32_t i1, uint32_t idst);
+void ttsim_binary_tiles(uint32_t op, uint32_t in0, uint32_t in1, uint32_t i0, uint32_t i1, uint32_t idst);
+void ttsim_copy_tile(uint32_t cb, uint32_t itile, uint32_t idst);
+void ttsim_reduce_tile(uint32_t type, uint32_t dim, uint32_t icb, uint32_t scb, uint32_t itile, uint32_t stile, uint32_t idst);
+void ttsim_pack_tile(uint32_t idst, uint32_t ocb, uint32_t out_index, uint32_t line);
+void ttsim_sfpu_init(uint32_t op);
+void ttsim_sfpu(uint32_t op, uint32_t idst, float param);
+void ttsim_typecast(uint32_t in_fmt, uint32_t out_fmt, uint32_t idst);
+}

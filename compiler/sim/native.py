@@ -1,0 +1,107 @@
+"""ctypes binding of the runtime's C ABI (compiler/sim/include/ttsim/runtime_api.h)."""
+
+from __future__ import annotations
+
+import ctypes
+from functools import cache
+
+from compiler.sim.build import runtime_library
+
+u32 = ctypes.c_uint32
+u64 = ctypes.c_uint64
+
+
+class CoreDesc(ctypes.Structure):
+    _fields_ = [("x", ctypes.c_int32), ("y", ctypes.c_int32)]
+
+
+class CBDesc(ctypes.Structure):
+    _fields_ = [
+        ("core", u32),
+        ("index", u32),
+        ("page_size", u32),
+        ("num_pages", u32),
+        ("format", u32),
+        ("l1_offset", u32),
+    ]
+
+
+class KernelDesc(ctypes.Structure):
+    _fields_ = [
+        ("core", u32),
+        ("role", u32),
+        ("fp32_dest_acc_en", u32),
+        ("math_fidelity", u32),
+        ("so_path", ctypes.c_char_p),
+        ("name", ctypes.c_char_p),
+        ("rt_args", ctypes.POINTER(u32)),
+        ("n_rt_args", u32),
+        ("common_args", ctypes.POINTER(u32)),
+        ("n_common_args", u32),
+    ]
+
+
+class DramDesc(ctypes.Structure):
+    _fields_ = [("addr", u32), ("size", u32), ("data", ctypes.c_void_p)]
+
+
+class CBStats(ctypes.Structure):
+    _fields_ = [
+        ("pages_pushed", u64),
+        ("pages_popped", u64),
+        ("max_occupancy", u32),
+        ("configured", u32),
+    ]
+
+
+class KernelStatsDesc(ctypes.Structure):
+    _fields_ = [
+        ("times_blocked", u64),
+        ("noc_reads", u64),
+        ("noc_writes", u64),
+        ("noc_bytes", u64),
+        ("tile_ops", u64),
+    ]
+
+
+class EventDesc(ctypes.Structure):
+    _fields_ = [
+        ("seq", u64),
+        ("core", u32),
+        ("kernel", u32),
+        ("op", u32),
+        ("cb", u32),
+        ("pages", u32),
+        ("occupancy", u32),
+    ]
+
+
+@cache
+def library() -> ctypes.CDLL:
+    """The runtime, loaded with RTLD_GLOBAL so that kernel objects resolve its symbols."""
+    lib = ctypes.CDLL(str(runtime_library()), mode=ctypes.RTLD_GLOBAL)
+    lib.ttsim_run.restype = ctypes.c_int
+    lib.ttsim_run.argtypes = [
+        ctypes.POINTER(CoreDesc),
+        u32,
+        ctypes.POINTER(CBDesc),
+        u32,
+        ctypes.POINTER(KernelDesc),
+        u32,
+        ctypes.POINTER(DramDesc),
+        u32,
+        u32,
+        ctypes.c_double,
+        ctypes.POINTER(CBStats),
+        ctypes.POINTER(KernelStatsDesc),
+        ctypes.POINTER(EventDesc),
+        u64,
+        ctypes.POINTER(u64),
+        ctypes.c_char_p,
+        u32,
+    ]
+    return lib
+
+
+def u32_array(values: tuple[int, ...]) -> ctypes.Array:
+    return (u32 * max(len(values), 1))(*values)

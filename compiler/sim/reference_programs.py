@@ -1,0 +1,244 @@
+"""Host programs for the reference kernels (compiler/sim/reference_kernels): element-wise binary,
+SFPU unary, matmul and reduce over any set of cores, numpy in and numpy out.
+
+They are the emulator's own end-to-end examples (tests and benchmarks run them against torch) and
+a template for host code: buffers, CBs, kernels, runtime args, run, read back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from compiler.sim.device import Buffer, Device, RunReport, tensor_accessor_args
+from compiler.sim.errors import ConfigError
+from compiler.sim.formats import TILE, DataFormat, float_to_bf16_bits, tile_size, tilize, untilize
+from compiler.sim.program import CoreCoord, CoreSpec, Program, expand_cores
+
+KERNELS = Path(__file__).resolve().parent / "reference_kernels"
+CB_IN0, CB_IN1, CB_SCALER, CB_OUT = 0, 1, 2, 16
+
+
+@dataclass(frozen=True)
+class Result:
+    """The output matrix and the run's report."""
+
+    output: np.ndarray
+    report: RunReport
+
+
+def split_work(n_units: int, cores: list[CoreCoord]) -> list[tuple[CoreCoord, int, int]]:
+    """(core, start, count) giving each core a contiguous share of `n_units` (cores with no work
+    are left out)."""
+    base, extra = divmod(n_units, len(cores))
+    shares, start = [], 0
+    for i, core in enumerate(cores):
+        count = base + (1 if i < extra else 0)
+        if count:
+            shares.append((core, start, count))
+        start += count
+    return shares
+
+
+def _upload(dev: Device, matrix: np.ndarray, fmt: DataFormat) -> Buffer:
+    data = tilize(matrix, fmt)
+    buf = dev.create_buffer(data.size, tile_size(fmt))
+    dev.write_buffer(buf, data)
+    return buf
+
+
+def _tiles(shape: tuple[int, ...]) -> tuple[int, int]:
+    if len(shape) != 2 or shape[0] % TILE or shape[1] % TILE:
+        raise ConfigError(f"reference programs take 2-D shapes in multiples of {TILE}, got {shape}")
+    return shape[0] // TILE, shape[1] // TILE
+
+
+def _add_io_cbs(
+    program: Program, cores: list[CoreCoord], fmt: DataFormat, inputs: int, depth: int = 2
+) -> None:
+    page = tile_size(fmt)
+    for cb in (CB_IN0, CB_IN1)[:inputs]:
+        program.add_circular_buffer(cores, cb, page, depth, fmt)
+    program.add_circular_buffer(cores, CB_OUT, page, depth, fmt)
+
+
+def eltwise_binary(
+    dev: Device,
+    a: np.ndarray,
+    b: np.ndarray,
+    op: str = "add",
+    cores: CoreSpec = (0, 0),
+    fmt: DataFormat = DataFormat.Float16_b,
+) -> Result:
+    """a OP b (op: add / sub / mul) with reader_binary + compute_binary + writer_unary."""
+    ht, wt = _tiles(a.shape)
+    placed = expand_cores(cores)
+    buf_a, buf_b = _upload(dev, a, fmt), _upload(dev, b, fmt)
+    out = dev.create_buffer(buf_a.size, tile_size(fmt))
+    shares = split_work(ht * wt, placed)
+    used = [core for core, _, _ in shares]
+    p = Program()
+    _add_io_cbs(p, used, fmt, inputs=2)
+    reader = p.add_kernel(
+        KERNELS / "reader_binary.cpp",
+        used,
+        "reader",
+        compile_args=tensor_accessor_args(buf_a) + tensor_accessor_args(buf_b),
+    )
+    compute = p.add_kernel(
+        KERNELS / "compute_binary.cpp", used, "compute", defines={"BINARY_OP": op}
+    )
+    writer = p.add_kernel(
+        KERNELS / "writer_unary.cpp", used, "writer", compile_args=tensor_accessor_args(out)
+    )
+    for core, start, count in shares:
+        p.set_runtime_args(reader, core, [buf_a.address, buf_b.address, count, start])
+        p.set_runtime_args(compute, core, [count])
+        p.set_runtime_args(writer, core, [out.address, count, start])
+    report = dev.run(p)
+    return Result(untilize(dev.read_buffer(out), a.shape, fmt), report)
+
+
+def sfpu_unary(
+    dev: Device,
+    x: np.ndarray,
+    op: str,
+    cores: CoreSpec = (0, 0),
+    fmt: DataFormat = DataFormat.Float16_b,
+    include: str | None = None,
+    fp32_dest_acc_en: bool = False,
+) -> Result:
+    """op(x) for an SFPU op named as in the API (`exp` -> exp_tile_init(); exp_tile(0))."""
+    ht, wt = _tiles(x.shape)
+    placed = expand_cores(cores)
+    buf_x = _upload(dev, x, fmt)
+    out = dev.create_buffer(buf_x.size, tile_size(fmt))
+    shares = split_work(ht * wt, placed)
+    used = [core for core, _, _ in shares]
+    p = Program()
+    _add_io_cbs(p, used, fmt, inputs=1)
+    defines = {"SFPU_OP_INIT": f"{op}_tile_init()", "SFPU_OP": f"{op}_tile(0)"}
+    if include:
+        defines["SFPU_OP_INCLUDE"] = f'"{include}"'
+    reader = p.add_kernel(
+        KERNELS / "reader_unary.cpp", used, "reader", compile_args=tensor_accessor_args(buf_x)
+    )
+    compute = p.add_kernel(
+        KERNELS / "compute_sfpu.cpp",
+        used,
+        "compute",
+        defines=defines,
+        fp32_dest_acc_en=fp32_dest_acc_en,
+    )
+    writer = p.add_kernel(
+        KERNELS / "writer_unary.cpp", used, "writer", compile_args=tensor_accessor_args(out)
+    )
+    for core, start, count in shares:
+        p.set_runtime_args(reader, core, [buf_x.address, count, start])
+        p.set_runtime_args(compute, core, [count])
+        p.set_runtime_args(writer, core, [out.address, count, start])
+    report = dev.run(p)
+    return Result(untilize(dev.read_buffer(out), x.shape, fmt), report)
+
+
+def matmul(
+    dev: Device,
+    a: np.ndarray,
+    b: np.ndarray,
+    cores: CoreSpec = (0, 0),
+    fmt: DataFormat = DataFormat.Float16_b,
+    fp32_dest_acc_en: bool = False,
+    cb_depth: int = 2,
+) -> Result:
+    """a @ b with reader_matmul + compute_matmul + writer_unary, output tiles split over cores."""
+    mt, kt = _tiles(a.shape)
+    kt_b, nt = _tiles(b.shape)
+    if kt != kt_b:
+        raise ConfigError(f"matmul: inner dimensions differ: {a.shape} @ {b.shape}")
+    placed = expand_cores(cores)
+    buf_a, buf_b = _upload(dev, a, fmt), _upload(dev, b, fmt)
+    out = dev.create_buffer(mt * nt * tile_size(fmt), tile_size(fmt))
+    shares = split_work(mt * nt, placed)
+    used = [core for core, _, _ in shares]
+    p = Program()
+    _add_io_cbs(p, used, fmt, inputs=2, depth=cb_depth)
+    reader = p.add_kernel(
+        KERNELS / "reader_matmul.cpp",
+        used,
+        "reader",
+        compile_args=tensor_accessor_args(buf_a) + tensor_accessor_args(buf_b),
+    )
+    compute = p.add_kernel(
+        KERNELS / "compute_matmul.cpp", used, "compute", fp32_dest_acc_en=fp32_dest_acc_en
+    )
+    writer = p.add_kernel(
+        KERNELS / "writer_unary.cpp", used, "writer", compile_args=tensor_accessor_args(out)
+    )
+    for core, start, count in shares:
+        p.set_runtime_args(reader, core, [buf_a.address, buf_b.address, mt, kt, nt, start, count])
+        p.set_runtime_args(compute, core, [count, kt])
+        p.set_runtime_args(writer, core, [out.address, count, start])
+    report = dev.run(p)
+    return Result(untilize(dev.read_buffer(out), (a.shape[0], b.shape[1]), fmt), report)
+
+
+_REDUCE_OPS = {"sum": "PoolType::SUM", "max": "PoolType::MAX"}
+_REDUCE_DIMS = {
+    "row": "ReduceDim::REDUCE_ROW",
+    "col": "ReduceDim::REDUCE_COL",
+    "scalar": "ReduceDim::REDUCE_SCALAR",
+}
+
+
+def reduce(
+    dev: Device,
+    x: np.ndarray,
+    op: str = "sum",
+    dim: str = "row",
+    scaler: float = 1.0,
+    cores: CoreSpec = (0, 0),
+    fmt: DataFormat = DataFormat.Float16_b,
+) -> Result:
+    """Reduce `x` over rows (each row -> column 0 of its output tile), columns (-> row 0) or the
+    whole matrix (-> element [0][0]), times `scaler`. The output holds one tile per group: Ht
+    tiles stacked vertically for row, Wt side by side for col, one tile for scalar."""
+    ht, wt = _tiles(x.shape)
+    placed = expand_cores(cores)
+    # (groups, tiles per group, group stride, tile stride) in the row-major tile order of x
+    groups, size, outer_stride, inner_stride, out_shape = {
+        "row": (ht, wt, wt, 1, (ht * TILE, TILE)),
+        "col": (wt, ht, 1, wt, (TILE, wt * TILE)),
+        "scalar": (1, ht * wt, 0, 1, (TILE, TILE)),
+    }[dim]
+    buf_x = _upload(dev, x, fmt)
+    out = dev.create_buffer(groups * tile_size(fmt), tile_size(fmt))
+    shares = split_work(groups, placed)
+    used = [core for core, _, _ in shares]
+    p = Program()
+    _add_io_cbs(p, used, fmt, inputs=1)
+    p.add_circular_buffer(used, CB_SCALER, tile_size(DataFormat.Float16_b), 1, DataFormat.Float16_b)
+    reader = p.add_kernel(
+        KERNELS / "reader_reduce.cpp", used, "reader", compile_args=tensor_accessor_args(buf_x)
+    )
+    compute = p.add_kernel(
+        KERNELS / "compute_reduce.cpp",
+        used,
+        "compute",
+        defines={"REDUCE_OP": _REDUCE_OPS[op], "REDUCE_DIM": _REDUCE_DIMS[dim]},
+    )
+    writer = p.add_kernel(
+        KERNELS / "writer_unary.cpp", used, "writer", compile_args=tensor_accessor_args(out)
+    )
+    scaler_bits = int(float_to_bf16_bits(np.array([scaler], dtype=np.float32))[0])
+    for core, start, count in shares:
+        p.set_runtime_args(
+            reader,
+            core,
+            [buf_x.address, start, count, size, outer_stride, inner_stride, scaler_bits],
+        )
+        p.set_runtime_args(compute, core, [count, size])
+        p.set_runtime_args(writer, core, [out.address, count, start])
+    report = dev.run(p)
+    return Result(untilize(dev.read_buffer(out), out_shape, fmt), report)

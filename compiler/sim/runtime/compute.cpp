@@ -1,0 +1,463 @@
+// Compute: the DST register file and its lifecycle, FPU tile ops (matmul, eltwise binary, copy,
+// reduce), SFPU unary ops, pack, and the number formats.
+//
+// Numerics, as far as the hardware is documented: FPU operands go through the 19-bit source
+// registers (fp32 inputs are rounded to tf32; bf16 is exact), the FPU computes in fp32, DST holds
+// fp32 when fp32_dest_acc_en and bf16 otherwise (rounded to nearest even after every op), and the
+// packer rounds to the CB format (round to nearest even). DST tiles are kept row-major 32x32;
+// CB tiles are in tile layout (4 faces of 16x16).
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "state.h"
+
+namespace ttsim {
+
+namespace {
+
+struct DstTransition {
+    const char* call;
+    DstState from;
+    DstState to;
+};
+
+// Indexed by the op code of ttsim_dst.
+const DstTransition kDstTransitions[] = {
+    {"tile_regs_acquire", DstState::Idle, DstState::Acquired},
+    {"tile_regs_commit", DstState::Acquired, DstState::Committed},
+    {"tile_regs_wait", DstState::Committed, DstState::Waited},
+    {"tile_regs_release", DstState::Waited, DstState::Idle},
+    {"acquire_dst", DstState::Idle, DstState::Legacy},
+    {"release_dst", DstState::Legacy, DstState::Idle},
+};
+
+const char* dst_state_name(DstState s) {
+    static const char* names[] = {"idle (not acquired)", "acquired by math", "committed by math",
+                                  "waited on by pack", "acquired (acquire_dst)"};
+    return names[static_cast<uint32_t>(s)];
+}
+
+const char* const kSfpuNames[] = {
+#define TTSIM_SFPU_NAME(name, text) text,
+    TTSIM_SFPU_OPS(TTSIM_SFPU_NAME)
+#undef TTSIM_SFPU_NAME
+};
+
+inline uint32_t bits_of(float f) {
+    uint32_t u;
+    std::memcpy(&u, &f, 4);
+    return u;
+}
+inline float float_of(uint32_t u) {
+    float f;
+    std::memcpy(&f, &u, 4);
+    return f;
+}
+
+// Round to nearest even keeping `keep` mantissa bits (7 for bf16, 10 for tf32).
+inline float round_mantissa(float x, int keep) {
+    uint32_t u = bits_of(x);
+    if ((u & 0x7F800000u) == 0x7F800000u) return x;  // inf / nan unchanged
+    const int drop = 23 - keep;
+    const uint32_t half = (1u << (drop - 1)) - 1;
+    u += half + ((u >> drop) & 1u);
+    return float_of(u & ~((1u << drop) - 1));
+}
+inline float to_bf16(float x) { return round_mantissa(x, 7); }
+inline float to_tf32(float x) { return round_mantissa(x, 10); }
+
+inline uint32_t face_index(uint32_t row_major) {
+    const uint32_t r = row_major >> 5, c = row_major & 31;
+    return ((r >> 4) * 2 + (c >> 4)) * 256 + (r & 15) * 16 + (c & 15);
+}
+
+struct FaceMap {
+    uint16_t idx[kTileElems];
+    FaceMap() {
+        for (uint32_t i = 0; i < kTileElems; ++i) idx[i] = static_cast<uint16_t>(face_index(i));
+    }
+};
+const FaceMap kFace;
+
+void unpack(const uint8_t* p, uint32_t fmt, float* out) {
+    switch (fmt) {
+        case FMT_BF16: {
+            const uint16_t* v = reinterpret_cast<const uint16_t*>(p);
+            for (uint32_t i = 0; i < kTileElems; ++i) out[i] = float_of(static_cast<uint32_t>(v[kFace.idx[i]]) << 16);
+            break;
+        }
+        case FMT_FLOAT32: {
+            const float* v = reinterpret_cast<const float*>(p);
+            for (uint32_t i = 0; i < kTileElems; ++i) out[i] = v[kFace.idx[i]];
+            break;
+        }
+        case FMT_BFP8_B:
+            for (uint32_t i = 0; i < kTileElems; ++i) {
+                const uint32_t k = kFace.idx[i];
+                const uint8_t d = p[64 + k];
+                const float mag = std::ldexp(static_cast<float>(d & 0x7F), static_cast<int>(p[k >> 4]) - 127 - 6);
+                out[i] = (d & 0x80) ? -mag : mag;
+            }
+            break;
+        case FMT_INT32: {
+            const int32_t* v = reinterpret_cast<const int32_t*>(p);
+            for (uint32_t i = 0; i < kTileElems; ++i) out[i] = static_cast<float>(v[kFace.idx[i]]);
+            break;
+        }
+        case FMT_UINT32: {
+            const uint32_t* v = reinterpret_cast<const uint32_t*>(p);
+            for (uint32_t i = 0; i < kTileElems; ++i) out[i] = static_cast<float>(v[kFace.idx[i]]);
+            break;
+        }
+        case FMT_UINT16: {
+            const uint16_t* v = reinterpret_cast<const uint16_t*>(p);
+            for (uint32_t i = 0; i < kTileElems; ++i) out[i] = static_cast<float>(v[kFace.idx[i]]);
+            break;
+        }
+        default:
+            fault(ErrorKind::Config, "unpack: data format %u is not emulated", fmt);
+    }
+}
+
+void pack_bfp8(const float* in, uint8_t* p) {
+    float face_order[kTileElems];
+    for (uint32_t i = 0; i < kTileElems; ++i) face_order[kFace.idx[i]] = in[i];
+    for (uint32_t row = 0; row < 64; ++row) {
+        const float* v = face_order + row * 16;
+        int shared = 0;
+        for (int j = 0; j < 16; ++j) shared = std::max(shared, static_cast<int>((bits_of(v[j]) >> 23) & 0xFF));
+        p[row] = static_cast<uint8_t>(shared);
+        for (int j = 0; j < 16; ++j) {
+            const uint32_t u = bits_of(v[j]);
+            const int e = static_cast<int>((u >> 23) & 0xFF);
+            const uint64_t mant = (u & 0x7FFFFF) | (e > 0 ? 0x800000u : 0u);
+            const int shift = std::min(shared - e + 17, 40);
+            uint64_t q = mant >> shift;
+            const uint64_t rem = mant & ((1ull << shift) - 1), half = 1ull << (shift - 1);
+            if (rem > half || (rem == half && (q & 1))) ++q;
+            p[64 + row * 16 + j] = static_cast<uint8_t>(((u >> 31) << 7) | std::min<uint64_t>(q, 0x7F));
+        }
+    }
+}
+
+void pack(const float* in, uint32_t fmt, uint8_t* p) {
+    switch (fmt) {
+        case FMT_BF16: {
+            uint16_t* v = reinterpret_cast<uint16_t*>(p);
+            for (uint32_t i = 0; i < kTileElems; ++i) {
+                const float x = in[i];
+                v[kFace.idx[i]] = std::isnan(x) ? 0x7FC0 : static_cast<uint16_t>(bits_of(to_bf16(x)) >> 16);
+            }
+            break;
+        }
+        case FMT_FLOAT32: {
+            float* v = reinterpret_cast<float*>(p);
+            for (uint32_t i = 0; i < kTileElems; ++i) v[kFace.idx[i]] = in[i];
+            break;
+        }
+        case FMT_BFP8_B:
+            pack_bfp8(in, p);
+            break;
+        case FMT_INT32: {
+            int32_t* v = reinterpret_cast<int32_t*>(p);
+            for (uint32_t i = 0; i < kTileElems; ++i) v[kFace.idx[i]] = static_cast<int32_t>(std::nearbyint(in[i]));
+            break;
+        }
+        case FMT_UINT32: {
+            uint32_t* v = reinterpret_cast<uint32_t*>(p);
+            for (uint32_t i = 0; i < kTileElems; ++i)
+                v[kFace.idx[i]] = static_cast<uint32_t>(std::max(0.0f, std::nearbyint(in[i])));
+            break;
+        }
+        case FMT_UINT16: {
+            uint16_t* v = reinterpret_cast<uint16_t*>(p);
+            for (uint32_t i = 0; i < kTileElems; ++i)
+                v[kFace.idx[i]] = static_cast<uint16_t>(std::clamp(std::nearbyint(in[i]), 0.0f, 65535.0f));
+            break;
+        }
+        default:
+            fault(ErrorKind::Config, "pack: data format %u is not emulated", fmt);
+    }
+}
+
+ComputeState& compute_state(const char* call) {
+    Core& core = cur_core();
+    if (core.compute == nullptr) fault(ErrorKind::Config, "%s called outside a compute kernel", call);
+    return *core.compute;
+}
+
+ComputeState& started(const char* call) {
+    ComputeState& cs = compute_state(call);
+    if (!cs.hw_started)
+        fault(ErrorKind::ComputeState, "%s before compute_kernel_hw_startup(): the unpacker, math and packer are unconfigured",
+              call);
+    return cs;
+}
+
+uint32_t dst_capacity(const ComputeState& cs) { return cs.fp32_dest ? 4 : 8; }
+
+void check_index(const ComputeState& cs, uint32_t idst, const char* call) {
+    if (idst >= dst_capacity(cs))
+        fault(ErrorKind::Dst, "%s: DST index %u beyond capacity: %u tiles usable (half-sync, %s DST)", call, idst,
+              dst_capacity(cs), cs.fp32_dest ? "fp32" : "16-bit");
+}
+
+// A DST tile the math engine may write; untouched tiles since acquire read as zero.
+float* math_dst(const char* call, uint32_t idst) {
+    ComputeState& cs = started(call);
+    if (cs.dst_state != DstState::Acquired && cs.dst_state != DstState::Legacy)
+        fault(ErrorKind::Dst, "%s writes DST while it is %s: call tile_regs_acquire() first", call,
+              dst_state_name(cs.dst_state));
+    check_index(cs, idst, call);
+    if (!cs.dst_touched[idst]) {
+        std::fill(cs.dst[idst], cs.dst[idst] + kTileElems, 0.0f);
+        cs.dst_touched[idst] = true;
+    }
+    ++cur_fiber().stats.tile_ops;
+    return cs.dst[idst];
+}
+
+void round_dst(const ComputeState& cs, float* t) {
+    if (!cs.fp32_dest)
+        for (uint32_t i = 0; i < kTileElems; ++i) t[i] = to_bf16(t[i]);
+}
+
+void require_mode(const ComputeState& cs, uint32_t mode, const char* call, const char* init) {
+    if (cs.fpu_mode != mode)
+        fault(ErrorKind::ComputeState, "%s without %s: the FPU is configured for another op (call %s first)", call, init,
+              init);
+}
+
+// Unpack a CB tile into a source register (tf32 precision).
+void unpack_src(uint32_t cb, uint32_t index, const char* call, float* out) {
+    const uint8_t* p = cb_tile_for_read(cb, index, call);
+    unpack(p, cur_core().cb[cb].format, out);
+    if (cur_core().cb[cb].format == FMT_FLOAT32)
+        for (uint32_t i = 0; i < kTileElems; ++i) out[i] = to_tf32(out[i]);
+}
+
+float sfpu_apply(uint32_t op, float x, float param) {
+    switch (op) {
+        case SFPU_EXP: return std::exp(x);
+        case SFPU_LOG: return std::log(x);
+        case SFPU_RECIP: return 1.0f / x;
+        case SFPU_SQRT: return std::sqrt(x);
+        case SFPU_RSQRT: return 1.0f / std::sqrt(x);
+        case SFPU_RELU: return x > 0.0f ? x : 0.0f;
+        case SFPU_GELU: return 0.5f * x * (1.0f + std::erf(x * 0.70710678118654752f));
+        case SFPU_SIGMOID: return 1.0f / (1.0f + std::exp(-x));
+        case SFPU_TANH: return std::tanh(x);
+        case SFPU_NEGATIVE: return -x;
+        case SFPU_ABS: return std::fabs(x);
+        case SFPU_SQUARE: return x * x;
+        case SFPU_SILU: return x / (1.0f + std::exp(-x));
+        default: (void)param; return x;
+    }
+}
+
+}  // namespace
+
+uint32_t tile_bytes(uint32_t format) {
+    switch (format) {
+        case FMT_FLOAT32:
+        case FMT_INT32:
+        case FMT_UINT32: return 4096;
+        case FMT_BFP8_B: return 1088;
+        default: return 2048;
+    }
+}
+
+const uint8_t* cb_tile_for_read(uint32_t cb, uint32_t index, const char* call) {
+    CBState& c = checked_cb(static_cast<int32_t>(cb), call);
+    if (index >= c.occupancy())
+        fault(ErrorKind::CB, "%s reads tile %u of CB %u but only %u pages are at its front: call cb_wait_front first [%s]",
+              call, index, cb, c.occupancy(), cb_state(cur_core(), cb).c_str());
+    if (c.page_size < tile_bytes(c.format))
+        fault(ErrorKind::CB, "%s: CB %u pages are %u B, smaller than one tile of its format (%u B)", call, cb, c.page_size,
+              tile_bytes(c.format));
+    return c.base + static_cast<size_t>((c.rd_page + index) % c.num_pages) * c.page_size;
+}
+
+}  // namespace ttsim
+
+using namespace ttsim;
+
+extern "C" {
+
+void ttsim_dst(uint32_t op, uint32_t line) {
+    const DstTransition& t = kDstTransitions[op];
+    ComputeState& cs = compute_state(t.call);
+    if (cs.dst_state != t.from)
+        fault(ErrorKind::Dst, "%s at line %u while DST is %s (expected %s): DST lifecycle is acquire -> commit -> wait -> release",
+              t.call, line, dst_state_name(cs.dst_state), dst_state_name(t.from));
+    cs.dst_state = t.to;
+    if (t.to == DstState::Acquired || t.to == DstState::Legacy) std::fill(cs.dst_touched, cs.dst_touched + kDstTiles, false);
+}
+
+void ttsim_hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb) {
+    ComputeState& cs = compute_state("compute_kernel_hw_startup");
+    for (uint32_t cb : {icb0, icb1, ocb}) checked_cb(static_cast<int32_t>(cb), "compute_kernel_hw_startup");
+    cs.hw_started = true;
+}
+
+void ttsim_fpu_init(uint32_t mode, uint32_t sub, uint32_t icb0, uint32_t icb1, uint32_t flag) {
+    static const char* names[] = {"", "matmul_init", "add/sub/mul_init", "copy_init", "reduce_init"};
+    ComputeState& cs = started(names[mode]);
+    checked_cb(static_cast<int32_t>(icb0), names[mode]);
+    if (mode != FPU_COPY) checked_cb(static_cast<int32_t>(icb1), names[mode]);
+    cs.fpu_mode = mode;
+    switch (mode) {
+        case FPU_MATMUL: cs.transpose = flag != 0; break;
+        case FPU_ELTWISE: cs.binary_op = sub; cs.acc_to_dest = flag != 0; break;
+        case FPU_REDUCE: cs.reduce_type = sub; cs.reduce_dim = flag; break;
+        default: break;
+    }
+}
+
+void ttsim_matmul_tiles(uint32_t in0, uint32_t in1, uint32_t i0, uint32_t i1, uint32_t idst) {
+    ComputeState& cs = started("matmul_tiles");
+    require_mode(cs, FPU_MATMUL, "matmul_tiles", "matmul_init");
+    alignas(64) float a[kTileElems], b[kTileElems];
+    unpack_src(in0, i0, "matmul_tiles", a);
+    unpack_src(in1, i1, "matmul_tiles", b);
+    if (cs.transpose)
+        for (uint32_t r = 0; r < 32; ++r)
+            for (uint32_t c = r + 1; c < 32; ++c) std::swap(b[r * 32 + c], b[c * 32 + r]);
+    float* d = math_dst("matmul_tiles", idst);
+    alignas(64) float acc[kTileElems];
+    std::memcpy(acc, d, sizeof acc);
+    for (uint32_t r = 0; r < 32; ++r) {
+        float* out = acc + r * 32;
+        for (uint32_t k = 0; k < 32; ++k) {
+            const float av = a[r * 32 + k];
+            const float* brow = b + k * 32;
+            for (uint32_t c = 0; c < 32; ++c) out[c] += av * brow[c];
+        }
+    }
+    std::memcpy(d, acc, sizeof acc);
+    round_dst(cs, d);
+}
+
+void ttsim_binary_tiles(uint32_t op, uint32_t in0, uint32_t in1, uint32_t i0, uint32_t i1, uint32_t idst) {
+    static const char* calls[] = {"add_tiles", "sub_tiles", "mul_tiles"};
+    static const char* inits[] = {"add_init", "sub_init", "mul_init"};
+    const char* call = calls[op];
+    ComputeState& cs = started(call);
+    if (cs.fpu_mode != FPU_ELTWISE || cs.binary_op != op)
+        fault(ErrorKind::ComputeState, "%s without %s: the FPU is configured for another op (call %s first)", call,
+              inits[op], inits[op]);
+    alignas(64) float a[kTileElems], b[kTileElems];
+    unpack_src(in0, i0, call, a);
+    unpack_src(in1, i1, call, b);
+    float* d = math_dst(call, idst);
+    const float keep = cs.acc_to_dest ? 1.0f : 0.0f;
+    switch (op) {
+        case BIN_ADD: for (uint32_t i = 0; i < kTileElems; ++i) d[i] = keep * d[i] + (a[i] + b[i]); break;
+        case BIN_SUB: for (uint32_t i = 0; i < kTileElems; ++i) d[i] = keep * d[i] + (a[i] - b[i]); break;
+        default: for (uint32_t i = 0; i < kTileElems; ++i) d[i] = keep * d[i] + a[i] * b[i]; break;
+    }
+    round_dst(cs, d);
+}
+
+void ttsim_copy_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
+    ComputeState& cs = started("copy_tile");
+    require_mode(cs, FPU_COPY, "copy_tile", "copy_init");
+    const uint8_t* p = cb_tile_for_read(cb, itile, "copy_tile");
+    float* d = math_dst("copy_tile", idst);
+    unpack(p, cur_core().cb[cb].format, d);  // fp32 with fp32 DST goes straight to DST, unrounded
+    round_dst(cs, d);
+}
+
+void ttsim_reduce_tile(uint32_t type, uint32_t dim, uint32_t icb, uint32_t scb, uint32_t itile, uint32_t stile,
+                       uint32_t idst) {
+    ComputeState& cs = started("reduce_tile");
+    if (cs.fpu_mode != FPU_REDUCE || cs.reduce_type != type || cs.reduce_dim != dim)
+        fault(ErrorKind::ComputeState,
+              "reduce_tile without a matching reduce_init (same PoolType and ReduceDim): the FPU is configured for another op");
+    alignas(64) float a[kTileElems], s[kTileElems];
+    unpack_src(icb, itile, "reduce_tile", a);
+    unpack_src(scb, stile, "reduce_tile", s);
+    const bool is_max = type == 2;
+    const bool first = !cs.dst_touched[idst < kDstTiles ? idst : 0];
+    float* d = math_dst("reduce_tile", idst);
+    const float scaler = s[0];
+    auto combine = [&](float& slot, float value) {
+        slot = is_max ? (first ? value : std::max(slot, value)) : slot + value;
+    };
+    auto fold = [&](float acc, float x) { return is_max ? std::max(acc, x * scaler) : acc + x * scaler; };
+    const float init = is_max ? -INFINITY : 0.0f;
+    if (dim == 0) {  // REDUCE_ROW: each row to column 0
+        for (uint32_t r = 0; r < 32; ++r) {
+            float acc = init;
+            for (uint32_t c = 0; c < 32; ++c) acc = fold(acc, a[r * 32 + c]);
+            combine(d[r * 32], acc);
+        }
+    } else if (dim == 1) {  // REDUCE_COL: each column to row 0
+        for (uint32_t c = 0; c < 32; ++c) {
+            float acc = init;
+            for (uint32_t r = 0; r < 32; ++r) acc = fold(acc, a[r * 32 + c]);
+            combine(d[c], acc);
+        }
+    } else {  // REDUCE_SCALAR
+        float acc = init;
+        for (uint32_t i = 0; i < kTileElems; ++i) acc = fold(acc, a[i]);
+        combine(d[0], acc);
+    }
+    round_dst(cs, d);
+}
+
+void ttsim_pack_tile(uint32_t idst, uint32_t ocb, uint32_t out_index, uint32_t line) {
+    ComputeState& cs = started("pack_tile");
+    if (cs.dst_state != DstState::Waited && cs.dst_state != DstState::Legacy)
+        fault(ErrorKind::Dst, "pack_tile at line %u reads DST while it is %s: call tile_regs_commit() and tile_regs_wait() first",
+              line, dst_state_name(cs.dst_state));
+    check_index(cs, idst, "pack_tile");
+    CBState& c = checked_cb(static_cast<int32_t>(ocb), "pack_tile");
+    if (out_index >= c.reserved)
+        fault(ErrorKind::CB,
+              "pack_tile(%u, cb=%u, %u) at line %u writes page %u past the back of the CB but only %u pages are reserved: "
+              "call cb_reserve_back first [%s]",
+              idst, ocb, out_index, line, out_index, c.reserved, cb_state(cur_core(), ocb).c_str());
+    if (c.page_size < tile_bytes(c.format))
+        fault(ErrorKind::CB, "pack_tile: CB %u pages are %u B, smaller than one tile of its format (%u B)", ocb, c.page_size,
+              tile_bytes(c.format));
+    static const float zeros[kTileElems] = {};
+    const float* src = cs.dst_touched[idst] ? cs.dst[idst] : zeros;
+    pack(src, c.format, c.base + static_cast<size_t>((c.wr_page + out_index) % c.num_pages) * c.page_size);
+}
+
+void ttsim_sfpu_init(uint32_t op) {
+    ComputeState& cs = started(kSfpuNames[op]);
+    cs.sfpu_inited |= 1ull << op;
+}
+
+void ttsim_sfpu(uint32_t op, uint32_t idst, float param) {
+    const char* name = kSfpuNames[op];
+    ComputeState& cs = started(name);
+    if (!(cs.sfpu_inited & (1ull << op)))
+        fault(ErrorKind::ComputeState, "%s_tile without %s_tile_init(): the SFPU is not configured for it", name, name);
+    float* d = math_dst(name, idst);
+    for (uint32_t i = 0; i < kTileElems; ++i) d[i] = sfpu_apply(op, d[i], param);
+    round_dst(cs, d);
+}
+
+void ttsim_typecast(uint32_t in_fmt, uint32_t out_fmt, uint32_t idst) {
+    ComputeState& cs = started("typecast");
+    if (!(cs.sfpu_inited & (1ull << SFPU_TYPECAST)))
+        fault(ErrorKind::ComputeState, "typecast_tile without typecast_tile_init(): the SFPU is not configured for it");
+    float* d = math_dst("typecast_tile", idst);
+    (void)in_fmt;
+    for (uint32_t i = 0; i < kTileElems; ++i) {
+        switch (out_fmt) {
+            case FMT_BF16: d[i] = to_bf16(d[i]); break;
+            case FMT_INT32: d[i] = std::nearbyint(d[i]); break;
+            case FMT_UINT32:
+            case FMT_UINT16: d[i] = std::max(0.0f, std::nearbyint(d[i])); break;
+            default: break;
+        }
+    }
+    round_dst(cs, d);
+}
+
+}  // extern "C"

@@ -1,0 +1,264 @@
+// Data movement: runtime args, circular buffers with blocking semantics, NOC transfers.
+//
+// NOC addresses are 64-bit: (target << 32) | local address. Target kDramTarget is the emulated
+// DRAM (one address space holding every buffer); kCoreTarget | y << 8 | x is the L1 of core (x,y),
+// whose local addresses are real host addresses below 4 GB. Transfers complete at once; the
+// ranges they touch stay "pending" until the matching barrier, so publishing a CB page a read is
+// still filling (or freeing one a write is still draining) is reported as the race it is.
+#include <algorithm>
+#include <cstring>
+
+#include "state.h"
+
+namespace ttsim {
+
+namespace {
+
+constexpr uint64_t kDramTarget = 0x10000;
+constexpr uint64_t kCoreTarget = 0x20000;
+
+const char* const kCbCallNames[] = {"cb_reserve_back", "cb_push_back", "cb_wait_front", "cb_pop_front"};
+
+void record_event(uint32_t op, int32_t cb, int32_t pages, const CBState& c) {
+    Sim& s = *g_sim;
+    ++s.seq;
+    if (s.events_len >= s.events_cap) return;
+    s.events[s.events_len++] = {s.seq, cur_fiber().core, cur_fiber().index, op, static_cast<uint32_t>(cb),
+                                static_cast<uint32_t>(pages), c.occupancy()};
+}
+
+bool overlaps(const std::vector<Range>& ranges, uintptr_t lo, uintptr_t hi) {
+    return std::any_of(ranges.begin(), ranges.end(), [&](const Range& r) { return r.lo < hi && lo < r.hi; });
+}
+
+Range page_range(const CBState& c, uint32_t first_page, int32_t pages) {
+    uintptr_t lo = reinterpret_cast<uintptr_t>(c.base) + static_cast<uintptr_t>(first_page) * c.page_size;
+    return {lo, lo + static_cast<uintptr_t>(pages) * c.page_size};
+}
+
+void check_no_wrap(const CBState& c, uint32_t page, int32_t pages, const char* call, int32_t cb) {
+    if (page + static_cast<uint32_t>(pages) > c.num_pages)
+        fault(ErrorKind::CB,
+              "%s(cb=%d, %d) at page %u crosses the end of the CB (%u pages): its pages would lie past the CB's "
+              "memory; use a CB size that is a multiple of the transfer size [%s]",
+              call, cb, pages, page, c.num_pages, cb_state(cur_core(), static_cast<uint32_t>(cb)).c_str());
+}
+
+const TtsimDram* find_dram(uint64_t addr) {
+    const auto& d = g_sim->dram;
+    auto it = std::upper_bound(d.begin(), d.end(), addr, [](uint64_t a, const TtsimDram& b) { return a < b.addr; });
+    if (it == d.begin()) return nullptr;
+    --it;
+    return addr < static_cast<uint64_t>(it->addr) + it->size ? &*it : nullptr;
+}
+
+const Core* find_core(uint32_t x, uint32_t y) {
+    for (const Core& c : g_sim->cores)
+        if (c.x == static_cast<int32_t>(x) && c.y == static_cast<int32_t>(y)) return &c;
+    return nullptr;
+}
+
+// Host pointer for `size` bytes at NOC address `noc`, or a fault naming the call.
+uint8_t* resolve(uint64_t noc, uint32_t size, const char* call, uint32_t line) {
+    const uint64_t target = noc >> 32;
+    const uint64_t local = noc & 0xFFFFFFFFu;
+    if (target == kDramTarget) {
+        const TtsimDram* b = find_dram(local);
+        if (b == nullptr)
+            fault(ErrorKind::Noc, "%s of %u B at line %u: DRAM address 0x%llx is not inside any DRAM buffer", call, size,
+                  line, static_cast<unsigned long long>(local));
+        if (local + size > static_cast<uint64_t>(b->addr) + b->size)
+            fault(ErrorKind::Noc,
+                  "%s of %u B at line %u: DRAM address 0x%llx runs past the end of its buffer [0x%x, 0x%llx)", call,
+                  size, line, static_cast<unsigned long long>(local), b->addr,
+                  static_cast<unsigned long long>(b->addr) + b->size);
+        return b->data + (local - b->addr);
+    }
+    if ((target & ~0xFFFFull) == kCoreTarget) {
+        const uint32_t x = target & 0xFF, y = (target >> 8) & 0xFF;
+        const Core* c = find_core(x, y);
+        if (c == nullptr)
+            fault(ErrorKind::Noc, "%s at line %u: core (%u,%u) is not part of this program", call, line, x, y);
+        const uint64_t l1 = reinterpret_cast<uintptr_t>(c->l1);
+        if (local < l1 || local + size > l1 + g_sim->l1_size)
+            fault(ErrorKind::Noc, "%s of %u B at line %u: address 0x%llx is outside the L1 of core (%u,%u)", call, size,
+                  line, static_cast<unsigned long long>(local), x, y);
+        return reinterpret_cast<uint8_t*>(static_cast<uintptr_t>(local));
+    }
+    fault(ErrorKind::Noc,
+          "%s at line %u: NOC address 0x%llx names neither DRAM nor a core (build it with get_noc_addr or an "
+          "address generator)",
+          call, line, static_cast<unsigned long long>(noc));
+}
+
+uint8_t* local_l1(uint32_t addr, uint32_t size, const char* call, uint32_t line) {
+    const Core& c = cur_core();
+    const uint64_t l1 = reinterpret_cast<uintptr_t>(c.l1);
+    if (addr < l1 || static_cast<uint64_t>(addr) + size > l1 + g_sim->l1_size)
+        fault(ErrorKind::Noc, "%s of %u B at line %u: local address 0x%x is outside this core's L1 [0x%llx, 0x%llx)",
+              call, size, line, addr, static_cast<unsigned long long>(l1),
+              static_cast<unsigned long long>(l1 + g_sim->l1_size));
+    return reinterpret_cast<uint8_t*>(static_cast<uintptr_t>(addr));
+}
+
+}  // namespace
+
+CBState& checked_cb(int32_t cb, const char* call) {
+    if (cb < 0 || cb >= static_cast<int32_t>(kNumCBs)) fault(ErrorKind::CB, "%s(cb=%d): CB index out of range 0..31", call, cb);
+    CBState& c = cur_core().cb[cb];
+    if (!c.configured) fault(ErrorKind::CB, "%s(cb=%d): CB %d is not configured on this core", call, cb, cb);
+    return c;
+}
+
+bool block_satisfied(const Fiber& f) {
+    const CBState& c = g_sim->cores[f.core].cb[f.block.cb];
+    const uint32_t pages = static_cast<uint32_t>(f.block.pages);
+    return f.block.op == kCbOpReserve ? c.free_pages() >= pages : c.occupancy() >= pages;
+}
+
+}  // namespace ttsim
+
+using namespace ttsim;
+
+extern "C" {
+
+uint32_t ttsim_arg(int32_t idx, uint32_t common) {
+    const Fiber& f = cur_fiber();
+    const uint32_t n = common ? f.n_common : f.n_args;
+    if (idx < 0 || static_cast<uint32_t>(idx) >= n)
+        fault(ErrorKind::KernelArg, "%s(%d): only %u %sruntime args are set for this kernel on this core",
+              common ? "get_common_arg_val" : "get_arg_val", idx, n, common ? "common " : "");
+    return (common ? f.common : f.args)[idx];
+}
+
+uintptr_t ttsim_arg_addr(int32_t idx, uint32_t common) {
+    ttsim_arg(idx, common);
+    const Fiber& f = cur_fiber();
+    return reinterpret_cast<uintptr_t>((common ? f.common : f.args) + idx);
+}
+
+void ttsim_fail(const char* what) { fault(ErrorKind::KernelFault, "%s", what); }
+
+uint32_t ttsim_my_x(void) { return static_cast<uint32_t>(cur_core().x); }
+uint32_t ttsim_my_y(void) { return static_cast<uint32_t>(cur_core().y); }
+
+void ttsim_cb_op(uint32_t op, int32_t cb, int32_t pages, uint32_t line) {
+    const char* call = kCbCallNames[op];
+    CBState& c = checked_cb(cb, call);
+    if (pages < 0) fault(ErrorKind::CB, "%s(cb=%d, %d) at line %u: negative page count", call, cb, pages, line);
+    const uint32_t n = static_cast<uint32_t>(pages);
+    Fiber& f = cur_fiber();
+    if ((op == kCbOpReserve || op == kCbOpWait) && n > c.num_pages)
+        fault(ErrorKind::CB, "%s(cb=%d, %d) at line %u asks for more pages than the CB holds (%u): it can never complete [%s]",
+              call, cb, pages, line, c.num_pages, cb_state(cur_core(), cb).c_str());
+    switch (op) {
+        case kCbOpReserve:
+            check_no_wrap(c, c.wr_page, pages, call, cb);
+            while (c.free_pages() < n) block_current({op, cb, pages, line});
+            c.reserved = std::max(c.reserved, n);
+            break;
+        case kCbOpPush: {
+            if (n > c.free_pages())
+                fault(ErrorKind::CB, "cb_push_back(cb=%d, %d) at line %u overflows the CB: only %u pages are free [%s]", cb,
+                      pages, line, c.free_pages(), cb_state(cur_core(), cb).c_str());
+            check_no_wrap(c, c.wr_page, pages, call, cb);
+            const Range r = page_range(c, c.wr_page, pages);
+            if (overlaps(f.pending_reads, r.lo, r.hi))
+                fault(ErrorKind::Noc,
+                      "cb_push_back(cb=%d, %d) at line %u publishes pages a noc_async_read is still filling: call "
+                      "noc_async_read_barrier() before pushing",
+                      cb, pages, line);
+            c.pushed += n;
+            c.wr_page = (c.wr_page + n) % c.num_pages;
+            c.reserved = c.reserved > n ? c.reserved - n : 0;
+            c.max_occupancy = std::max(c.max_occupancy, c.occupancy());
+            break;
+        }
+        case kCbOpWait:
+            while (c.occupancy() < n) block_current({op, cb, pages, line});
+            break;
+        case kCbOpPop: {
+            if (n > c.occupancy())
+                fault(ErrorKind::CB, "cb_pop_front(cb=%d, %d) at line %u pops more pages than the CB holds (%u) [%s]", cb,
+                      pages, line, c.occupancy(), cb_state(cur_core(), cb).c_str());
+            check_no_wrap(c, c.rd_page, pages, call, cb);
+            const Range r = page_range(c, c.rd_page, pages);
+            if (overlaps(f.pending_writes, r.lo, r.hi))
+                fault(ErrorKind::Noc,
+                      "cb_pop_front(cb=%d, %d) at line %u frees pages a noc_async_write is still reading: call "
+                      "noc_async_write_barrier() before popping",
+                      cb, pages, line);
+            c.popped += n;
+            c.rd_page = (c.rd_page + n) % c.num_pages;
+            break;
+        }
+        default:
+            fault(ErrorKind::Config, "unknown CB operation %u", op);
+    }
+    record_event(op, cb, pages, c);
+}
+
+uint32_t ttsim_cb_ptr(int32_t cb, uint32_t write_side) {
+    CBState& c = checked_cb(cb, write_side ? "get_write_ptr" : "get_read_ptr");
+    const uint32_t page = write_side ? c.wr_page : c.rd_page;
+    return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(c.base + static_cast<size_t>(page) * c.page_size));
+}
+
+uint32_t ttsim_cb_query(uint32_t op, int32_t cb, int32_t pages) {
+    const CBState& c = checked_cb(cb, op == kCbOpReserve ? "cb_pages_reservable_at_back" : "cb_pages_available_at_front");
+    const uint32_t n = static_cast<uint32_t>(pages);
+    return op == kCbOpReserve ? c.free_pages() >= n : c.occupancy() >= n;
+}
+
+uint32_t ttsim_cb_page_size(int32_t cb) { return checked_cb(cb, "get_tile_size").page_size; }
+uint32_t ttsim_cb_format(int32_t cb) { return checked_cb(cb, "get_dataformat").format; }
+
+uint64_t ttsim_dram_page_addr(uint32_t bank_base, uint32_t page_id, uint32_t page_size, uint32_t offset) {
+    const TtsimDram* b = find_dram(bank_base);
+    if (b == nullptr)
+        fault(ErrorKind::Noc, "address generator base 0x%x (page %u) is not inside any DRAM buffer", bank_base, page_id);
+    const uint64_t addr = static_cast<uint64_t>(bank_base) + static_cast<uint64_t>(page_id) * page_size + offset;
+    const uint64_t end = static_cast<uint64_t>(b->addr) + b->size;
+    if (addr + (page_size ? page_size : 1) > end)
+        fault(ErrorKind::Noc,
+              "page %u (page size %u B, offset %u) of the DRAM buffer at 0x%x is outside the buffer (%u B = %u pages)",
+              page_id, page_size, offset, b->addr, b->size, page_size ? b->size / page_size : 0);
+    return (kDramTarget << 32) | addr;
+}
+
+uint64_t ttsim_noc_addr_local(uint32_t l1_addr) {
+    const Core& c = cur_core();
+    return ((kCoreTarget | static_cast<uint64_t>(c.y) << 8 | static_cast<uint64_t>(c.x)) << 32) | l1_addr;
+}
+
+uint64_t ttsim_noc_addr_xy(uint32_t x, uint32_t y, uint32_t addr) {
+    return ((kCoreTarget | static_cast<uint64_t>(y & 0xFF) << 8 | (x & 0xFF)) << 32) | addr;
+}
+
+void ttsim_noc_read(uint64_t src, uint32_t dst_l1, uint32_t size, uint32_t line) {
+    uint8_t* from = resolve(src, size, "noc_async_read", line);
+    uint8_t* to = local_l1(dst_l1, size, "noc_async_read", line);
+    std::memcpy(to, from, size);
+    Fiber& f = cur_fiber();
+    f.pending_reads.push_back({reinterpret_cast<uintptr_t>(to), reinterpret_cast<uintptr_t>(to) + size});
+    ++f.stats.noc_reads;
+    f.stats.noc_bytes += size;
+}
+
+void ttsim_noc_write(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t line) {
+    uint8_t* from = local_l1(src_l1, size, "noc_async_write", line);
+    uint8_t* to = resolve(dst, size, "noc_async_write", line);
+    std::memcpy(to, from, size);
+    Fiber& f = cur_fiber();
+    f.pending_writes.push_back({reinterpret_cast<uintptr_t>(from), reinterpret_cast<uintptr_t>(from) + size});
+    ++f.stats.noc_writes;
+    f.stats.noc_bytes += size;
+}
+
+void ttsim_noc_barrier(uint32_t reads, uint32_t writes) {
+    Fiber& f = cur_fiber();
+    if (reads) f.pending_reads.clear();
+    if (writes) f.pending_writes.clear();
+}
+
+}  // extern "C"

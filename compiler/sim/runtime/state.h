@@ -1,0 +1,145 @@
+// Internal state of one emulator run: cores, their CBs and DST, kernel fibers, DRAM buffers.
+// Shared by scheduler.cpp (fibers, faults, reports), dataflow.cpp (CB, NOC) and compute.cpp.
+#pragma once
+
+#include <ucontext.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ttsim/ops.h"
+#include "ttsim/runtime_api.h"
+
+namespace ttsim {
+
+enum class ErrorKind : int {
+    None = 0,
+    Deadlock = 1,
+    CB = 2,
+    Dst = 3,
+    ComputeState = 4,
+    Noc = 5,
+    KernelArg = 6,
+    KernelFault = 7,
+    Watchdog = 8,
+    Config = 9,
+};
+
+constexpr uint32_t kNumCBs = 32;
+constexpr uint32_t kDstTiles = 16;
+constexpr uint32_t kTileElems = 1024;
+constexpr uint32_t kCbOpReserve = 0, kCbOpPush = 1, kCbOpWait = 2, kCbOpPop = 3;
+
+// tt-metal DataFormat codes this emulator stores.
+enum Format : uint32_t { FMT_FLOAT32 = 0, FMT_BF16 = 5, FMT_BFP8_B = 6, FMT_INT32 = 8, FMT_UINT16 = 9, FMT_UINT32 = 24 };
+
+struct CBState {
+    bool configured = false;
+    uint32_t page_size = 0;
+    uint32_t num_pages = 0;
+    uint32_t format = 0;
+    uint8_t* base = nullptr;
+    uint64_t pushed = 0;
+    uint64_t popped = 0;
+    uint32_t wr_page = 0;
+    uint32_t rd_page = 0;
+    uint32_t reserved = 0;  // pages granted by cb_reserve_back and not yet pushed
+    uint32_t max_occupancy = 0;
+
+    uint32_t occupancy() const { return static_cast<uint32_t>(pushed - popped); }
+    uint32_t free_pages() const { return num_pages - occupancy(); }
+};
+
+enum class DstState : uint32_t { Idle = 0, Acquired = 1, Committed = 2, Waited = 3, Legacy = 4 };
+
+struct ComputeState {
+    bool hw_started = false;
+    uint32_t fpu_mode = FPU_NONE;
+    uint32_t binary_op = BIN_ADD;
+    bool acc_to_dest = false;
+    bool transpose = false;
+    uint32_t reduce_type = 0, reduce_dim = 0;
+    uint64_t sfpu_inited = 0;  // bit per SfpuOp
+    DstState dst_state = DstState::Idle;
+    bool fp32_dest = false;
+    bool dst_touched[kDstTiles] = {};
+    alignas(64) float dst[kDstTiles][kTileElems];  // row-major 32x32 per tile
+};
+
+struct Range {
+    uintptr_t lo, hi;
+};
+
+struct Core {
+    int32_t x = 0, y = 0;
+    uint8_t* l1 = nullptr;
+    CBState cb[kNumCBs];
+    ComputeState* compute = nullptr;
+};
+
+struct Block {
+    uint32_t op = 0;  // kCbOp*
+    int32_t cb = 0;
+    int32_t pages = 0;
+    uint32_t line = 0;
+};
+
+struct Fiber {
+    ucontext_t ctx;
+    uint8_t* stack = nullptr;
+    size_t stack_size = 0;
+    uint32_t index = 0;
+    uint32_t core = 0;
+    uint32_t role = 0;
+    std::string name;
+    void (*entry)() = nullptr;
+    const uint32_t* args = nullptr;
+    uint32_t n_args = 0;
+    const uint32_t* common = nullptr;
+    uint32_t n_common = 0;
+    bool started = false;
+    bool done = false;
+    bool blocked = false;
+    Block block;
+    std::vector<Range> pending_reads;   // L1 destinations of reads not yet barriered
+    std::vector<Range> pending_writes;  // L1 sources of writes not yet barriered
+    TtsimKernelStats stats{};
+};
+
+struct Sim {
+    std::vector<Core> cores;
+    std::vector<Fiber> fibers;
+    std::vector<TtsimDram> dram;  // sorted by address
+    uint32_t l1_size = 0;
+    uint8_t* l1_arena = nullptr;
+    size_t l1_arena_size = 0;
+    ucontext_t sched_ctx;
+    Fiber* cur = nullptr;
+    ErrorKind error = ErrorKind::None;
+    std::string message;
+    TtsimEvent* events = nullptr;
+    uint64_t events_cap = 0;
+    uint64_t events_len = 0;
+    uint64_t seq = 0;
+};
+
+extern Sim* g_sim;
+
+// Faults never return: they record the error and switch back to the scheduler.
+[[noreturn]] void fault(ErrorKind kind, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+// Suspend the running kernel until its Block condition holds (the scheduler re-checks it).
+void block_current(const Block& b);
+bool block_satisfied(const Fiber& f);
+std::string cb_state(const Core& core, uint32_t cb);
+std::string fiber_label(const Fiber& f);
+const char* role_name(uint32_t role);
+const char* cb_op_name(uint32_t op);
+
+inline Fiber& cur_fiber() { return *g_sim->cur; }
+inline Core& cur_core() { return g_sim->cores[g_sim->cur->core]; }
+CBState& checked_cb(int32_t cb, const char* call);
+uint32_t tile_bytes(uint32_t format);
+const uint8_t* cb_tile_for_read(uint32_t cb, uint32_t index, const char* call);
+
+}  // namespace ttsim

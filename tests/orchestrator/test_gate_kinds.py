@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -166,3 +167,21 @@ def test_gate_commands_run_under_this_interpreter(repo: Path, tmp_path: Path) ->
     write(repo, "which.py", "import sys\nprint(sys.executable)\n")
     run(repo, tmp_path, kind="build", run="python which.py")
     assert (tmp_path / "run" / "output.log").read_text().strip() == sys.executable
+
+
+def test_ctrl_c_kills_the_running_command(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[subprocess.Popen[bytes]] = []
+    real_wait = subprocess.Popen.wait
+
+    def interrupted_wait(self: subprocess.Popen[bytes], timeout: float | None = None) -> int:
+        if not started:
+            started.append(self)
+            raise KeyboardInterrupt
+        return real_wait(self, timeout)
+
+    monkeypatch.setattr(subprocess.Popen, "wait", interrupted_wait)
+    with pytest.raises(KeyboardInterrupt):
+        run(repo, tmp_path, kind="build", run="python -c 'import time; time.sleep(30)'")
+    assert started[0].poll() is not None  # the child is gone, not left running

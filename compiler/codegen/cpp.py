@@ -114,7 +114,7 @@ class Renderer:
             ],
             k.UnaryInit: self.unary_init,
             k.UnaryTile: self.unary_tile,
-            k.PackTile: lambda op, d: [f"pack_tile({expr(op.dst)}, {op.cb});"],
+            k.PackTile: lambda op, d: [f"pack_tile({expr(op.dst)}, {op.cb}, {expr(op.index)});"],
         }
 
     # -- ops -----------------------------------------------------------------------------------

@@ -193,8 +193,12 @@ class UnaryTile:
 
 @dataclass(frozen=True)
 class PackTile:
+    """Pack DST[dst] to page `index` past the CB's reserved back (explicit, so the layout does
+    not depend on the packer's auto-incrementing write pointer)."""
+
     dst: IExpr
     cb: str
+    index: IExpr
 
 
 # --- pre-DST block ops (tensorize output; `manage_dst` expands them into DST sections) ---------

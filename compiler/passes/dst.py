@@ -35,7 +35,7 @@ def _section(math: list[k.Op], between: list[k.Op], cs: int, out_cb: str) -> lis
         *between,
         k.TileRegs("wait"),
         k.CBReserve(out_cb, cs),
-        k.For("i", cs, (k.PackTile("i", out_cb),)),
+        k.For("i", cs, (k.PackTile("i", out_cb, "i"),)),
         k.CBPush(out_cb, cs),
         k.TileRegs("release"),
     ]

@@ -38,7 +38,7 @@ def test_pack_before_wait_is_rejected():
     body = [
         k.TileRegs("acquire"),
         k.TileRegs("commit"),
-        k.PackTile(0, "cb_C_l"),
+        k.PackTile(0, "cb_C_l", 0),
         k.TileRegs("wait"),
         k.TileRegs("release"),
     ]

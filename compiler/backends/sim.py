@@ -1,0 +1,117 @@
+"""Backend `sim`: turn a `tt.plan.json` artifact into emulator calls (`compiler.sim`) — DRAM
+buffers for the tensors (padded to whole tiles, tilized), CBs and kernels on the planned cores,
+per-core runtime args — run it, and read the outputs back as torch tensors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from compiler.api import Artifact
+from compiler.errors import CompileError
+from compiler.plan import BufferPlan
+from compiler.sim import (
+    DataFormat,
+    Device,
+    Program,
+    RunReport,
+    tensor_accessor_args,
+    tilize,
+    untilize,
+)
+from compiler.targets import TILE
+
+TORCH_DTYPES = {"bfloat16": torch.bfloat16, "float16": torch.float16, "float32": torch.float32}
+FORMATS = {"bfloat16": DataFormat.Float16_b, "float32": DataFormat.Float32}
+
+
+@dataclass(frozen=True)
+class SimRun:
+    outputs: list[torch.Tensor]
+    report: RunReport
+
+
+def _padded(b: BufferPlan) -> tuple[int, int]:
+    return b.tile_rows * TILE, b.tile_cols * TILE
+
+
+def _format(b: BufferPlan) -> DataFormat:
+    if b.dtype not in FORMATS:
+        raise CompileError("run", f"tensor {b.name}: dtype {b.dtype} has no emulator data format")
+    return FORMATS[b.dtype]
+
+
+def _bind(artifact: Artifact, tensors: list[torch.Tensor]) -> dict[str, torch.Tensor | None]:
+    plan = artifact.plan
+    if len(tensors) == len(plan.buffers):
+        named = [b.name for b in plan.buffers]
+    elif len(tensors) == len(plan.inputs()):
+        named = [b.name for b in plan.inputs()]
+    else:
+        raise CompileError(
+            "run",
+            f"{plan.name} takes {len(plan.buffers)} tensors ({', '.join(b.name for b in plan.buffers)}) "
+            f"or only its inputs ({', '.join(b.name for b in plan.inputs())}); got {len(tensors)}",
+        )
+    bound: dict[str, torch.Tensor | None] = dict.fromkeys((b.name for b in plan.buffers), None)
+    for name, t in zip(named, tensors, strict=True):
+        b = next(x for x in plan.buffers if x.name == name)
+        if tuple(t.shape) != tuple(b.shape):
+            raise CompileError(
+                "run", f"tensor {name} has shape {tuple(t.shape)}, expected {tuple(b.shape)}"
+            )
+        bound[name] = t
+    return bound
+
+
+def execute(artifact: Artifact, tensors: list[torch.Tensor], timeout_s: float = 120.0) -> SimRun:
+    plan = artifact.plan
+    bound = _bind(artifact, tensors)
+    device = Device(plan.target)
+    dram = {}
+    for b in plan.buffers:
+        rows, cols = _padded(b)
+        host = np.zeros((rows, cols), dtype=np.float32)
+        given = bound[b.name]
+        if given is not None:
+            host[: b.shape[0], : b.shape[1]] = given.detach().float().cpu().numpy()
+        dram[b.name] = device.create_buffer(b.num_pages * b.page_size, b.page_size)
+        device.write_buffer(dram[b.name], tilize(host, _format(b)))
+    program = Program()
+    cores = [w.core for w in plan.cores]
+    for cb in plan.cbs:
+        program.add_circular_buffer(
+            cores, cb.index, cb.page_size, cb.num_pages, DataFormat[cb.data_format]
+        )
+    for kp in plan.kernels:
+        compile_args = [a for t in kp.accessor_tensors for a in tensor_accessor_args(dram[t])]
+        kernel = program.add_kernel(
+            artifact.sources[kp.source],
+            cores,
+            role=kp.role,
+            compile_args=compile_args,
+            fp32_dest_acc_en=kp.fp32_dest_acc_en,
+            math_fidelity=kp.math_fidelity,
+            name=f"{plan.name}/{kp.source}",
+        )
+        for w in plan.cores:
+            values = {f"{name}_addr": buf.address for name, buf in dram.items()}
+            values |= {"first_block": w.first_block, "num_blocks": w.num_blocks}
+            program.set_runtime_args(kernel, w.core, [values[a] for a in kp.runtime_args])
+    report = device.run(program, timeout_s=timeout_s)
+    outputs = []
+    for b in plan.outputs():
+        full = untilize(device.read_buffer(dram[b.name]), _padded(b), _format(b))
+        result = torch.from_numpy(np.ascontiguousarray(full[: b.shape[0], : b.shape[1]])).to(
+            TORCH_DTYPES[b.dtype]
+        )
+        if bound[b.name] is not None:
+            bound[b.name].copy_(result)
+        outputs.append(result)
+    return SimRun(outputs, report)
+
+
+def run_sim(artifact: Artifact, tensors: list[torch.Tensor]) -> list[torch.Tensor]:
+    return execute(artifact, tensors).outputs

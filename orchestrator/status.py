@@ -233,6 +233,10 @@ def _gate_rows(report: StatusReport, state: GateState) -> list[tuple[WorkstreamS
     return [(s, g) for s in report.workstreams.values() for g in s.gates if g.state is state]
 
 
+def _section(title: str, headers: list[str], rows: list[list[str]], empty: str) -> list[str]:
+    return ["", f"## {title}", "", *(_table(headers, rows) if rows else [empty])]
+
+
 def render_dashboard(report: StatusReport) -> str:
     lines = ["# Dashboard", "", HEADER.format(tree=report.tree[:12]), "## Progress by phase", ""]
     rows = []
@@ -248,51 +252,41 @@ def render_dashboard(report: StatusReport) -> str:
     lines += ["", "## Gates by state", ""]
     lines += _table(["State", "Gates"], [[s.value, str(n)] for s, n in counts.items()], "lr")
 
-    blocked = [s for s in report.workstreams.values() if s.blocked_by]
-    lines += ["", "## Blocked", ""]
-    lines += (
-        _table(
-            ["Workstream", "Waiting for"],
-            (
-                [
-                    f"{s.workstream.id} {s.workstream.title}",
-                    ", ".join(f"{dep} ({state.value})" for dep, state in s.blocked_by),
-                ]
-                for s in blocked
-            ),
-        )
-        if blocked
-        else ["Nothing is blocked."]
+    blocked = [
+        [
+            f"{s.workstream.id} {s.workstream.title}",
+            ", ".join(f"{dep} ({state.value})" for dep, state in s.blocked_by),
+        ]
+        for s in report.workstreams.values()
+        if s.blocked_by
+    ]
+    lines += _section("Blocked", ["Workstream", "Waiting for"], blocked, "Nothing is blocked.")
+
+    failing = [
+        [s.workstream.id, g.gate.name, _cell("; ".join(g.reasons))]
+        for s, g in _gate_rows(report, GateState.FAIL)
+    ]
+    lines += _section(
+        "Failing gates",
+        ["Workstream", "Gate", "Why"],
+        failing,
+        "No gate fails on the current tree.",
     )
 
-    failing = _gate_rows(report, GateState.FAIL)
-    lines += ["", "## Failing gates", ""]
-    lines += (
-        _table(
-            ["Workstream", "Gate", "Why"],
-            ([s.workstream.id, g.gate.name, _cell("; ".join(g.reasons))] for s, g in failing),
-        )
-        if failing
-        else ["No gate fails on the current tree."]
-    )
-
-    stale = _gate_rows(report, GateState.STALE)
-    lines += ["", "## Stale evidence", ""]
-    lines += (
-        _table(
-            ["Workstream", "Gate", "Was", "Recorded on tree"],
-            (
-                [
-                    s.workstream.id,
-                    g.gate.name,
-                    "FAIL" if g.reasons else "PASS",
-                    f"`{g.record.tree[:12]}`" if g.record else _DASH,
-                ]
-                for s, g in stale
-            ),
-        )
-        if stale
-        else ["No stale evidence."]
+    stale = [
+        [
+            s.workstream.id,
+            g.gate.name,
+            "FAIL" if g.reasons else "PASS",
+            f"`{g.record.tree[:12]}`" if g.record else _DASH,
+        ]
+        for s, g in _gate_rows(report, GateState.STALE)
+    ]
+    lines += _section(
+        "Stale evidence",
+        ["Workstream", "Gate", "Was", "Recorded on tree"],
+        stale,
+        "No stale evidence.",
     )
 
     unknown = [s for s in report.workstreams.values() if s.state is WorkstreamState.NOT_RUN]

@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-from orchestrator.errors import ReportError
-from orchestrator.gates.base import GateContext, GateOutcome
-from orchestrator.gates.process import run_command
-from orchestrator.gates.reports import ChecksReport, read_report
+from pathlib import Path
+
+from orchestrator.gates.base import GateOutcome
+from orchestrator.gates.process import Completed
+from orchestrator.gates.reports import ChecksReport, ReportGate
 
 
-class ChecksGate:
+class ChecksGate(ReportGate[ChecksReport]):
     metrics: frozenset[str] | None = frozenset({"passed", "failed", "total", "exit_code"})
+    model = ChecksReport
+    filename = "checks.json"
 
-    def run(self, ctx: GateContext) -> GateOutcome:
-        command = ctx.gate.run or ""
-        path = ctx.run_dir / "checks.json"
-        done = run_command(ctx, command, report=path)
-        if done.error:
-            return GateOutcome(command, done.exit_code, {}, None, error=done.error)
-        try:
-            report = read_report(path, ChecksReport, ctx.workstream)
-        except ReportError as exc:
-            error = f"{exc} (exit {done.exit_code})\n{done.tail()}"
-            return GateOutcome(command, done.exit_code, {}, None, error=error)
+    def measure(
+        self, command: str, done: Completed, path: Path, report: ChecksReport
+    ) -> GateOutcome:
         names = [c.name for c in report.checks]
         if len(set(names)) != len(names):
             duplicated = sorted({n for n in names if names.count(n) > 1})

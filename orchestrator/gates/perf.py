@@ -3,25 +3,18 @@ the metrics the gate's conditions test."""
 
 from __future__ import annotations
 
-from orchestrator.errors import ReportError
-from orchestrator.gates.base import GateContext, GateOutcome
-from orchestrator.gates.process import run_command
-from orchestrator.gates.reports import PerfReport, read_report
+from pathlib import Path
+
+from orchestrator.gates.base import GateOutcome
+from orchestrator.gates.process import Completed
+from orchestrator.gates.reports import PerfReport, ReportGate
 
 
-class PerfGate:
+class PerfGate(ReportGate[PerfReport]):
     metrics: frozenset[str] | None = None
+    model = PerfReport
+    filename = "perf.json"
 
-    def run(self, ctx: GateContext) -> GateOutcome:
-        command = ctx.gate.run or ""
-        path = ctx.run_dir / "perf.json"
-        done = run_command(ctx, command, report=path)
-        if done.error:
-            return GateOutcome(command, done.exit_code, {}, None, error=done.error)
-        try:
-            report = read_report(path, PerfReport, ctx.workstream)
-        except ReportError as exc:
-            error = f"{exc} (exit {done.exit_code})\n{done.tail()}"
-            return GateOutcome(command, done.exit_code, {}, None, error=error)
+    def measure(self, command: str, done: Completed, path: Path, report: PerfReport) -> GateOutcome:
         metrics = {**report.metrics, "exit_code": float(done.exit_code or 0)}
         return GateOutcome(command, done.exit_code, metrics, path)

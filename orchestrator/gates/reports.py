@@ -1,15 +1,17 @@
 """The JSON reports gate commands write, validated with pydantic: the checks report (the contract
-with the examples' harness) and the perf report."""
+with the examples' harness) and the perf report; and `ReportGate`, the gates that read one."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from orchestrator.errors import ReportError, display_path, validation_summary
+from orchestrator.gates.base import GateContext, GateOutcome
+from orchestrator.gates.process import Completed, run_command
 
 CHECKS_SCHEMA = "tt-ws.checks/1"
 PERF_SCHEMA = "tt-ws.perf/1"
@@ -62,3 +64,26 @@ def read_report(path: Path, model: type[R], subject: str) -> R:
     if report.subject != subject:
         raise ReportError(f"{where} reports on {report.subject!r}, expected {subject!r}")
     return report
+
+
+class ReportGate(Generic[R]):
+    """A gate whose command writes a report at `{report}`; subclasses turn it into metrics."""
+
+    model: type[R]
+    filename: str
+
+    def run(self, ctx: GateContext) -> GateOutcome:
+        command = ctx.gate.run or ""
+        path = ctx.run_dir / self.filename
+        done = run_command(ctx, command, report=path)
+        if done.error:
+            return GateOutcome(command, done.exit_code, {}, None, error=done.error)
+        try:
+            report = read_report(path, self.model, ctx.workstream)
+        except ReportError as exc:
+            error = f"{exc} (exit {done.exit_code})\n{done.tail()}"
+            return GateOutcome(command, done.exit_code, {}, None, error=error)
+        return self.measure(command, done, path, report)
+
+    def measure(self, command: str, done: Completed, path: Path, report: R) -> GateOutcome:
+        raise NotImplementedError

@@ -125,4 +125,4 @@ class EvidenceStore:
 
 
 def metrics_summary(metrics: Mapping[str, float]) -> str:
-    return ", ".join(f"{k}={format_number(v)}" for k, v in sorted(metrics.items()))
+    return " ".join(f"{k}={format_number(v)}" for k, v in sorted(metrics.items()))

@@ -57,19 +57,20 @@ class ProgressListener:
 
 
 def summary(runs: list[GateRun]) -> Table:
-    table = Table(title="Gate results", show_lines=False)
-    for column in ("Workstream", "Gate", "Kind", "Verdict", "Metrics", "Why", "Time"):
+    table = Table(title="Gate results")
+    for column in ("Workstream", "Gate", "Verdict", "Time"):
+        table.add_column(column, no_wrap=True)
+    for column in ("Metrics", "Why"):
         table.add_column(column, overflow="fold")
     for run in runs:
         why = "; ".join(f.strip().splitlines()[0] for f in run.failures if f.strip())
         table.add_row(
             run.workstream.id,
             run.gate.name,
-            run.gate.kind,
             "[green]PASS[/]" if run.passed else "[red]FAIL[/]",
+            f"{run.seconds:.1f} s",
             escape(metrics_summary(run.record.metrics)),
             escape(why),
-            f"{run.seconds:.1f} s",
         )
     return table
 

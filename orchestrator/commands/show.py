@@ -62,7 +62,7 @@ def show_command(
     console.print(table)
     for gate in status.gates:
         for reason in gate.reasons:
-            console.print(f"[red]{gate.gate.name}[/]: {escape(reason)}")
+            console.print(f"[red]{gate.gate.name}[/] ({gate.state.value}): {escape(reason)}")
         if gate.record is not None:
             bad = [c for c, outcome in gate.record.cases.items() if outcome != "passed"]
             for case in bad[:_FAILED_CASES_SHOWN]:

@@ -231,7 +231,7 @@ class Device:
         k_stats = (native.KernelStatsDesc * max(len(kernel_descs), 1))()
         events = (native.EventDesc * max(trace, 1))()
         events_len = ctypes.c_uint64(0)
-        msg = ctypes.create_string_buffer(1 << 16)
+        msg = ctypes.create_string_buffer(1 << 20)
         t0 = time.perf_counter()
         rc = lib.ttsim_run(
             core_arr,

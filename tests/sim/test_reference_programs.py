@@ -15,7 +15,9 @@ ALL_64 = ((0, 0), (7, 7))
 
 
 def pcc(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.corrcoef(np.asarray(a, np.float64).ravel(), np.asarray(b, np.float64).ravel())[0, 1])
+    return float(
+        np.corrcoef(np.asarray(a, np.float64).ravel(), np.asarray(b, np.float64).ravel())[0, 1]
+    )
 
 
 def bf16_torch(x: np.ndarray) -> torch.Tensor:

@@ -55,15 +55,10 @@ std::string blocked_call(const Fiber& f) {
 // State of every core with an unfinished kernel, one line per kernel.
 std::string all_cores_state() {
     std::string s;
-    size_t shown = 0;
     for (const Fiber& f : g_sim->fibers) {
         if (f.done) continue;
-        if (++shown > 48) {
-            s += "  ...\n";
-            break;
-        }
-        append(s, "  %s: %s\n", fiber_label(f).c_str(),
-               f.blocked ? ("blocked in " + blocked_call(f)).c_str() : "running");
+        const std::string state = f.blocked ? "blocked in " + blocked_call(f) : f.started ? "running" : "not started";
+        append(s, "  %s: %s\n", fiber_label(f).c_str(), state.c_str());
     }
     return s;
 }
@@ -290,6 +285,7 @@ void schedule(double timeout_s) {
         for (Fiber& f : s.fibers) {
             if (f.done || (f.blocked && !block_satisfied(f))) continue;
             f.blocked = false;
+            f.started = true;
             s.cur = &f;
             swapcontext(&s.sched_ctx, &f.ctx);
             s.cur = nullptr;

@@ -1,0 +1,4 @@
+// Broken: does not compile.
+void kernel_main() {
+    this is not C++;
+}

@@ -1,0 +1,224 @@
+"""Every fault class, provoked by a deliberately broken kernel (tests/sim/kernels/), is reported
+as its SimError subclass with a message that names where (core, kernel, call, CB) and the state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from compiler.sim import (
+    CBError,
+    ComputeStateError,
+    DataFormat,
+    DeadlockError,
+    Device,
+    DstError,
+    KernelArgError,
+    KernelCompileError,
+    KernelFault,
+    L1BudgetError,
+    NocError,
+    Program,
+    WatchdogTimeout,
+    tensor_accessor_args,
+    tile_size,
+    tilize,
+)
+from compiler.sim.reference_programs import KERNELS as REFERENCE
+
+BROKEN = Path(__file__).parent / "kernels"
+BF16 = DataFormat.Float16_b
+PAGE = tile_size(BF16)
+N_TILES = 4
+
+
+def run_case(
+    reader: str,
+    compute: str,
+    writer: str | None = "writer_unary.cpp",
+    cores=(0, 0),
+    compute_defines: dict[str, str] | None = None,
+    fp32_dest_acc_en: bool = False,
+    timeout_s: float = 30.0,
+    reader_args: list[int] | None = None,
+):
+    """One program: CBs c_0, c_1, c_16 (2 bf16 pages each), a 4-tile input and output buffer,
+    and the named kernels (looked up in tests/sim/kernels, then in the reference kernels)."""
+    dev = Device()
+    src = dev.create_buffer(N_TILES * PAGE, PAGE)
+    dev.write_buffer(src, tilize(np.ones((32, 32 * N_TILES), np.float32), BF16))
+    dst = dev.create_buffer(N_TILES * PAGE, PAGE)
+    p = Program()
+    for cb in (0, 1, 16):
+        p.add_circular_buffer(cores, cb, PAGE, 2, BF16)
+
+    def path(name: str) -> Path:
+        return BROKEN / name if (BROKEN / name).exists() else REFERENCE / name
+
+    r = p.add_kernel(path(reader), cores, "reader", compile_args=tensor_accessor_args(src))
+    c = p.add_kernel(
+        path(compute), cores, "compute", defines=compute_defines, fp32_dest_acc_en=fp32_dest_acc_en
+    )
+    p.set_runtime_args(
+        r, cores, reader_args if reader_args is not None else [src.address, N_TILES, 0]
+    )
+    p.set_runtime_args(c, cores, [N_TILES])
+    if writer:
+        w = p.add_kernel(path(writer), cores, "writer", compile_args=tensor_accessor_args(dst))
+        p.set_runtime_args(w, cores, [dst.address, N_TILES, 0])
+    return dev.run(p, timeout_s=timeout_s)
+
+
+def test_correct_partners_run_clean():
+    report = run_case("reader_unary.cpp", "compute_copy.cpp")
+    assert report.cb_stats[((0, 0), 16)].pages_popped == N_TILES
+
+
+def test_deadlock_names_every_blocked_kernel_call_and_cb_counts():
+    with pytest.raises(DeadlockError) as err:
+        run_case("reader_unary.cpp", "deadlock_compute.cpp")
+    msg = str(err.value)
+    assert "core (0,0) reader kernel 'reader_unary.cpp': blocked in cb_reserve_back(cb=0, 1)" in msg
+    assert "CB 0: 2 pages of 2048 B, pushed 2, popped 0, holding 2" in msg
+    assert (
+        "core (0,0) compute kernel 'deadlock_compute.cpp': blocked in cb_wait_front(cb=1, 1) at line 8"
+        in msg
+    )
+    assert "core (0,0) writer kernel 'writer_unary.cpp': blocked in cb_wait_front(cb=16, 1)" in msg
+
+
+def test_deadlock_on_64_cores_lists_each_core():
+    with pytest.raises(DeadlockError) as err:
+        run_case("reader_unary.cpp", "deadlock_compute.cpp", cores=((0, 0), (7, 7)))
+    msg = str(err.value)
+    assert "core (0,0) compute kernel" in msg and "core (7,5) reader kernel" in msg
+
+
+def test_wait_for_more_pages_than_the_cb_holds():
+    with pytest.raises(
+        CBError,
+        match=r"cb_wait_front\(cb=0, 3\) at line 7 asks for more pages than the CB "
+        r"holds \(2\): it can never complete .* in core \(0,0\) compute kernel",
+    ):
+        run_case("reader_unary.cpp", "wait_beyond_capacity_compute.cpp")
+
+
+def test_reserve_beyond_capacity():
+    with pytest.raises(
+        CBError, match=r"cb_reserve_back\(cb=0, 4\) .*more pages than the CB holds \(2\).*reader"
+    ):
+        run_case("reserve_beyond_capacity_reader.cpp", "compute_copy.cpp", writer=None)
+
+
+def test_pop_of_pages_never_pushed():
+    with pytest.raises(
+        CBError, match=r"cb_pop_front\(cb=1, 1\) at line 7 pops more pages than the CB holds \(0\)"
+    ):
+        run_case("reader_unary.cpp", "pop_unpushed_compute.cpp")
+
+
+@pytest.mark.parametrize(("fp32", "index", "capacity"), [(False, 8, 8), (True, 4, 4)])
+def test_dst_index_beyond_capacity(fp32, index, capacity):
+    with pytest.raises(
+        DstError, match=rf"copy_tile: DST index {index} beyond capacity: {capacity} tiles usable"
+    ):
+        run_case(
+            "reader_unary.cpp",
+            "dst_index_compute.cpp",
+            compute_defines={"DST_INDEX": str(index)},
+            fp32_dest_acc_en=fp32,
+        )
+
+
+def test_pack_before_commit_and_wait():
+    with pytest.raises(
+        DstError,
+        match=r"pack_tile at line 17 reads DST while it is acquired by math: call "
+        r"tile_regs_commit\(\) and tile_regs_wait\(\) first",
+    ):
+        run_case("reader_unary.cpp", "pack_before_commit_compute.cpp")
+
+
+def test_acquire_twice():
+    with pytest.raises(
+        DstError, match=r"tile_regs_acquire at line 8 while DST is acquired by math"
+    ):
+        run_case("reader_unary.cpp", "acquire_twice_compute.cpp")
+
+
+def test_cbs_over_the_l1_budget_name_the_core_and_cbs():
+    dev = Device()
+    p = Program()
+    p.add_circular_buffer((2, 3), 0, PAGE, 400, BF16)
+    p.add_circular_buffer((2, 3), 1, PAGE, 400, BF16)
+    p.add_kernel(REFERENCE / "compute_binary.cpp", (2, 3), "compute")
+    with pytest.raises(
+        L1BudgetError,
+        match=r"core \(2, 3\): circular buffers need 1638400 B of L1 but only "
+        r"\d+ B are usable .*CB 0: 400 x 2048 B, CB 1: 400 x 2048 B",
+    ):
+        dev.run(p)
+
+
+def test_noc_read_outside_the_buffer():
+    with pytest.raises(
+        NocError,
+        match=r"page 4 \(page size 2048 B, offset 0\) of the DRAM buffer at 0x[0-9a-f]+ "
+        r"is outside the buffer \(8192 B = 4 pages\) .*reader kernel 'read_past_buffer_reader.cpp'",
+    ):
+        run_case("read_past_buffer_reader.cpp", "compute_copy.cpp", reader_args=None)
+
+
+def test_push_before_read_barrier_is_a_race():
+    with pytest.raises(
+        NocError,
+        match=r"cb_push_back\(cb=0, 1\) at line 10 publishes pages a noc_async_read is "
+        r"still filling",
+    ):
+        run_case("missing_barrier_reader.cpp", "compute_copy.cpp")
+
+
+def test_watchdog_stops_a_kernel_that_never_yields():
+    with pytest.raises(WatchdogTimeout) as err:
+        run_case("endless_loop_reader.cpp", "compute_copy.cpp", timeout_s=0.5)
+    msg = str(err.value)
+    assert "core (0,0) reader kernel 'endless_loop_reader.cpp' was computing" in msg
+    assert "core (0,0) compute kernel 'compute_copy.cpp': not started" in msg
+
+
+def test_invalid_memory_access_is_caught():
+    with pytest.raises(
+        KernelFault,
+        match=r"invalid memory access at address 0x0 .*reader kernel 'null_write_reader",
+    ):
+        run_case("null_write_reader.cpp", "compute_copy.cpp", reader_args=[0])
+
+
+def test_runtime_arg_beyond_those_set():
+    with pytest.raises(KernelArgError, match=r"get_arg_val\(5\): only 3 runtime args are set"):
+        run_case("missing_arg_reader.cpp", "compute_copy.cpp")
+
+
+def test_compute_op_without_its_init():
+    with pytest.raises(ComputeStateError, match=r"add_tiles without add_init"):
+        run_case("reader_unary.cpp", "add_without_init_compute.cpp")
+
+
+def test_compile_error_names_the_kernel_file_and_line():
+    with pytest.raises(
+        KernelCompileError,
+        match=r"kernel syntax_error_compute.cpp \(compute\) failed to compile:"
+        r"(.|\n)*syntax_error_compute.cpp:3",
+    ):
+        run_case("reader_unary.cpp", "syntax_error_compute.cpp")
+
+
+def test_emulator_survives_faults_and_runs_again():
+    with pytest.raises(KernelFault):
+        run_case("null_write_reader.cpp", "compute_copy.cpp", reader_args=[0])
+    assert (
+        run_case("reader_unary.cpp", "compute_copy.cpp").cb_stats[((0, 0), 0)].pages_pushed
+        == N_TILES
+    )

@@ -9,8 +9,10 @@ Two checkpoints, both keyed by the claim's fencing token:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Protocol
 
 from orchestrator.claims.errors import ClaimRefused, LeaseExpired
@@ -117,3 +119,23 @@ class Admission:
             if earlier.token <= token:
                 return earlier if earlier.token == token else None
         return None
+
+
+def admission_for(root: Path) -> Admission:
+    """The `admit` function status should use: `current_status(layout, registry, admit=...)`."""
+    return Admission.of(ClaimStore.open(root))
+
+
+def stamps_for_run(
+    root: Path, workstreams: Iterable[str], agent: str | None = None
+) -> dict[str, Stamp | None]:
+    """The stamp of each workstream about to be run by `agent` (default: $TT_WS_AGENT).
+
+    Raises before anything runs when one of them is held by another agent or the runner's own
+    lease on it has expired, so `tt-ws run` refuses instead of recording uncountable evidence.
+    """
+    store = ClaimStore.open(root)
+    snap = store.snapshot()
+    runner = Holder.current(agent)
+    now = store.clock()
+    return {ws: stamp_for_run(snap, ws, runner, now) for ws in workstreams}

@@ -17,10 +17,13 @@ from typer.testing import CliRunner
 
 from orchestrator.claims.board import Board
 from orchestrator.claims.errors import ClaimRefused
+from orchestrator.claims.fencing import stamps_for_run
 from orchestrator.claims.store import ClaimStore, Holder
 from orchestrator.cli import app
 from orchestrator.evidence import EvidenceRecord, EvidenceStore
 from orchestrator.layout import Layout
+from orchestrator.runner import Claim as RunClaim
+from orchestrator.runner import run_workstreams
 from orchestrator.status import WorkstreamState, current_status
 from orchestrator.tree import source_tree
 
@@ -190,3 +193,35 @@ def _wait_until(condition: Callable[[], bool], timeout: float = 10) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
+
+
+class _Quiet:
+    def started(self, workstream: object, gate: object) -> None: ...
+
+    def finished(self, run: object) -> None: ...
+
+
+def _run_as(root: Path, ws: str, agent: str) -> None:
+    """What `tt-ws run ID` does once wired to the claims: stamp first, then run and record."""
+    stamp = stamps_for_run(root, [ws], agent)[ws]
+    layout = Layout(root)
+    chosen = [Board.load().registry.get(ws)]
+    claim = RunClaim(stamp.holder, stamp.token) if stamp else None
+    run_workstreams(layout, chosen, _Quiet(), claim=claim)
+
+
+def test_a_run_under_a_live_claim_is_stamped_and_counts(board_repo: Path) -> None:
+    assert tt_ws("claim", "base", "--agent", "alice")[0] == 0
+    _run_as(board_repo, "base", "alice")
+    (record,) = EvidenceStore(Layout(board_repo).evidence).all_records()
+    assert (record.claim_holder, record.fencing_token) == ("alice", 1)
+    assert Board.load().report.workstreams["base"].state is WorkstreamState.DONE
+
+
+def test_a_run_on_a_workstream_held_by_another_agent_is_refused_before_it_starts(
+    board_repo: Path,
+) -> None:
+    assert tt_ws("claim", "base", "--agent", "alice")[0] == 0
+    with pytest.raises(ClaimRefused, match="base is claimed by alice"):
+        _run_as(board_repo, "base", "bob")
+    assert EvidenceStore(Layout(board_repo).evidence).all_records() == []

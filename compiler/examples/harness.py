@@ -1,0 +1,141 @@
+"""The example harness behind `python -m compiler.examples build|check <id>`: `build` emits the
+artifacts of every shape and compiles their C++ against the emulator headers; `check` runs every
+shape in the emulator and writes a `tt-ws.checks/1` report in which every check can fail."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+
+import compiler
+from compiler.api import Artifact
+from compiler.examples import get_example
+from compiler.examples.spec import Example, Shape
+from compiler.plan import Plan
+
+CHECKS_SCHEMA = "tt-ws.checks/1"
+PCC_MIN = 0.999
+# bf16 outputs: a few units in the last place of bf16 (2^-8 relative) plus fp32 summation order
+RTOL, ATOL = 2e-2, 2e-2
+BUILD_ROOT = Path("build") / "examples"
+CHECK_NAMES = (
+    f"PCC >= {PCC_MIN}",
+    "allclose",
+    "no deadlock",
+    "CB traffic balanced",
+    "DST lifecycle clean",
+)
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    passed: bool
+    detail: str
+
+
+def pcc(a: torch.Tensor, b: torch.Tensor) -> float:
+    x, y = a.double().flatten(), b.double().flatten()
+    x, y = x - x.mean(), y - y.mean()
+    denom = x.norm() * y.norm()
+    if denom == 0:
+        return 1.0 if torch.equal(a, b) else 0.0
+    return float((x @ y) / denom)
+
+
+def compile_shape(example: Example, shape: Shape) -> Artifact:
+    return compiler.compile(example.kernel(**shape.params), name=f"{example.id}-{shape.name}")
+
+
+def build_cpp(plan: Plan, directory: Path) -> None:
+    """Compile the artifact's kernels against the emulator headers (raises KernelCompileError)."""
+    from compiler.sim import Buffer, Program, tensor_accessor_args
+    from compiler.sim.build import compile_kernels
+
+    program = Program()
+    cores = [w.core for w in plan.cores]
+    buffers = {b.name: Buffer(0, b.num_pages * b.page_size, b.page_size) for b in plan.buffers}
+    for kp in plan.kernels:
+        args = [a for t in kp.accessor_tensors for a in tensor_accessor_args(buffers[t])]
+        program.add_kernel(
+            directory / kp.source,
+            cores,
+            role=kp.role,
+            compile_args=args,
+            fp32_dest_acc_en=kp.fp32_dest_acc_en,
+            math_fidelity=kp.math_fidelity,
+        )
+    compile_kernels(program.kernels)
+
+
+def build(example_id: str, out_root: Path = BUILD_ROOT) -> list[Path]:
+    example = get_example(example_id)
+    written = []
+    for shape in example.shapes:
+        directory = compile_shape(example, shape).write(out_root / example.id / shape.name)
+        build_cpp(Plan.model_validate_json((directory / "tt.plan.json").read_text()), directory)
+        written.append(directory)
+    return written
+
+
+def check_shape(example: Example, shape: Shape, seed: int = 0) -> list[Check]:
+    from compiler.backends.sim import execute
+    from compiler.sim import SimError
+
+    prefix = f"{shape.name} ({shape.why})"
+    inputs = example.make_inputs(shape.params, torch.Generator().manual_seed(seed))
+    expected = example.reference(*inputs)
+    try:
+        run = execute(compile_shape(example, shape), inputs)
+    except SimError as err:
+        # a run that did not finish verifies nothing: every check fails, naming the fault
+        detail = f"run failed ({type(err).__name__}): {str(err).splitlines()[0]}"
+        return [Check(f"{prefix}: {name}", False, detail) for name in CHECK_NAMES]
+    (out,) = run.outputs
+    value = pcc(out, expected)
+    diff = (out.float() - expected.float()).abs().max().item()
+    close = torch.allclose(out.float(), expected.float(), rtol=RTOL, atol=ATOL)
+    unbalanced = {
+        f"core {core} CB {cb}": (s.pages_pushed, s.pages_popped)
+        for (core, cb), s in run.report.cb_stats.items()
+        if s.pages_pushed != s.pages_popped
+    }
+    cbs = len(run.report.cb_stats)
+    # reaching here means the emulator finished every kernel: it raises DeadlockError,
+    # WatchdogTimeout, DstError or ComputeStateError otherwise
+    return [
+        Check(f"{prefix}: {CHECK_NAMES[0]}", value >= PCC_MIN, f"PCC {value:.6f}"),
+        Check(f"{prefix}: allclose", close, f"max |diff| {diff:.4g} (rtol {RTOL}, atol {ATOL})"),
+        Check(
+            f"{prefix}: no deadlock",
+            True,
+            f"all kernels finished on {len(run.report.kernel_stats) // 3} cores",
+        ),
+        Check(
+            f"{prefix}: CB traffic balanced",
+            not unbalanced,
+            f"pushed == popped on all {cbs} CBs"
+            if not unbalanced
+            else f"pushed/popped {unbalanced}",
+        ),
+        Check(
+            f"{prefix}: DST lifecycle clean", True, "no DST or compute-state fault in the emulator"
+        ),
+    ]
+
+
+def check(example_id: str, report: Path | None = None) -> list[Check]:
+    example = get_example(example_id)
+    checks = [c for shape in example.shapes for c in check_shape(example, shape)]
+    if report is not None:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        body = {
+            "schema": CHECKS_SCHEMA,
+            "subject": example.id,
+            "checks": [asdict(c) for c in checks],
+        }
+        report.write_text(json.dumps(body, indent=2) + "\n")
+    return checks

@@ -55,6 +55,13 @@ def _tiles(shape: tuple[int, ...]) -> tuple[int, int]:
     return shape[0] // TILE, shape[1] // TILE
 
 
+def _finish(
+    dev: Device, program: Program, out: Buffer, shape: tuple[int, int], fmt: DataFormat, trace: int
+) -> Result:
+    report = dev.run(program, trace=trace)
+    return Result(untilize(dev.read_buffer(out), shape, fmt), report)
+
+
 def _add_io_cbs(
     program: Program, cores: list[CoreCoord], fmt: DataFormat, inputs: int, depth: int = 2
 ) -> None:
@@ -71,6 +78,7 @@ def eltwise_binary(
     op: str = "add",
     cores: CoreSpec = (0, 0),
     fmt: DataFormat = DataFormat.Float16_b,
+    trace: int = 0,
 ) -> Result:
     """a OP b (op: add / sub / mul) with reader_binary + compute_binary + writer_unary."""
     ht, wt = _tiles(a.shape)
@@ -97,8 +105,7 @@ def eltwise_binary(
         p.set_runtime_args(reader, core, [buf_a.address, buf_b.address, count, start])
         p.set_runtime_args(compute, core, [count])
         p.set_runtime_args(writer, core, [out.address, count, start])
-    report = dev.run(p)
-    return Result(untilize(dev.read_buffer(out), a.shape, fmt), report)
+    return _finish(dev, p, out, a.shape, fmt, trace)
 
 
 def sfpu_unary(
@@ -139,8 +146,7 @@ def sfpu_unary(
         p.set_runtime_args(reader, core, [buf_x.address, count, start])
         p.set_runtime_args(compute, core, [count])
         p.set_runtime_args(writer, core, [out.address, count, start])
-    report = dev.run(p)
-    return Result(untilize(dev.read_buffer(out), x.shape, fmt), report)
+    return _finish(dev, p, out, x.shape, fmt, trace=0)
 
 
 def matmul(
@@ -180,8 +186,7 @@ def matmul(
         p.set_runtime_args(reader, core, [buf_a.address, buf_b.address, mt, kt, nt, start, count])
         p.set_runtime_args(compute, core, [count, kt])
         p.set_runtime_args(writer, core, [out.address, count, start])
-    report = dev.run(p)
-    return Result(untilize(dev.read_buffer(out), (a.shape[0], b.shape[1]), fmt), report)
+    return _finish(dev, p, out, (a.shape[0], b.shape[1]), fmt, trace=0)
 
 
 _REDUCE_OPS = {"sum": "PoolType::SUM", "max": "PoolType::MAX"}
@@ -240,5 +245,4 @@ def reduce(
         )
         p.set_runtime_args(compute, core, [count, size])
         p.set_runtime_args(writer, core, [out.address, count, start])
-    report = dev.run(p)
-    return Result(untilize(dev.read_buffer(out), out_shape, fmt), report)
+    return _finish(dev, p, out, out_shape, fmt, trace=0)

@@ -7,11 +7,21 @@ import numpy as np
 import pytest
 import torch
 
-from compiler.sim import DataFormat, Device, round_to_bf16
+from compiler.sim import (
+    DataFormat,
+    Device,
+    Program,
+    round_to_bf16,
+    tensor_accessor_args,
+    tilize,
+    untilize,
+)
 from compiler.sim import reference_programs as rp
 
 ONE_CORE = (0, 0)
 ALL_64 = ((0, 0), (7, 7))
+CORES = pytest.mark.parametrize("cores", [ONE_CORE, ALL_64], ids=["1core", "64cores"])
+KERNELS = rp.KERNELS
 
 
 def pcc(a: np.ndarray, b: np.ndarray) -> float:
@@ -29,12 +39,12 @@ def dev() -> Device:
     return Device("wormhole_n150")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(0)
 
 
-@pytest.mark.parametrize("cores", [ONE_CORE, ALL_64], ids=["1core", "64cores"])
+@CORES
 @pytest.mark.parametrize("op", ["add", "sub", "mul"])
 def test_eltwise_binary_matches_torch(dev, rng, cores, op):
     a = rng.standard_normal((256, 320)).astype(np.float32)
@@ -42,5 +52,141 @@ def test_eltwise_binary_matches_torch(dev, rng, cores, op):
     expected = getattr(torch, op)(bf16_torch(a), bf16_torch(b)).float().numpy()
     got = rp.eltwise_binary(dev, a, b, op, cores).output
     assert pcc(got, expected) >= 0.999
-    # bf16 inputs, fp32 math, one RNE rounding: bit-identical to torch's bf16 op
+    # bf16 inputs, fp32 math, one round-to-nearest-even: bit-identical to torch's bf16 op
     np.testing.assert_array_equal(got, expected)
+
+
+SFPU_CASES = {
+    # op: (header, torch reference, input transform keeping the op in its domain)
+    "exp": ("api/compute/eltwise_unary/exp.h", torch.exp, lambda x: x),
+    "log": (None, torch.log, lambda x: np.abs(x) + 0.1),
+    "recip": ("api/compute/eltwise_unary/recip.h", torch.reciprocal, lambda x: np.abs(x) + 0.5),
+    "sqrt": ("api/compute/eltwise_unary/sqrt.h", torch.sqrt, np.abs),
+    "rsqrt": ("api/compute/eltwise_unary/rsqrt.h", torch.rsqrt, lambda x: np.abs(x) + 0.1),
+    "relu": ("api/compute/eltwise_unary/relu.h", torch.relu, lambda x: x),
+    "gelu": ("api/compute/eltwise_unary/gelu.h", torch.nn.functional.gelu, lambda x: x),
+    "sigmoid": (None, torch.sigmoid, lambda x: x),
+    "tanh": (None, torch.tanh, lambda x: x),
+    "negative": ("api/compute/eltwise_unary/negative.h", torch.neg, lambda x: x),
+    "abs": (None, torch.abs, lambda x: x),
+    "square": (None, torch.square, lambda x: x),
+    "silu": (None, torch.nn.functional.silu, lambda x: x),
+}
+
+
+@CORES
+@pytest.mark.parametrize("op", sorted(SFPU_CASES))
+def test_sfpu_unary_matches_torch(dev, rng, cores, op):
+    header, reference, domain = SFPU_CASES[op]
+    x = domain(rng.standard_normal((128, 256)).astype(np.float32)).astype(np.float32)
+    expected = reference(bf16_torch(x).float()).to(torch.bfloat16).float().numpy()
+    got = rp.sfpu_unary(dev, x, op, cores, include=header).output
+    assert pcc(got, expected) >= 0.999
+    np.testing.assert_allclose(got, expected, rtol=1e-2, atol=1e-2)
+
+
+@CORES
+def test_matmul_bf16_matches_torch(dev, rng, cores):
+    a = rng.standard_normal((256, 192)).astype(np.float32)
+    b = rng.standard_normal((192, 320)).astype(np.float32)
+    expected = (bf16_torch(a) @ bf16_torch(b)).float().numpy()
+    got = rp.matmul(dev, a, b, cores).output
+    assert pcc(got, expected) >= 0.999
+    # 16-bit DST rounds after each of the 6 K-tiles: a few bf16 ulps of the result
+    np.testing.assert_allclose(got, expected, rtol=0.03, atol=0.25)
+
+
+def test_matmul_fp32_dest_accumulation_is_one_rounding(dev, rng):
+    a = rng.standard_normal((64, 256)).astype(np.float32)
+    b = rng.standard_normal((256, 64)).astype(np.float32)
+    exact = round_to_bf16(a).astype(np.float64) @ round_to_bf16(b).astype(np.float64)
+    got_fp32 = rp.matmul(dev, a, b, ONE_CORE, fp32_dest_acc_en=True).output
+    got_bf16 = rp.matmul(dev, a, b, ONE_CORE, fp32_dest_acc_en=False).output
+    err_fp32 = np.abs(got_fp32 - exact).max()
+    assert err_fp32 <= np.abs(exact).max() * 2**-8  # within one bf16 rounding of the result
+    assert err_fp32 < np.abs(got_bf16 - exact).max()
+
+
+def test_matmul_in_fp32_storage(dev, rng):
+    a = rng.standard_normal((64, 128)).astype(np.float32)
+    b = rng.standard_normal((128, 96)).astype(np.float32)
+    got = rp.matmul(dev, a, b, ONE_CORE, fmt=DataFormat.Float32, fp32_dest_acc_en=True).output
+    # fp32 operands pass through tf32 source registers: ~1e-3 relative
+    np.testing.assert_allclose(got, a @ b, rtol=0, atol=np.abs(a @ b).max() * 4e-3)
+    assert pcc(got, a @ b) >= 0.99999
+
+
+REDUCE_REFERENCE = {
+    ("sum", "row"): lambda t: (t.sum(dim=1), lambda out: out[:, 0]),
+    ("sum", "col"): lambda t: (t.sum(dim=0), lambda out: out[0, :]),
+    ("sum", "scalar"): lambda t: (t.sum().reshape(1), lambda out: out[0, :1]),
+    ("max", "row"): lambda t: (t.amax(dim=1), lambda out: out[:, 0]),
+    ("max", "col"): lambda t: (t.amax(dim=0), lambda out: out[0, :]),
+    ("max", "scalar"): lambda t: (t.amax().reshape(1), lambda out: out[0, :1]),
+}
+
+
+@CORES
+@pytest.mark.parametrize(("op", "dim"), sorted(REDUCE_REFERENCE))
+def test_reduce_matches_torch(dev, rng, cores, op, dim):
+    x = rng.standard_normal((64 * 8 if dim == "row" else 128, 96)).astype(np.float32)
+    if op == "max":
+        x -= 5.0  # all negative: a max that started from a zeroed DST would be wrong
+    scaler = 0.5
+    expected, select = REDUCE_REFERENCE[(op, dim)](bf16_torch(x).float() * scaler)
+    got = select(rp.reduce(dev, x, op, dim, scaler, cores).output)
+    assert got.shape == expected.shape
+    if expected.numel() > 1:
+        assert pcc(got, expected.numpy()) >= 0.999
+    np.testing.assert_allclose(got, expected.numpy(), rtol=2e-2, atol=0.5)
+
+
+def test_legacy_kernel_forms_run(dev, rng):
+    """Old include paths and names, NAMESPACE/MAIN entry, acquire_dst/release_dst,
+    InterleavedAddrGenFast and noc_async_read_tile."""
+    fmt = DataFormat.Float16_b
+    a = rng.standard_normal((64, 64)).astype(np.float32)
+    b = rng.standard_normal((64, 64)).astype(np.float32)
+    bufs = []
+    for m in (a, b, np.zeros_like(a)):
+        data = tilize(m, fmt)
+        buf = dev.create_buffer(data.size, 2048)
+        dev.write_buffer(buf, data)
+        bufs.append(buf)
+    p = Program()
+    for cb in (0, 1, 16):
+        p.add_circular_buffer(ONE_CORE, cb, 2048, 2, fmt)
+    legacy = rp.KERNELS.parent.parent.parent / "tests" / "sim" / "kernels"
+    r = p.add_kernel(legacy / "legacy_reader_binary.cpp", ONE_CORE, "reader")
+    c = p.add_kernel(legacy / "legacy_eltwise_compute.cpp", ONE_CORE, "compute")
+    w = p.add_kernel(
+        KERNELS / "writer_unary.cpp", ONE_CORE, "writer", compile_args=tensor_accessor_args(bufs[2])
+    )
+    p.set_runtime_args(r, ONE_CORE, [bufs[0].address, bufs[1].address, 4])
+    p.set_runtime_args(c, ONE_CORE, [4])
+    p.set_runtime_args(w, ONE_CORE, [bufs[2].address, 4, 0])
+    dev.run(p)
+    got = untilize(dev.read_buffer(bufs[2]), a.shape, fmt)
+    np.testing.assert_array_equal(got, (bf16_torch(a) + bf16_torch(b)).float().numpy())
+
+
+def test_report_counts_pages_and_blocking(dev, rng):
+    a = rng.standard_normal((64, 64)).astype(np.float32)
+    report = rp.matmul(dev, a, a, ((0, 0), (1, 1))).report
+    # 4 output tiles over 4 cores, Kt = 2: each core streams 2 A and 2 B tiles
+    assert report.cb_stats[((1, 1), 0)].pages_pushed == 2
+    assert report.cb_stats[((1, 1), 16)].pages_popped == 1
+    assert report.kernel_stats[((0, 0), "compute")].tile_ops == 2
+    assert report.kernel_stats[((0, 0), "reader")].noc_bytes == 4 * 2048
+
+
+def test_trace_orders_cb_operations(dev, rng):
+    a = rng.standard_normal((32, 64)).astype(np.float32)
+    assert rp.eltwise_binary(dev, a, a, "add", ONE_CORE).report.events == []
+    events = rp.eltwise_binary(dev, a, a, "add", ONE_CORE, trace=1000).report.events
+    assert [e.seq for e in events] == sorted(e.seq for e in events)
+    pushes = [e for e in events if e.op == "push" and e.cb == 0]
+    assert [e.kernel for e in pushes] == ["reader_binary.cpp"] * 2
+    first_pop = next(e for e in events if e.op == "pop" and e.cb == 0)
+    # the reader ran ahead: both input tiles were pushed before compute popped the first
+    assert pushes[-1].seq < first_pop.seq and pushes[-1].occupancy == 2

@@ -1,7 +1,7 @@
 // Emulated api/compute/cb_api.h (ttnn 0.81.1); `ttsim_line` is the emulator's extra, defaulted.
 #pragma once
 
-#include "api/compute/common.h"
+#include "api/compute/common_globals.h"
 
 namespace ckernel {
 

@@ -1,10 +1,9 @@
-// Emulated api/compute/common.h: arguments and the definitions every compute kernel sees.
+// Emulated api/compute/common.h: like the real header, it pulls in the CB, DST, pack and
+// hw-startup APIs.
 #pragma once
 
-#include "ttsim/common.h"
-
-namespace ckernel {
-enum PoolType { SUM, AVG, MAX };
-enum ReduceDim { REDUCE_ROW, REDUCE_COL, REDUCE_SCALAR };
-enum class VectorMode : uint8_t { None = 0, R = 1, C = 2, RC = 4, RC_custom = 6, Invalid = 0xFF };
-}  // namespace ckernel
+#include "api/compute/cb_api.h"
+#include "api/compute/common_globals.h"
+#include "api/compute/compute_kernel_hw_startup.h"
+#include "api/compute/pack.h"
+#include "api/compute/reg_api.h"

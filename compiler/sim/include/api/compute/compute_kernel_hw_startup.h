@@ -1,7 +1,7 @@
 // Emulated api/compute/compute_kernel_hw_startup.h.
 #pragma once
 
-#include "api/compute/common.h"
+#include "api/compute/common_globals.h"
 
 namespace ckernel {
 

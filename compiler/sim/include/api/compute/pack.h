@@ -1,7 +1,7 @@
 // Emulated api/compute/pack.h: pack a DST tile into the back of a CB, rounded to the CB format.
 #pragma once
 
-#include "api/compute/common.h"
+#include "api/compute/common_globals.h"
 
 namespace ckernel {
 

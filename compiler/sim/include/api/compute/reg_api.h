@@ -1,7 +1,7 @@
 // Emulated api/compute/reg_api.h: the DST lifecycle acquire -> commit -> wait -> release.
 #pragma once
 
-#include "api/compute/common.h"
+#include "api/compute/common_globals.h"
 
 namespace ckernel {
 

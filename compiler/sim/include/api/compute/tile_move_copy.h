@@ -1,7 +1,7 @@
 // Emulated api/compute/tile_move_copy.h: copy a CB tile into DST.
 #pragma once
 
-#include "api/compute/common.h"
+#include "api/compute/common_globals.h"
 
 namespace ckernel {
 

@@ -1,7 +1,7 @@
 // Emulated api/compute/eltwise_unary/gelu.h: the exact (erf) GELU in fp32, whatever the mode.
 #pragma once
 
-#include "api/compute/common.h"
+#include "api/compute/common_globals.h"
 
 namespace ckernel {
 

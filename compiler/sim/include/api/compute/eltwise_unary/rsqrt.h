@@ -1,7 +1,7 @@
 // Emulated api/compute/eltwise_unary/rsqrt.h.
 #pragma once
 
-#include "api/compute/common.h"
+#include "api/compute/common_globals.h"
 
 namespace ckernel {
 

@@ -1,7 +1,7 @@
 // Emulated api/compute/eltwise_unary/typecast.h: IN_DTYPE/OUT_DTYPE are DataFormat codes.
 #pragma once
 
-#include "api/compute/common.h"
+#include "api/compute/common_globals.h"
 
 namespace ckernel {
 

@@ -18,7 +18,7 @@ import random
 import re
 import socket
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -47,12 +47,19 @@ def utc_now() -> datetime:
 
 
 def claim_ref(workstream: str) -> str:
-    if not _ID.match(workstream):
+    if not _ID.match(workstream) or workstream.endswith(".lock"):
         raise ClaimRefused(
             f"workstream id {workstream!r} cannot name a claim ref "
             "(use letters, digits, '-', '_' and single dots)"
         )
     return f"{CLAIMS_PREFIX}{workstream}"
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name, e.g. an arbitrary uid in a container
+        return f"uid{os.getuid()}"
 
 
 @dataclass(frozen=True)
@@ -66,7 +73,7 @@ class Holder:
     @classmethod
     def current(cls, name: str | None = None) -> Holder:
         host = socket.gethostname()
-        chosen = name or os.environ.get(AGENT_ENV) or f"{getpass.getuser()}@{host}"
+        chosen = name or os.environ.get(AGENT_ENV) or f"{_user()}@{host}"
         return cls(name=chosen, host=host, pid=os.getpid())
 
 
@@ -184,7 +191,7 @@ class ClaimStore:
             if self.refs.swap(updates):
                 return record
             _backoff(attempt)
-        raise AssertionError("unreachable: _attempts raises when the budget is spent")
+        raise self._gave_up()
 
     def renew(
         self, workstream: str, holder: Holder, lease: timedelta = DEFAULT_LEASE
@@ -238,16 +245,19 @@ class ClaimStore:
             if self.refs.swap([RefUpdate(ref, oid, old)]):
                 return new
             _backoff(attempt)
-        raise AssertionError("unreachable: _attempts raises when the budget is spent")
+        raise self._gave_up()
 
-    def _attempts(self) -> Iterable[int]:
+    def _attempts(self) -> Iterator[int]:
+        """Attempt numbers until the time budget is spent (at least one attempt)."""
         deadline = time.monotonic() + self.budget_s
         attempt = 0
-        while time.monotonic() < deadline:
+        while attempt == 0 or time.monotonic() < deadline:
             yield attempt
             attempt += 1
-        raise ClaimContention(
-            f"gave up after {attempt} compare-and-swap attempts in {self.budget_s:.0f} s: "
+
+    def _gave_up(self) -> ClaimContention:
+        return ClaimContention(
+            f"gave up after {self.budget_s:g} s of lost compare-and-swap attempts: "
             "other agents keep updating the claims; retry"
         )
 

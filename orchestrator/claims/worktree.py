@@ -13,10 +13,16 @@ from orchestrator.claims.errors import ClaimStoreError
 
 
 def worktree_names(root: Path, workstream: str, token: int, base: Path | None) -> tuple[Path, str]:
-    """Where the worktree of this claim goes and its branch; the token keeps both unique."""
+    """Where the worktree of this claim goes and its branch; the token keeps both unique.
+
+    By default beside the main working tree (found through the common git dir, so that `next`
+    run inside another claim's worktree does not nest worktrees).
+    """
     name = f"{workstream}-t{token}"
-    parent = base or root.parent / f"{root.name}-worktrees"
-    return parent / name, f"tt-ws/{name}"
+    if base is None:
+        main = Path(git.Repo(root).common_dir).resolve().parent
+        base = main.parent / f"{main.name}-worktrees"
+    return base / name, f"tt-ws/{name}"
 
 
 def create_worktree(root: Path, path: Path, branch: str) -> None:

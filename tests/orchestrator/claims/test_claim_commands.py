@@ -225,3 +225,23 @@ def test_a_run_on_a_workstream_held_by_another_agent_is_refused_before_it_starts
     with pytest.raises(ClaimRefused, match="base is claimed by alice"):
         _run_as(board_repo, "base", "bob")
     assert EvidenceStore(Layout(board_repo).evidence).all_records() == []
+
+
+def test_worktrees_go_beside_the_main_tree_even_when_claimed_from_a_worktree(
+    board_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert tt_ws("next", "--agent", "alice", "--worktree")[0] == 0
+    first = board_repo.parent / "board-worktrees" / "base-t1"
+    assert (first / "workstreams" / "board.yaml").is_file()
+    monkeypatch.chdir(first)
+    code, out = tt_ws("claim", "other", "--agent", "alice", "--worktree")
+    assert code == 0, out
+    assert (board_repo.parent / "board-worktrees" / "other-t2" / ".git").is_file()
+
+
+def test_a_claim_whose_worktree_cannot_be_created_is_released_again(board_repo: Path) -> None:
+    git(board_repo, "branch", "tt-ws/base-t1")
+    code, out = tt_ws("next", "--agent", "alice", "--worktree")
+    assert code == 1 and "cannot create worktree" in out and "tt-ws/base-t1" in out
+    snap = ClaimStore.open(board_repo).snapshot()
+    assert snap.live(datetime.now(UTC)) == {} and snap.records["base"].released is not None

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from claims_helpers import FakeClock, git
 
-from orchestrator.claims.errors import ClaimRefused, ClaimStoreError, LeaseExpired
+from orchestrator.claims.errors import (
+    ClaimContention,
+    ClaimRefused,
+    ClaimStoreError,
+    LeaseExpired,
+)
 from orchestrator.claims.record import ClaimRecord
-from orchestrator.claims.refs import LocalRefs
+from orchestrator.claims.refs import LocalRefs, RefUpdate
 from orchestrator.claims.store import ClaimStore, Holder
 
 ALICE = Holder("alice", "host-a", 101)
@@ -141,9 +146,10 @@ def test_releasing_an_unclaimed_workstream_is_refused(store: ClaimStore) -> None
         store.release("a", ALICE)
 
 
-def test_an_id_that_cannot_name_a_ref_is_refused(store: ClaimStore) -> None:
+@pytest.mark.parametrize("bad", ["bad..id", "x.lock", ".x", "a/b"])
+def test_an_id_that_cannot_name_a_ref_is_refused(store: ClaimStore, bad: str) -> None:
     with pytest.raises(ClaimRefused, match="cannot name a claim ref"):
-        store.acquire(["bad..id"], ALICE)
+        store.acquire([bad], ALICE)
 
 
 def test_a_claim_ref_holding_garbage_is_reported_with_the_fix(
@@ -171,3 +177,16 @@ def test_the_remote_can_be_configured_in_git(shared_clones: tuple[Path, Path]) -
         git(clone, "config", "tt-ws.claimsRemote", "origin")
     ClaimStore.open(shared_clones[0]).acquire(["x"], ALICE)
     assert ClaimStore.open(shared_clones[1]).snapshot().records["x"].holder == "alice"
+
+
+class _AlwaysLosing(LocalRefs):
+    """Refs on which every compare-and-swap loses, as under endless contention."""
+
+    def swap(self, updates: Sequence[RefUpdate]) -> bool:
+        return False
+
+
+def test_endless_contention_gives_up_with_a_clear_error(claims_repo: Path) -> None:
+    store = ClaimStore(_AlwaysLosing(claims_repo), budget_s=0.05)
+    with pytest.raises(ClaimContention, match=r"gave up after 0\.05 s .*retry"):
+        store.acquire(["a"], ALICE)

@@ -23,6 +23,7 @@ from orchestrator.layout import Layout
 from orchestrator.lint import load_checked_registry
 from orchestrator.registry import GateSpec, Registry, Workstream
 from orchestrator.runner import GateRun, run_workstreams
+from orchestrator.tree import source_tree
 
 
 def select(
@@ -87,6 +88,11 @@ def run_command(
     registry = load_checked_registry(layout.registry)
     selection = select(registry, ids or [], everything, phase or [])
     total = sum(len(ws.gates) for ws in selection)
+    if source_tree(layout.root).dirty:
+        console.print(
+            "[yellow]note:[/] the sources differ from HEAD; the evidence is keyed to the files "
+            "as they are on disk, so it counts elsewhere only once exactly these files are committed"
+        )
     columns = (
         SpinnerColumn(),
         TextColumn("{task.description}"),

@@ -8,6 +8,7 @@ import pytest
 from repo_helpers import commit_all, write
 from typer.testing import CliRunner
 
+from orchestrator import __version__
 from orchestrator.cli import app
 from orchestrator.console import console
 from orchestrator.gates import GATES, GateContext, GateOutcome
@@ -152,3 +153,26 @@ def test_list_and_show(repo: Path) -> None:
     assert "1.2 Mul — phase 1, example, done" in out
     assert "depends on: 1.1 (not run)" in out and "exit_code == 0" in out
     assert tt_ws("show", "nope")[0] == 1
+
+
+def test_uncommitted_sources_are_pointed_out(repo: Path) -> None:
+    assert "note:" not in tt_ws("run", "1.2")[1]
+    write(repo, "src.py", "x = 1\n")
+    assert "note: the sources differ from HEAD" in tt_ws("run", "1.2")[1]
+
+
+def test_internal_error_writes_a_versioned_crash_log(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Broken:
+        metrics = frozenset({"exit_code"})
+
+        def run(self, ctx: GateContext) -> GateOutcome:
+            raise RuntimeError("bug in a gate")
+
+    monkeypatch.setitem(GATES, "build", Broken())
+    code, out = tt_ws("run", "1.2")
+    assert code == 2 and "internal error (RuntimeError: bug in a gate)" in out
+    [log] = (repo / ".tt-ws").glob("crash-*.log")
+    assert log.read_text().startswith(f"tt-ws {__version__}\n")
+    assert "RuntimeError: bug in a gate" in log.read_text()

@@ -1,0 +1,23 @@
+"""Helpers of the example tests: run one shape of an example through the compiler and
+the emulator and compare with its torch reference."""
+
+import torch
+
+from compiler.examples import get_example
+from compiler.examples.harness import ATOL, PCC_MIN, RTOL, compile_shape, pcc
+
+
+def run_shape(example_id: str, shape_name: str, seed: int = 0):
+    from compiler.backends.sim import execute
+
+    example = get_example(example_id)
+    shape = next(s for s in example.shapes if s.name == shape_name)
+    inputs = example.make_inputs(shape.params, torch.Generator().manual_seed(seed))
+    run = execute(compile_shape(example, shape), inputs)
+    return run, example.reference(*inputs)
+
+
+def assert_matches_torch(out: torch.Tensor, expected: torch.Tensor) -> None:
+    assert out.shape == expected.shape and out.dtype == expected.dtype
+    assert pcc(out, expected) >= PCC_MIN
+    torch.testing.assert_close(out.float(), expected.float(), rtol=RTOL, atol=ATOL)

@@ -18,7 +18,7 @@ ALWI void sub_init(
 }
 
 ALWI void mul_init(
-    std::uint32_t icb0, std::uint32_t icb1, bool acc_to_dest = false, std::uint32_t call_line = __builtin_LINE()) {
+    std::uint32_t icb0, std::uint32_t icb1, bool acc_to_dest = true, std::uint32_t call_line = __builtin_LINE()) {
     (void)call_line;
     ttsim_fpu_init(ttsim::FPU_ELTWISE, ttsim::BIN_MUL, icb0, icb1, acc_to_dest);
 }

@@ -84,14 +84,21 @@ struct InterleavedAddrGenFast {
 
 #include "api/tensor/tensor_accessor.h"
 
-template <typename AddrGen>
-FORCE_INLINE std::uint64_t get_noc_addr(const uint32_t id, const AddrGen& addrgen, uint32_t offset = 0, uint8_t noc = noc_index) {
+template <bool DRAM>
+FORCE_INLINE std::uint64_t get_noc_addr(
+    const uint32_t id, const InterleavedAddrGen<DRAM>& addrgen, uint32_t offset = 0, uint8_t noc = noc_index) {
+    return addrgen.get_noc_addr(id, offset, noc);
+}
+
+template <bool DRAM, uint32_t tile_hw>
+FORCE_INLINE std::uint64_t get_noc_addr(
+    const uint32_t id, const InterleavedAddrGenFast<DRAM, tile_hw>& addrgen, uint32_t offset = 0, uint8_t noc = noc_index) {
     return addrgen.get_noc_addr(id, offset, noc);
 }
 
 namespace ttsim {
 template <typename AddrGen>
-FORCE_INLINE uint32_t addrgen_page_size(const AddrGen& addrgen) {
+uint32_t addrgen_page_size(const AddrGen& addrgen) {
     if constexpr (requires_aligned_page_size<AddrGen>::value) {
         return addrgen.get_aligned_page_size();
     } else {
@@ -152,11 +159,12 @@ FORCE_INLINE void noc_async_write_page(
     ttsim_noc_write(src_local_l1_addr, addrgen.get_noc_addr(id, offset, noc), bytes, ttsim_line);
 }
 
-// Deprecated in 0.81.1 but still used by many examples.
-template <typename AddrGen>
+// Deprecated in 0.81.1 but still used by many examples: one overload per address generator, as in
+// the real header, each forwarding to the generic page call.
+template <bool DRAM>
 FORCE_INLINE void noc_async_read_tile(
     const uint32_t id,
-    const AddrGen& addrgen,
+    const InterleavedAddrGen<DRAM>& addrgen,
     uint32_t dst_local_l1_addr,
     uint32_t offset = 0,
     uint8_t noc = noc_index,
@@ -164,9 +172,47 @@ FORCE_INLINE void noc_async_read_tile(
     noc_async_read_page(id, addrgen, dst_local_l1_addr, offset, noc, ttsim_line);
 }
 
-template <typename AddrGen>
+template <bool DRAM, uint32_t tile_hw>
+FORCE_INLINE void noc_async_read_tile(
+    const uint32_t id,
+    const InterleavedAddrGenFast<DRAM, tile_hw>& addrgen,
+    uint32_t dst_local_l1_addr,
+    uint32_t offset = 0,
+    uint8_t noc = noc_index,
+    TTSIM_LINE) {
+    noc_async_read_page(id, addrgen, dst_local_l1_addr, offset, noc, ttsim_line);
+}
+
+template <typename DSpec>
+FORCE_INLINE void noc_async_read_tile(
+    const uint32_t id,
+    const TensorAccessor<DSpec>& addrgen,
+    uint32_t dst_local_l1_addr,
+    uint32_t offset = 0,
+    uint8_t noc = noc_index,
+    TTSIM_LINE) {
+    noc_async_read_page(id, addrgen, dst_local_l1_addr, offset, noc, ttsim_line);
+}
+
+template <bool DRAM>
 FORCE_INLINE void noc_async_write_tile(
-    const uint32_t id, const AddrGen& addrgen, uint32_t src_local_l1_addr, uint8_t noc = noc_index, TTSIM_LINE) {
+    const uint32_t id, const InterleavedAddrGen<DRAM>& addrgen, uint32_t src_local_l1_addr, uint8_t noc = noc_index, TTSIM_LINE) {
+    noc_async_write_page(id, addrgen, src_local_l1_addr, 0, 0, noc, ttsim_line);
+}
+
+template <bool DRAM, uint32_t tile_hw>
+FORCE_INLINE void noc_async_write_tile(
+    const uint32_t id,
+    const InterleavedAddrGenFast<DRAM, tile_hw>& addrgen,
+    uint32_t src_local_l1_addr,
+    uint8_t noc = noc_index,
+    TTSIM_LINE) {
+    noc_async_write_page(id, addrgen, src_local_l1_addr, 0, 0, noc, ttsim_line);
+}
+
+template <typename DSpec>
+FORCE_INLINE void noc_async_write_tile(
+    const uint32_t id, const TensorAccessor<DSpec>& addrgen, uint32_t src_local_l1_addr, uint8_t noc = noc_index, TTSIM_LINE) {
     noc_async_write_page(id, addrgen, src_local_l1_addr, 0, 0, noc, ttsim_line);
 }
 
@@ -185,7 +231,7 @@ FORCE_INLINE void noc_async_writes_flushed(uint8_t noc = noc_index) {
     ttsim_noc_barrier(0, 1);
 }
 
-FORCE_INLINE void noc_async_full_barrier(uint8_t noc = noc_index) {
-    (void)noc;
+FORCE_INLINE void noc_async_full_barrier(uint8_t noc_idx = noc_index) {
+    (void)noc_idx;
     ttsim_noc_barrier(1, 1);
 }

@@ -1,0 +1,62 @@
+"""`tt-ws compile path.py:kernel --out DIR`: TileLang kernel -> reader/compute/writer C++ and
+tt.plan.json (the compiler's public API behind a thin command)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from orchestrator.console import console, guarded
+from orchestrator.errors import TtWsError
+
+KernelArg = Annotated[
+    str, typer.Argument(metavar="PATH.py:NAME", help="A PrimFunc or a builder of one.")
+]
+ArgsOpt = Annotated[
+    list[str], typer.Option("--arg", help="Builder argument KEY=VALUE (repeatable).")
+]
+TargetOpt = Annotated[str, typer.Option(help="wormhole_n150 (8x8) or blackhole_p150 (13x10).")]
+
+
+def compile_kernel(kernel: str, args: list[str], target: str, dump_ir: Path | None = None):
+    """Shared by `compile` and `sim`: CompileError becomes a clean user error."""
+    import compiler
+    from compiler.errors import CompileError
+    from compiler.loader import load_kernel, parse_args
+
+    try:
+        return compiler.compile(
+            load_kernel(kernel, parse_args(args)), target=target, dump_ir=dump_ir
+        )
+    except CompileError as exc:
+        raise TtWsError(f"{kernel}: {exc}") from None
+
+
+def compile_command(
+    kernel: KernelArg,
+    out: Annotated[Path, typer.Option("--out", help="Directory for the artifacts.")],
+    arg: ArgsOpt = [],  # noqa: B006  (typer reads the default; never mutated)
+    target: TargetOpt = "wormhole_n150",
+    dump_ir: Annotated[
+        Path | None, typer.Option("--dump-ir", help="Write the IR after every pass here.")
+    ] = None,
+) -> None:
+    """Compile a TileLang kernel to Metalium C++ kernels and tt.plan.json."""
+    artifact = compile_kernel(kernel, arg, target, dump_ir)
+    directory = artifact.write(out)
+    plan = artifact.plan
+    console.print(
+        f"compiled {escape(kernel)} for {plan.target}: {plan.num_blocks} blocks on {len(plan.cores)} cores, "
+        f"{len(plan.cbs)} CBs -> {escape(str(directory))}"
+    )
+    for name in sorted([*artifact.sources, "tt.plan.json"]):
+        console.print(f"  {escape(str(directory / name))}")
+    if dump_ir is not None:
+        console.print(f"IR after every pass in {escape(str(dump_ir))}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("compile")(guarded(compile_command))

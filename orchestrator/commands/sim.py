@@ -1,0 +1,69 @@
+"""`tt-ws sim path.py:kernel` (or an artifact directory): compile if needed, run on the Metalium
+emulator with seeded random inputs, print the outputs' statistics and the emulator's report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from orchestrator.commands.compile import ArgsOpt, TargetOpt, compile_kernel
+from orchestrator.console import console, guarded
+from orchestrator.errors import TtWsError
+
+
+def sim_command(
+    kernel: Annotated[
+        str,
+        typer.Argument(
+            metavar="PATH.py:NAME|ARTIFACT_DIR", help="A kernel or a compiled artifact."
+        ),
+    ],
+    arg: ArgsOpt = [],  # noqa: B006  (typer reads the default; never mutated)
+    target: TargetOpt = "wormhole_n150",
+    seed: Annotated[int, typer.Option(help="Seed of the random inputs.")] = 0,
+) -> None:
+    """Run a kernel on the emulator with random inputs and show what happened."""
+    import torch
+
+    from compiler.api import Artifact
+    from compiler.backends.sim import TORCH_DTYPES, execute
+    from compiler.sim import SimError
+
+    artifact = (
+        Artifact.load(kernel) if Path(kernel).is_dir() else compile_kernel(kernel, arg, target)
+    )
+    plan = artifact.plan
+    gen = torch.Generator().manual_seed(seed)
+    inputs = [torch.randn(b.shape, generator=gen).to(TORCH_DTYPES[b.dtype]) for b in plan.inputs()]
+    try:
+        run = execute(artifact, inputs)
+    except SimError as exc:
+        raise TtWsError(f"{kernel}: the emulator stopped: {exc}") from None
+    report = run.report
+    balanced = all(s.pages_pushed == s.pages_popped for s in report.cb_stats.values())
+    console.print(
+        f"ran {escape(plan.name)} on {len(plan.cores)} emulated {plan.target} cores in {report.wall_s:.3f} s "
+        f"(kernel compile {report.compile_s:.2f} s); CB traffic {'balanced' if balanced else 'UNBALANCED'}"
+    )
+    table = Table(title="Outputs")
+    for column in ("Tensor", "Shape", "dtype", "mean", "std", "max |x|"):
+        table.add_column(column)
+    for b, out in zip(plan.outputs(), run.outputs, strict=True):
+        x = out.float()
+        table.add_row(
+            b.name,
+            str(tuple(out.shape)),
+            b.dtype,
+            f"{x.mean():.4g}",
+            f"{x.std():.4g}",
+            f"{x.abs().max():.4g}",
+        )
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sim")(guarded(sim_command))

@@ -22,6 +22,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "release",
     "heartbeat",
     "agents",
+    "compile",
+    "sim",
 )
 
 app = typer.Typer(

@@ -7,10 +7,12 @@ shown directly with TT_WS_DEBUG=1).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import signal
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import ParamSpec, TypeVar
@@ -38,6 +40,20 @@ def _crash_log(exc: BaseException) -> Path:
         f"tt-ws {__version__}\n" + "".join(traceback.format_exception(exc)), encoding="utf-8"
     )
     return path
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """Treat SIGTERM like Ctrl-C inside the block, so child commands are stopped, not orphaned."""
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def guarded(command: Callable[P, R]) -> Callable[P, R]:

@@ -16,7 +16,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from orchestrator.console import console, guarded
+from orchestrator.console import console, guarded, sigterm_interrupts
 from orchestrator.errors import TtWsError
 from orchestrator.evidence import metrics_summary
 from orchestrator.layout import Layout
@@ -100,7 +100,7 @@ def run_command(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=console, transient=True) as progress:
+    with sigterm_interrupts(), Progress(*columns, console=console, transient=True) as progress:
         runs = run_workstreams(layout, selection, ProgressListener(progress, total))
     console.print(summary(runs))
     failed = [r for r in runs if not r.passed]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -176,3 +180,27 @@ def test_internal_error_writes_a_versioned_crash_log(
     [log] = (repo / ".tt-ws").glob("crash-*.log")
     assert log.read_text().startswith(f"tt-ws {__version__}\n")
     assert "RuntimeError: bug in a gate" in log.read_text()
+
+
+def test_sigterm_stops_the_gate_command_and_records_nothing(repo: Path) -> None:
+    registry = repo / "workstreams" / "phase-1.yaml"
+    # The repo path as an argument marks this test's child among all processes.
+    slow = f"python -c \"import time; print('started', flush=True); time.sleep(60)\" {repo}"
+    registry.write_text(registry.read_text().replace("python -c \"print('built')\"", slow))
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from orchestrator.cli import main; main()", "run", "1.2"],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while not any("started" in p.read_text() for p in repo.glob(".tt-ws/runs/*/*/*/output.log")):
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=30)
+    assert process.returncode == 130 and "interrupted" in output
+    assert evidence_files(repo) == []
+    children = subprocess.run(["pgrep", "-f", str(repo)], capture_output=True, text=True)
+    assert children.stdout == ""

@@ -4,6 +4,7 @@ common options and how a claim and its to-do list are printed."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -30,6 +31,13 @@ LeaseOption = Annotated[
         min=0.01,
         help="Lease length in minutes; renew with `tt-ws heartbeat` before it runs out.",
     ),
+]
+WorktreeOption = Annotated[
+    bool, typer.Option("--worktree", help="Create a git worktree and branch for the claim.")
+]
+WorktreeDirOption = Annotated[
+    Path | None,
+    typer.Option(help="Where worktrees go (default: <repo>-worktrees/ beside the repo)."),
 ]
 DEFAULT_LEASE_MINUTES = DEFAULT_LEASE.total_seconds() / 60
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,6 +12,8 @@ from orchestrator.claims.cli import (
     DEFAULT_LEASE_MINUTES,
     AgentOption,
     LeaseOption,
+    WorktreeDirOption,
+    WorktreeOption,
     holder,
     minutes,
     print_assignment,
@@ -23,13 +24,8 @@ from orchestrator.console import console, guarded
 def claim_command(
     workstream: Annotated[str, typer.Argument(help="Workstream id, e.g. 1.2")],
     agent: AgentOption = None,
-    worktree: Annotated[
-        bool, typer.Option("--worktree", help="Create a git worktree and branch for the claim.")
-    ] = False,
-    worktree_dir: Annotated[
-        Path | None,
-        typer.Option(help="Where worktrees go (default: <repo>-worktrees/ beside the repo)."),
-    ] = None,
+    worktree: WorktreeOption = False,
+    worktree_dir: WorktreeDirOption = None,
     lease: LeaseOption = DEFAULT_LEASE_MINUTES,
 ) -> None:
     """Claim WORKSTREAM unless someone holds a live claim on it or on overlapping paths.

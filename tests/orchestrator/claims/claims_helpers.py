@@ -7,6 +7,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from orchestrator.claims.store import Holder
+
+ALICE = Holder("alice", "host-a", 101)
+BOB = Holder("bob", "host-b", 202)
+MINUTE = timedelta(minutes=1)
+
 
 def git(cwd: Path, *args: str) -> str:
     return subprocess.run(

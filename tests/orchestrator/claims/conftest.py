@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 from claims_helpers import FakeClock, git, make_board_repo, make_repo
 
+from orchestrator.claims.refs import LocalRefs
+from orchestrator.claims.store import ClaimStore
+
 
 @pytest.fixture
 def claims_repo(tmp_path: Path) -> Path:
@@ -29,6 +32,12 @@ def shared_clones(tmp_path: Path) -> tuple[Path, Path]:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+@pytest.fixture
+def store(claims_repo: Path, clock: FakeClock) -> ClaimStore:
+    """A local claim store on `claims_repo`, reading time from `clock`."""
+    return ClaimStore(LocalRefs(claims_repo), clock=clock)
 
 
 @pytest.fixture

@@ -6,22 +6,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from claims_helpers import FakeClock
+from claims_helpers import ALICE, BOB, MINUTE, FakeClock
 
 from orchestrator.claims.errors import ClaimRefused, LeaseExpired
 from orchestrator.claims.fencing import Admission, Stamp, stamp_for_run
-from orchestrator.claims.refs import LocalRefs
-from orchestrator.claims.store import ClaimStore, Holder
+from orchestrator.claims.store import ClaimStore
 from orchestrator.evidence import EvidenceRecord, EvidenceStore
-
-ALICE = Holder("alice", "host-a", 101)
-BOB = Holder("bob", "host-b", 202)
-MINUTE = timedelta(minutes=1)
-
-
-@pytest.fixture
-def store(claims_repo: Path, clock: FakeClock) -> ClaimStore:
-    return ClaimStore(LocalRefs(claims_repo), clock=clock)
 
 
 def passing_record(finished: datetime, stamp: Stamp | None, ws: str = "a") -> EvidenceRecord:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from claims_helpers import FakeClock, git
+from claims_helpers import ALICE, BOB, MINUTE, FakeClock, git
 
 from orchestrator.claims.errors import (
     ClaimContention,
@@ -17,16 +17,7 @@ from orchestrator.claims.errors import (
 )
 from orchestrator.claims.record import ClaimRecord
 from orchestrator.claims.refs import LocalRefs, RefUpdate
-from orchestrator.claims.store import ClaimStore, Holder
-
-ALICE = Holder("alice", "host-a", 101)
-BOB = Holder("bob", "host-b", 202)
-MINUTE = timedelta(minutes=1)
-
-
-@pytest.fixture
-def store(claims_repo: Path, clock: FakeClock) -> ClaimStore:
-    return ClaimStore(LocalRefs(claims_repo), clock=clock)
+from orchestrator.claims.store import ClaimStore
 
 
 def test_a_claim_records_holder_host_pid_start_expiry_and_the_first_token(

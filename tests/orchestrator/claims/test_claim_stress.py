@@ -81,23 +81,19 @@ def _assert_mutual_exclusion(log: Path, min_wins: int) -> None:
 def test_eight_processes_times_fifty_attempts_never_double_claim(
     claims_repo: Path, tmp_path: Path
 ) -> None:
-    log = tmp_path / "log"
-    _race([claims_repo], None, per_clone=8, attempts=50, log=log)
-    _assert_mutual_exclusion(log, min_wins=100)
+    _race([claims_repo], None, per_clone=8, attempts=50, log=tmp_path / "log")
+    _assert_mutual_exclusion(tmp_path / "log", min_wins=100)
 
 
-def test_two_clones_sharing_a_bare_remote_never_double_claim(
-    shared_clones: tuple[Path, Path], tmp_path: Path
+@pytest.mark.parametrize(
+    ("per_clone", "attempts", "min_wins"),
+    [
+        pytest.param(2, 10, 10, id="2-clones-x-2-processes-x-10"),
+        pytest.param(4, 50, 100, id="2-clones-x-4-processes-x-50", marks=pytest.mark.slow),
+    ],
+)
+def test_clones_sharing_a_bare_remote_never_double_claim(
+    shared_clones: tuple[Path, Path], tmp_path: Path, per_clone: int, attempts: int, min_wins: int
 ) -> None:
-    log = tmp_path / "log"
-    _race(list(shared_clones), "origin", per_clone=2, attempts=10, log=log)
-    _assert_mutual_exclusion(log, min_wins=10)
-
-
-@pytest.mark.slow
-def test_eight_processes_in_two_clones_times_fifty_attempts_never_double_claim(
-    shared_clones: tuple[Path, Path], tmp_path: Path
-) -> None:
-    log = tmp_path / "log"
-    _race(list(shared_clones), "origin", per_clone=4, attempts=50, log=log)
-    _assert_mutual_exclusion(log, min_wins=100)
+    _race(list(shared_clones), "origin", per_clone, attempts, log=tmp_path / "log")
+    _assert_mutual_exclusion(tmp_path / "log", min_wins)

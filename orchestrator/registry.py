@@ -256,11 +256,12 @@ def _to_python(node: yaml.Node, loc: tuple[Any, ...], lines: Lines, path: Path) 
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = _to_python(key_node, (*loc, "<key>"), {}, path)
+            line = key_node.start_mark.line + 1
+            if not isinstance(key, (str, int, float, bool)):
+                raise RegistryError([Problem(path, line, "a key must be a plain word or number")])
             if key in result:
-                raise RegistryError(
-                    [Problem(path, key_node.start_mark.line + 1, f"duplicate key {key!r}")]
-                )
-            lines[(*loc, key)] = key_node.start_mark.line + 1
+                raise RegistryError([Problem(path, line, f"duplicate key {key!r}")])
+            lines[(*loc, key)] = line
             result[key] = _to_python(value_node, (*loc, key), lines, path)
         return result
     if isinstance(node, yaml.SequenceNode):
@@ -311,6 +312,8 @@ def parse_file(path: Path) -> tuple[RegistryFile, Lines]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise RegistryError([Problem(path, None, f"cannot read: {exc.strerror}")]) from None
+    except UnicodeDecodeError as exc:
+        raise RegistryError([Problem(path, None, f"not UTF-8 text: {exc.reason}")]) from None
     try:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:

@@ -58,6 +58,19 @@ def test_duplicate_yaml_key_is_an_error(tmp_path: Path) -> None:
     assert problem.endswith("p.yaml:2: duplicate key 'phase'")
 
 
+def test_non_scalar_key_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path, "w/p.yaml", "phase: {id: 1, title: a}\n? [x, y]\n: 1\n")
+    [problem] = problems_of(tmp_path / "w")
+    assert problem.endswith("p.yaml:2: a key must be a plain word or number")
+
+
+def test_binary_file_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "w").mkdir()
+    (tmp_path / "w" / "p.yaml").write_bytes(b"phase: \xff\xfe\n")
+    [problem] = problems_of(tmp_path / "w")
+    assert problem.endswith("p.yaml: not UTF-8 text: invalid start byte")
+
+
 def test_bad_condition_explains_the_form(tmp_path: Path) -> None:
     write(tmp_path, "w/p.yaml", SMALL_REGISTRY.replace("passed >= 2", "passed => 2"))
     [problem] = problems_of(tmp_path / "w")

@@ -157,6 +157,7 @@ def matmul(
     fmt: DataFormat = DataFormat.Float16_b,
     fp32_dest_acc_en: bool = False,
     cb_depth: int = 2,
+    math_fidelity: str = "HiFi4",
 ) -> Result:
     """a @ b with reader_matmul + compute_matmul + writer_unary, output tiles split over cores."""
     mt, kt = _tiles(a.shape)
@@ -177,7 +178,11 @@ def matmul(
         compile_args=tensor_accessor_args(buf_a) + tensor_accessor_args(buf_b),
     )
     compute = p.add_kernel(
-        KERNELS / "compute_matmul.cpp", used, "compute", fp32_dest_acc_en=fp32_dest_acc_en
+        KERNELS / "compute_matmul.cpp",
+        used,
+        "compute",
+        fp32_dest_acc_en=fp32_dest_acc_en,
+        math_fidelity=math_fidelity,
     )
     writer = p.add_kernel(
         KERNELS / "writer_unary.cpp", used, "writer", compile_args=tensor_accessor_args(out)

@@ -190,3 +190,28 @@ def test_trace_orders_cb_operations(dev, rng):
     first_pop = next(e for e in events if e.op == "pop" and e.cb == 0)
     # the reader ran ahead: both input tiles were pushed before compute popped the first
     assert pushes[-1].seq < first_pop.seq and pushes[-1].occupancy == 2
+
+
+def _truncate(x: np.ndarray, fraction_bits: int) -> np.ndarray:
+    bits = np.ascontiguousarray(x, np.float32).view(np.uint32)
+    return (bits & np.uint32(~((1 << (23 - fraction_bits)) - 1) & 0xFFFFFFFF)).view(np.float32)
+
+
+@pytest.mark.parametrize("fidelity", ["LoFi", "HiFi2", "HiFi3", "HiFi4"])
+def test_matmul_math_fidelity_follows_the_phase_model(dev, rng, fidelity):
+    """in1 feeds SrcA (top 4 fraction bits per pass), in0 feeds SrcB (top 6 bits per pass)."""
+    a = round_to_bf16(rng.standard_normal((32, 64)).astype(np.float32))
+    b = round_to_bf16(rng.standard_normal((64, 32)).astype(np.float32))
+    a_hi, b_hi = _truncate(a, 6), _truncate(b, 4)
+    expected = {
+        "LoFi": a_hi @ b_hi,
+        "HiFi2": a_hi @ b,
+        "HiFi3": a_hi @ b + (a - a_hi) @ b_hi,
+        "HiFi4": a @ b,
+    }[fidelity].astype(np.float64)
+    got = rp.matmul(
+        dev, a, b, ONE_CORE, fmt=DataFormat.Float32, fp32_dest_acc_en=True, math_fidelity=fidelity
+    )
+    np.testing.assert_allclose(got.output, expected, rtol=1e-5, atol=1e-4)
+    if fidelity != "HiFi4":
+        assert np.abs(got.output - a @ b).max() > 1e-3  # the model really drops bits

@@ -65,6 +65,7 @@ inline float round_mantissa(float x, int keep) {
     return float_of(u & ~((1u << drop) - 1));
 }
 inline float to_bf16(float x) { return round_mantissa(x, 7); }
+inline float truncate_mantissa(float x, int keep) { return float_of(bits_of(x) & ~((1u << (23 - keep)) - 1)); }
 inline float to_tf32(float x) { return round_mantissa(x, 10); }
 
 inline uint32_t face_index(uint32_t row_major) {
@@ -237,6 +238,41 @@ void unpack_src(uint32_t cb, uint32_t index, const char* call, float* out) {
         for (uint32_t i = 0; i < kTileElems; ++i) out[i] = to_tf32(out[i]);
 }
 
+// Math fidelity, after the FPU's fidelity phases: the multiplier takes the top 4 fraction bits
+// of SrcA and the top 6 of SrcB per pass; LoFi is that one pass, HiFi2 adds the low SrcA bits,
+// HiFi3 the low SrcB bits against the top SrcA bits, HiFi4 is the full product.
+struct FidelityOperands {
+    alignas(64) float a[kTileElems];  // SrcA part of the first product
+    alignas(64) float b[kTileElems];  // SrcB part of the first product
+    alignas(64) float a2[kTileElems];
+    alignas(64) float b2[kTileElems];
+    bool second = false;  // HiFi3: add a2 * b2
+};
+
+// Splits full-precision SrcA/SrcB tiles into the operands the fidelity's passes multiply.
+void fidelity_operands(uint32_t fidelity, const float* src_a, const float* src_b, FidelityOperands& op) {
+    for (uint32_t i = 0; i < kTileElems; ++i) {
+        const float a_hi = truncate_mantissa(src_a[i], 4), b_hi = truncate_mantissa(src_b[i], 6);
+        op.a[i] = fidelity >= 2 ? src_a[i] : a_hi;
+        op.b[i] = fidelity >= 4 ? src_b[i] : b_hi;
+        op.a2[i] = a_hi;
+        op.b2[i] = src_b[i] - b_hi;
+    }
+    op.second = fidelity == 3;
+}
+
+// acc (row-major 32x32) += x @ y
+void matmul_acc(float* acc, const float* x, const float* y) {
+    for (uint32_t r = 0; r < 32; ++r) {
+        float* out = acc + r * 32;
+        for (uint32_t k = 0; k < 32; ++k) {
+            const float xv = x[r * 32 + k];
+            const float* yrow = y + k * 32;
+            for (uint32_t c = 0; c < 32; ++c) out[c] += xv * yrow[c];
+        }
+    }
+}
+
 float sfpu_apply(uint32_t op, float x, float param) {
     switch (op) {
         case SFPU_EXP: return std::exp(x);
@@ -327,13 +363,14 @@ void ttsim_matmul_tiles(uint32_t in0, uint32_t in1, uint32_t i0, uint32_t i1, ui
     float* d = math_dst("matmul_tiles", idst);
     alignas(64) float acc[kTileElems];
     std::memcpy(acc, d, sizeof acc);
-    for (uint32_t r = 0; r < 32; ++r) {
-        float* out = acc + r * 32;
-        for (uint32_t k = 0; k < 32; ++k) {
-            const float av = a[r * 32 + k];
-            const float* brow = b + k * 32;
-            for (uint32_t c = 0; c < 32; ++c) out[c] += av * brow[c];
-        }
+    if (cs.fidelity >= 4) {
+        matmul_acc(acc, a, b);
+    } else {
+        // in0 feeds SrcB, in1 feeds SrcA
+        FidelityOperands op;
+        fidelity_operands(cs.fidelity, b, a, op);
+        matmul_acc(acc, op.b, op.a);
+        if (op.second) matmul_acc(acc, op.b2, op.a2);
     }
     std::memcpy(d, acc, sizeof acc);
     round_dst(cs, d);
@@ -355,7 +392,13 @@ void ttsim_binary_tiles(uint32_t op, uint32_t in0, uint32_t in1, uint32_t i0, ui
     switch (op) {
         case BIN_ADD: for (uint32_t i = 0; i < kTileElems; ++i) d[i] = keep * d[i] + (a[i] + b[i]); break;
         case BIN_SUB: for (uint32_t i = 0; i < kTileElems; ++i) d[i] = keep * d[i] + (a[i] - b[i]); break;
-        default: for (uint32_t i = 0; i < kTileElems; ++i) d[i] = keep * d[i] + a[i] * b[i]; break;
+        default: {
+            FidelityOperands f;
+            fidelity_operands(cs.fidelity, a, b, f);
+            for (uint32_t i = 0; i < kTileElems; ++i)
+                d[i] = keep * d[i] + (f.a[i] * f.b[i] + (f.second ? f.a2[i] * f.b2[i] : 0.0f));
+            break;
+        }
     }
     round_dst(cs, d);
 }

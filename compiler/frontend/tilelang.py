@@ -43,6 +43,8 @@ UNARY_CALLS = {
     "tanh": "tanh",
     "fabs": "abs",
 }
+# Attributes that only steer GPU scheduling (block rasterization): the TT schedule is our own.
+GPU_HINTS = {"threadblock_swizzle_pattern"}
 BINARY_NODES = {tirx.Add: "add", tirx.Sub: "sub", tirx.Mul: "mul"}
 
 
@@ -162,6 +164,8 @@ class _Frontend:
             return self._for(node, scope)
         if isinstance(node, tirx.Evaluate) and isinstance(node.value, tirx.Call):
             return [self._tileop(node.value, scope, node)]
+        if isinstance(node, tirx.AttrStmt) and str(node.attr_key) in GPU_HINTS:
+            return self.stmts(node.body, scope)
         if isinstance(node, tirx.BufferStore):
             raise CompileError(
                 "BufferStore",

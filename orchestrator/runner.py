@@ -35,6 +35,7 @@ class GateRun:
     gate: GateSpec
     record: EvidenceRecord
     path: Path
+    run_dir: Path  # the command's output.log and report, kept locally
     seconds: float
 
     @property
@@ -95,7 +96,7 @@ def run_gate(
         fencing_token=claim.fencing_token if claim else None,
     )
     path = store.append(record)
-    return GateRun(workstream, gate, record, path, (finished - started).total_seconds())
+    return GateRun(workstream, gate, record, path, run_dir, (finished - started).total_seconds())
 
 
 def run_workstreams(

@@ -104,6 +104,12 @@ def run_command(
         runs = run_workstreams(layout, selection, ProgressListener(progress, total))
     console.print(summary(runs))
     failed = [r for r in runs if not r.passed]
+    for run in failed:
+        log = run.run_dir / "output.log"
+        if log.is_file():
+            console.print(
+                f"{run.workstream.id} {run.gate.name}: output in {log.relative_to(layout.root)}"
+            )
     console.print(
         f"{len(runs) - len(failed)}/{len(runs)} gates passed; evidence in "
         f"{layout.evidence.relative_to(layout.root)}/ — run `tt-ws status` to update status/"

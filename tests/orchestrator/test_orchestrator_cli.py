@@ -63,6 +63,7 @@ def test_breaking_a_test_fails_its_gate_and_the_matrix_shows_it(repo: Path) -> N
     code, out = tt_ws("run", "1.1")
     assert code == 1
     assert "FAIL 1.1 tests" in out and "failed == 0: got 1" in out
+    assert "1.1 tests: output in .tt-ws/runs/1.1/tests/" in out
     assert tt_ws("status")[0] == 0
     phases = (repo / "status" / "PHASES.md").read_text()
     assert "| 1.1 | Add | failing | 1/2 | 1/2 | — |" in phases

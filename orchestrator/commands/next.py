@@ -59,9 +59,15 @@ def next_command(
     print_assignment(board, record)
 
 
+_SHOWN_BLOCKED = 6
+
+
 def _nothing(board: Board) -> str:
     plan = board.plan()
-    blocked = "; ".join(f"{ws} waits on {', '.join(deps)}" for ws, deps in plan.blocked.items())
+    waits = [f"{ws} waits on {', '.join(deps)}" for ws, deps in plan.blocked.items()]
+    shown = _SHOWN_BLOCKED
+    more = f"; +{len(waits) - shown} more (`tt-ws status`)" if len(waits) > shown else ""
+    blocked = "; ".join(waits[:shown]) + more
     return (
         f"no workstream is ready to claim ({len(plan.done)} done, {len(plan.ready)} ready but "
         f"claimed or conflicting, {len(plan.blocked)} blocked{': ' + blocked if blocked else ''})"

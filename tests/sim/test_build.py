@@ -1,0 +1,44 @@
+"""The compile cache: keyed by source, compile-time args, defines and flags; reruns reuse it."""
+
+from __future__ import annotations
+
+import pytest
+
+from compiler.sim import Program
+from compiler.sim import build as sim_build
+
+
+@pytest.fixture
+def fresh_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("TT_WS_SIM_CACHE", str(tmp_path))
+    return tmp_path
+
+
+def kernel(source: str = "void kernel_main() {}\n", **kwargs):
+    p = Program()
+    p.add_kernel(source, (0, 0), "reader", **kwargs)
+    return p.kernels[0]
+
+
+def test_rerun_reuses_the_compiled_object(fresh_cache):
+    first = sim_build.compile_kernel(kernel())
+    stamp = first.stat().st_mtime_ns
+    again = sim_build.compile_kernel(kernel())
+    assert again == first and again.stat().st_mtime_ns == stamp
+
+
+def test_key_covers_source_compile_args_and_defines(fresh_cache):
+    paths = {
+        sim_build.compile_kernel(kernel()),
+        sim_build.compile_kernel(kernel("void kernel_main() { }\n")),
+        sim_build.compile_kernel(kernel(compile_args=[1])),
+        sim_build.compile_kernel(kernel(defines={"X": 1})),
+    }
+    assert len(paths) == 4
+
+
+def test_compile_time_args_are_constant_expressions(fresh_cache):
+    source = "static_assert(get_compile_time_arg_val(1) == 7);\nvoid kernel_main() {}\n"
+    sim_build.compile_kernel(kernel(source, compile_args=[3, 7]))
+    with pytest.raises(sim_build.KernelCompileError, match="index out of range"):
+        sim_build.compile_kernel(kernel(source, compile_args=[3]))

@@ -35,7 +35,9 @@ def test_untilize_inverts_tilize(fmt):
 
 
 def test_bf16_rounds_to_nearest_even_like_torch():
-    values = np.array([1.0, 1.00390625, 1.01171875, -3.3, 1e-40, 65504.0, np.inf, -np.inf], np.float32)
+    values = np.array(
+        [1.0, 1.00390625, 1.01171875, -3.3, 1e-40, 65504.0, np.inf, -np.inf], np.float32
+    )
     rng_values = np.random.default_rng(1).standard_normal(1000).astype(np.float32)
     for v in (values, rng_values):
         expected = torch.from_numpy(v).to(torch.bfloat16).float().numpy()

@@ -29,16 +29,22 @@ def test_cb_index_and_duplicates_are_checked():
 def test_one_kernel_per_role_and_core():
     p = Program()
     p.add_kernel(KERNELS / "writer_unary.cpp", ((0, 0), (1, 1)), "writer")
-    with pytest.raises(ConfigError, match=r"core \(1, 1\) already has a writer kernel \(writer_unary.cpp\)"):
+    with pytest.raises(
+        ConfigError, match=r"core \(1, 1\) already has a writer kernel \(writer_unary.cpp\)"
+    ):
         p.add_kernel(KERNELS / "writer_unary.cpp", (1, 1), "writer")
-    with pytest.raises(ConfigError, match=r"kernel role 'data' is not one of reader, writer, compute"):
+    with pytest.raises(
+        ConfigError, match=r"kernel role 'data' is not one of reader, writer, compute"
+    ):
         p.add_kernel(KERNELS / "writer_unary.cpp", (2, 2), "data")  # type: ignore[arg-type]
 
 
 def test_runtime_args_only_on_placed_cores():
     p = Program()
     k = p.add_kernel(KERNELS / "writer_unary.cpp", (0, 0), "writer")
-    with pytest.raises(ConfigError, match=r"kernel writer_unary.cpp is not placed on core \(5, 5\)"):
+    with pytest.raises(
+        ConfigError, match=r"kernel writer_unary.cpp is not placed on core \(5, 5\)"
+    ):
         p.set_runtime_args(k, (5, 5), [1])
     with pytest.raises(ConfigError, match="does not fit in 32 bits"):
         p.set_runtime_args(k, (0, 0), [2**32])
@@ -46,7 +52,7 @@ def test_runtime_args_only_on_placed_cores():
 
 def test_missing_kernel_file_and_cores_off_the_grid():
     p = Program()
-    with pytest.raises(ConfigError, match="kernel source nowhere.cpp does not exist"):
+    with pytest.raises(ConfigError, match=r"kernel source nowhere\.cpp does not exist"):
         p.add_kernel("nowhere.cpp", (0, 0), "reader")
     p.add_kernel(KERNELS / "writer_unary.cpp", (8, 0), "writer")
     with pytest.raises(ConfigError, match=r"core \(8,0\) is outside the 8x8 grid of wormhole_n150"):

@@ -8,6 +8,9 @@ Every new claim updates both refs in one transaction with their expected old val
 - the fence doubles as the version of the whole claim set: a decision taken on a snapshot (e.g.
   "no live claim overlaps these paths") only commits if no other claim landed meanwhile.
 Renewals and releases touch only their own claim ref; they never create a new conflict.
+
+Leases compare the wall-clock expiry written in the record with the reader's clock, so hosts need
+loosely synchronised clocks: a skew of s seconds moves a lease's end by s for that reader.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import socket
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from orchestrator.claims.errors import ClaimContention, ClaimRefused, LeaseExpired
@@ -43,7 +46,7 @@ ConflictCheck = Callable[[str, Mapping[str, ClaimRecord]], str | None]
 
 
 def utc_now() -> datetime:
-    return datetime.now(UTC)
+    return datetime.now(timezone.utc)
 
 
 def claim_ref(workstream: str) -> str:
@@ -91,6 +94,8 @@ class Snapshot:
 
 
 class ClaimStore:
+    """Claims of one repository (or of the shared remote it is configured with)."""
+
     def __init__(self, refs: LocalRefs, clock: Clock = utc_now, budget_s: float = 30.0) -> None:
         self.refs = refs
         self.clock = clock

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from orchestrator.claims.store import Holder
@@ -33,7 +33,7 @@ def make_repo(path: Path) -> Path:
 
 @dataclass
 class FakeClock:
-    now: datetime = field(default_factory=lambda: datetime(2026, 1, 1, 12, 0, tzinfo=UTC))
+    now: datetime = field(default_factory=lambda: datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc))
 
     def __call__(self) -> datetime:
         return self.now

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -161,7 +161,7 @@ def test_evidence_recorded_after_the_lease_expired_does_not_turn_the_gate_green(
     unfenced = current_status(board.layout, board.registry)  # the record on its own would pass
     assert unfenced.workstreams["base"].state is WorkstreamState.DONE
     assert board.report.workstreams["base"].state is not WorkstreamState.DONE
-    _wait_until(lambda: datetime.now(UTC) > claim.expiry)
+    _wait_until(lambda: datetime.now(timezone.utc) > claim.expiry)
     code, out = tt_ws("next", "--agent", "bob")
     assert code == 0 and "claimed base Base — holder bob, token 2" in out
 
@@ -177,14 +177,16 @@ def test_a_sigkilled_agent_leaves_no_claim_past_its_lease(board_repo: Path) -> N
         cwd=board_repo, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     try:
-        _wait_until(lambda: datetime.now(UTC) > first_expiry + timedelta(seconds=0.5))
-        assert store.snapshot().live(datetime.now(UTC))["base"].holder == "alice", "not renewed"
+        _wait_until(lambda: datetime.now(timezone.utc) > first_expiry + timedelta(seconds=0.5))
+        assert store.snapshot().live(datetime.now(timezone.utc))["base"].holder == "alice", (
+            "not renewed"
+        )
     finally:
         os.kill(beat.pid, signal.SIGKILL)
         beat.wait()
     with pytest.raises(ClaimRefused, match="claimed by alice"):
         store.acquire(["base"], Holder("bob", "h", 1))
-    _wait_until(lambda: "base" not in store.snapshot().live(datetime.now(UTC)), timeout=5)
+    _wait_until(lambda: "base" not in store.snapshot().live(datetime.now(timezone.utc)), timeout=5)
     assert store.acquire(["base"], Holder("bob", "h", 1)).token > 1
 
 
@@ -244,4 +246,4 @@ def test_a_claim_whose_worktree_cannot_be_created_is_released_again(board_repo: 
     code, out = tt_ws("next", "--agent", "alice", "--worktree")
     assert code == 1 and "cannot create worktree" in out and "tt-ws/base-t1" in out
     snap = ClaimStore.open(board_repo).snapshot()
-    assert snap.live(datetime.now(UTC)) == {} and snap.records["base"].released is not None
+    assert snap.live(datetime.now(timezone.utc)) == {} and snap.records["base"].released is not None

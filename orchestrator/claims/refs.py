@@ -131,9 +131,12 @@ class RemoteRefs(LocalRefs):
     def _fetch(self) -> None:
         refspec = f"+{NAMESPACE}*:{NAMESPACE}*"
         for _ in range(_FETCH_ATTEMPTS):
+            # --prune drops local-only claim refs (e.g. left from local mode): the remote is the
+            # authority, and a stale local fence would make every lease check fail.
             done = self.git(
-                "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", self.remote, refspec
-            )
+                "fetch", "--quiet", "--prune", "--no-tags", "--no-write-fetch-head",
+                self.remote, refspec,
+            )  # fmt: skip
             if done.returncode == 0:
                 return
             # Another process of this clone is updating the same mirror refs: retry shortly.

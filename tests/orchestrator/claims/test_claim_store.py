@@ -181,3 +181,11 @@ def test_endless_contention_gives_up_with_a_clear_error(claims_repo: Path) -> No
     store = ClaimStore(_AlwaysLosing(claims_repo), budget_s=0.05)
     with pytest.raises(ClaimContention, match=r"gave up after 0\.05 s .*retry"):
         store.acquire(["a"], ALICE)
+
+
+def test_claims_made_locally_before_sharing_do_not_block_the_shared_store(
+    shared_clones: tuple[Path, Path],
+) -> None:
+    ClaimStore.open(shared_clones[0]).acquire(["x"], ALICE, lease=MINUTE)  # local mode
+    shared = ClaimStore.open(shared_clones[0], remote="origin")
+    assert shared.acquire(["x"], BOB, lease=MINUTE).token == 1

@@ -1,14 +1,16 @@
 """Running gates and recording evidence: one record per gate run, written even when it fails.
 
 A run interrupted by Ctrl-C writes no record for the gate in flight (its child is killed first);
-records of the gates finished before stay, each complete.
+records of the gates finished before stay, each complete. Under claims, the claim is checked when
+a gate starts and again just before its record is written, so a runner whose lease ran out
+meanwhile is refused rather than recording evidence that must not count.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -47,6 +49,10 @@ class GateRun:
         return not self.failures
 
 
+# The claim a run of a workstream's gates happens under (None: unclaimed); raises to refuse it.
+StampFn = Callable[[str], Claim | None]
+
+
 class Listener(Protocol):
     def started(self, workstream: Workstream, gate: GateSpec) -> None: ...
 
@@ -64,9 +70,11 @@ def run_gate(
     store: EvidenceStore,
     workstream: Workstream,
     gate: GateSpec,
-    claim: Claim | None = None,
+    stamp: StampFn | None = None,
 ) -> GateRun:
     """Run one gate and append its evidence record."""
+    if stamp is not None:
+        stamp(workstream.id)
     tree = source_tree(layout.root)
     started = datetime.now(timezone.utc)
     run_dir = (
@@ -78,6 +86,7 @@ def run_gate(
     run_dir.mkdir(parents=True)
     outcome = GATES[gate.kind].run(GateContext(layout.root, workstream.id, gate, run_dir))
     finished = datetime.now(timezone.utc)
+    claim = stamp(workstream.id) if stamp is not None else None
     record = EvidenceRecord(
         workstream=workstream.id,
         gate=gate.name,
@@ -103,7 +112,7 @@ def run_workstreams(
     layout: Layout,
     workstreams: Iterable[Workstream],
     listener: Listener,
-    claim: Claim | None = None,
+    stamp: StampFn | None = None,
 ) -> list[GateRun]:
     """Run every gate of every workstream in order; a failing gate does not stop the others."""
     store = EvidenceStore(layout.evidence)
@@ -111,7 +120,7 @@ def run_workstreams(
     for ws in workstreams:
         for gate in ws.gates:
             listener.started(ws, gate)
-            run = run_gate(layout, store, ws, gate, claim)
+            run = run_gate(layout, store, ws, gate, stamp)
             listener.finished(run)
             runs.append(run)
     return runs

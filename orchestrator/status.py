@@ -334,6 +334,18 @@ def drift(layout: Layout, pages: dict[str, str]) -> list[str]:
 def current_status(
     layout: Layout, registry: Registry, admit: AdmitFn | None = None
 ) -> StatusReport:
-    """The status of the working copy at `layout` as it is on disk now."""
+    """The status of the working copy at `layout` as it is on disk now.
+
+    Commands pass the claims layer's admission (`claimed_evidence_admission`), so that evidence
+    recorded under an expired or foreign claim never counts.
+    """
     tree = source_tree(layout.root)
     return compute_status(registry, EvidenceStore(layout.evidence), tree.hash, admit)
+
+
+def claimed_evidence_admission(layout: Layout) -> AdmitFn:
+    """Admits a record unless the claims layer refuses it (expired or foreign claim)."""
+    # orchestrator.claims builds on this module: importing it here, at call time, avoids a cycle.
+    from orchestrator.claims.fencing import admission_for
+
+    return admission_for(layout.root)

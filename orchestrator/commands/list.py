@@ -11,7 +11,7 @@ from rich.table import Table
 from orchestrator.console import console, guarded, styled
 from orchestrator.layout import Layout
 from orchestrator.lint import load_checked_registry
-from orchestrator.status import current_status
+from orchestrator.status import claimed_evidence_admission, current_status
 
 
 def list_command(
@@ -22,7 +22,7 @@ def list_command(
     """List workstreams: phase, title, state, gates passing, dependencies."""
     layout = Layout.find()
     registry = load_checked_registry(layout.registry)
-    report = current_status(layout, registry)
+    report = current_status(layout, registry, claimed_evidence_admission(layout))
     chosen = registry.in_phases(phase) if phase else registry.sorted()
     table = Table(title=f"Workstreams (source tree {report.tree[:12]})")
     for column in ("ID", "Phase", "Title", "State", "Gates", "Depends on"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -22,7 +23,7 @@ from orchestrator.evidence import metrics_summary
 from orchestrator.layout import Layout
 from orchestrator.lint import load_checked_registry
 from orchestrator.registry import GateSpec, Registry, Workstream
-from orchestrator.runner import GateRun, run_workstreams
+from orchestrator.runner import Claim, GateRun, run_workstreams
 from orchestrator.tree import source_tree
 
 
@@ -36,6 +37,18 @@ def select(
         raise TtWsError("say what to run: workstream ids, --phase N or --all")
     chosen = [registry.get(i) for i in ids] + registry.in_phases(phases)
     return registry.in_dependency_order(chosen)
+
+
+def claim_stamp(layout: Layout) -> Callable[[str], Claim | None]:
+    """The claims layer's fencing check, as the runner's stamp (see orchestrator.claims)."""
+    # Imported at call time like orchestrator.status does: claims builds on the status layer.
+    from orchestrator.claims.fencing import stamps_for_run
+
+    def stamp(workstream_id: str) -> Claim | None:
+        found = stamps_for_run(layout.root, [workstream_id])[workstream_id]
+        return Claim(found.holder, found.token) if found else None
+
+    return stamp
 
 
 class ProgressListener:
@@ -88,6 +101,9 @@ def run_command(
     registry = load_checked_registry(layout.registry)
     selection = select(registry, ids or [], everything, phase or [])
     total = sum(len(ws.gates) for ws in selection)
+    stamp = claim_stamp(layout)
+    for ws in selection:  # refuse before anything runs, not after the first gate
+        stamp(ws.id)
     if source_tree(layout.root).dirty:
         console.print(
             "[yellow]note:[/] the sources differ from HEAD; the evidence is keyed to the files "
@@ -101,7 +117,8 @@ def run_command(
         TimeElapsedColumn(),
     )
     with sigterm_interrupts(), Progress(*columns, console=console, transient=True) as progress:
-        runs = run_workstreams(layout, selection, ProgressListener(progress, total))
+        listener = ProgressListener(progress, total)
+        runs = run_workstreams(layout, selection, listener, stamp)
     console.print(summary(runs))
     failed = [r for r in runs if not r.passed]
     for run in failed:

@@ -12,7 +12,7 @@ from orchestrator.console import console, guarded, styled
 from orchestrator.evidence import metrics_summary
 from orchestrator.layout import Layout
 from orchestrator.lint import load_checked_registry
-from orchestrator.status import GateStatus, current_status
+from orchestrator.status import GateStatus, claimed_evidence_admission, current_status
 
 _FAILED_CASES_SHOWN = 10
 
@@ -33,7 +33,7 @@ def show_command(
     layout = Layout.find()
     registry = load_checked_registry(layout.registry)
     ws = registry.get(workstream_id)
-    report = current_status(layout, registry)
+    report = current_status(layout, registry, claimed_evidence_admission(layout))
     status = report.workstreams[ws.id]
     console.print(
         f"[bold]{escape(ws.id)}[/] {escape(ws.title)} — phase {ws.phase}, {ws.spec.kind}, "

@@ -11,7 +11,13 @@ from orchestrator.console import console, guarded
 from orchestrator.errors import TtWsError
 from orchestrator.layout import Layout
 from orchestrator.lint import load_checked_registry
-from orchestrator.status import current_status, drift, render_pages, write_pages
+from orchestrator.status import (
+    claimed_evidence_admission,
+    current_status,
+    drift,
+    render_pages,
+    write_pages,
+)
 
 
 def status_command(
@@ -22,7 +28,7 @@ def status_command(
     """Render status/PHASES.md and status/DASHBOARD.md from the evidence on the current tree."""
     layout = Layout.find()
     registry = load_checked_registry(layout.registry)
-    report = current_status(layout, registry)
+    report = current_status(layout, registry, claimed_evidence_admission(layout))
     pages = render_pages(report)
     if check:
         diffs = drift(layout, pages)

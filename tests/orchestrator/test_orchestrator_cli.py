@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from typer.testing import CliRunner
 from orchestrator import __version__
 from orchestrator.cli import app
 from orchestrator.console import console
+from orchestrator.evidence import EvidenceRecord
 from orchestrator.gates import GATES, GateContext, GateOutcome
 
 runner = CliRunner()
@@ -205,3 +207,24 @@ def test_sigterm_stops_the_gate_command_and_records_nothing(repo: Path) -> None:
     assert evidence_files(repo) == []
     children = subprocess.run(["pgrep", "-f", str(repo)], capture_output=True, text=True)
     assert children.stdout == ""
+
+
+def test_runs_under_a_claim_are_stamped_and_others_refused(repo: Path) -> None:
+    assert runner.invoke(app, ["claim", "1.2", "--agent", "alice"]).exit_code == 0
+    assert runner.invoke(app, ["run", "1.2"], env={"TT_WS_AGENT": "alice"}).exit_code == 0
+    [path] = [p for p in evidence_files(repo) if p.suffix == ".json"]
+    record = EvidenceRecord.model_validate_json(path.read_text())
+    assert (record.claim_holder, record.fencing_token) == ("alice", 1)
+
+    refused = runner.invoke(app, ["run", "1.2"], env={"TT_WS_AGENT": "bob"})
+    assert refused.exit_code == 1 and "1.2 is claimed by alice" in refused.output
+    assert len([p for p in evidence_files(repo) if p.suffix == ".json"]) == 1
+
+
+def test_evidence_under_a_claim_nobody_knows_does_not_count(repo: Path) -> None:
+    assert tt_ws("run", "1.2")[0] == 0
+    [path] = [p for p in evidence_files(repo) if p.suffix == ".json"]
+    forged = json.loads(path.read_text()) | {"claim_holder": "mallory", "fencing_token": 41}
+    path.write_text(json.dumps(forged))
+    tt_ws("status")
+    assert "| 1.2 | Mul | not run | 0/1 |" in (repo / "status" / "PHASES.md").read_text()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from orchestrator.layout import Layout
 from orchestrator.lint import load_checked_registry
-from orchestrator.status import current_status, render_pages
+from orchestrator.status import claimed_evidence_admission, current_status, render_pages
 from orchestrator.tree import source_tree
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,7 +38,8 @@ def timed(action: Callable[[], object], repeat: int) -> list[float]:
 
 def status_in_memory() -> None:
     layout = Layout(ROOT)
-    render_pages(current_status(layout, load_checked_registry(layout.registry)))
+    registry = load_checked_registry(layout.registry)
+    render_pages(current_status(layout, registry, claimed_evidence_admission(layout)))
 
 
 # The installed entry point when there is one: that is what a user's start-up costs.

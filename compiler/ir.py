@@ -240,6 +240,7 @@ class Program:
     threads: int
     body: tuple[Stmt, ...]
     target: Target | None = None
+    fp32_dest_acc: bool = False  # DST holds fp32 (half the tiles); set with the target
     schedule: Schedule | None = None
     layouts: tuple[TensorLayout, ...] = ()
     cbs: tuple[CB, ...] = ()

@@ -12,6 +12,7 @@ from compiler.kernel_ir.dump import dump_kernels
 from compiler.kernel_ir.verify import verify
 from compiler.passes.cbs import allocate_cbs
 from compiler.passes.dst import manage_dst
+from compiler.passes.forward_outputs import forward_outputs
 from compiler.passes.layout import plan_layout
 from compiler.passes.persistent import make_persistent
 from compiler.passes.schedule import infer_schedule
@@ -28,6 +29,8 @@ def passes(target: Target) -> list[tuple[str, Callable]]:
         ("attach_target", lambda p: attach_target(p, target)),
         # Parallel loops over global tensors -> explicit copies, so only reader/writer touch DRAM
         ("stage_globals", stage_globals),
+        # `X = expr; copy X -> G` with X used nowhere else -> `G = expr` (one CB round trip less)
+        ("forward_outputs", forward_outputs),
         # blocks -> cores as contiguous ranges (needs the target's grid)
         ("infer_schedule", infer_schedule),
         # tensors -> padded DRAM tiles; rejects copies that are not tile-aligned

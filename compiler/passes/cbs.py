@@ -20,10 +20,6 @@ TILE_BYTES = {"bfloat16": TILE * TILE * 2, "float16": TILE * TILE * 2, "float32"
 OUTPUT_BASE, INTERMEDIATE_BASE, MAX_CB = 16, 24, 32
 
 
-def fp32_accumulation(program: Program) -> bool:
-    return any(b.dtype == "float32" for b in program.buffers)
-
-
 def _reader_depths(
     stmts: tuple[Stmt, ...], stages: int, program: Program, out: dict[str, int]
 ) -> None:
@@ -51,8 +47,8 @@ def allocate_cbs(program: Program) -> Program:
     written: dict[str, tuple[int, ...]] = {}
     temps = 0
     for s in walk(program.body):
-        if isinstance(s, Copy) and program.tensor(s.dst.buffer):
-            if program.tensor(s.src.buffer):
+        if isinstance(s, Copy | Eltwise) and program.tensor(s.dst.buffer):
+            if isinstance(s, Copy) and program.tensor(s.src.buffer):
                 raise CompileError("T.copy", "global -> global copies are not supported", s.where)
             if written.setdefault(s.dst.buffer, s.dst.extent) != s.dst.extent:
                 raise CompileError(
@@ -92,8 +88,8 @@ def allocate_cbs(program: Program) -> Program:
                 "compute",
             )
         )
-    chunk = program.target.dst_tiles(fp32_accumulation(program))
-    tmp_dtype = "float32" if fp32_accumulation(program) else "bfloat16"
+    chunk = program.target.dst_tiles(program.fp32_dest_acc)
+    tmp_dtype = "float32" if program.fp32_dest_acc else "bfloat16"
     intermediates = [(b.name, b.dtype, tiles(b.shape)) for b in owned]
     intermediates += [(f"tmp{i}", tmp_dtype, chunk) for i in range(temps)]
     for i, (name, dtype, n) in enumerate(intermediates):

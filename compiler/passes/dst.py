@@ -14,7 +14,6 @@ from dataclasses import replace
 
 from compiler.errors import CompileError
 from compiler.kernel_ir import ops as k
-from compiler.passes.cbs import fp32_accumulation
 
 SCALAR_OPS = {
     "add": ("add_scalar", "add_scalar"),
@@ -122,11 +121,12 @@ def _loads(e: k.TileExpr) -> set[str]:
     return {e.cb} if e.op == "load" else set().union(*(_loads(a) for a in e.args))
 
 
-def _eltwise(op: k.EltwiseBlock, capacity: int, temps: list[str]) -> list[k.Op]:
+def _eltwise(op: k.EltwiseBlock, capacity: int, temps: list[str], filled: set[str]) -> list[k.Op]:
+    """`filled`: reader CBs, already waited for where their copy is."""
     cs = chunk_size(op.ntiles, capacity)
     gen = _Eltwise(op, cs, temps)
     reads = _loads(op.expr)
-    waits = [k.CBWait(cb, op.ntiles) for cb in sorted(reads - {op.dst})]
+    waits = [k.CBWait(cb, op.ntiles) for cb in sorted(reads - {op.dst} - filled)]
     head = [k.CBWait(op.dst, cs)] if op.dst in reads else []
     math = gen.into_dst(op.expr)
     drop_old = [k.If(op.dst_live_flag, (k.CBPop(op.dst, cs),))] if op.dst_live_flag else []
@@ -137,7 +137,8 @@ def _eltwise(op: k.EltwiseBlock, capacity: int, temps: list[str]) -> list[k.Op]:
 
 def manage_dst(lowered: k.Lowered) -> k.Lowered:
     program = lowered.program
-    capacity = program.target.dst_tiles(fp32_accumulation(program))
+    capacity = program.target.dst_tiles(program.fp32_dest_acc)
+    filled = {c.name for c in program.cbs if c.producer == "reader"}
     temps = [
         c.name
         for c in program.cbs
@@ -150,7 +151,7 @@ def manage_dst(lowered: k.Lowered) -> k.Lowered:
             if isinstance(op, k.MatmulBlock):
                 out += _matmul(op, capacity)
             elif isinstance(op, k.EltwiseBlock):
-                out += _eltwise(op, capacity, temps)
+                out += _eltwise(op, capacity, temps, filled)
             elif isinstance(op, k.For | k.BlockLoop | k.If):
                 out.append(replace(op, body=expand(op.body)))
             else:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from compiler.errors import CompileError
-from compiler.ir import Copy, Program, TensorLayout, walk
+from compiler.ir import Copy, Eltwise, Program, TensorLayout, walk
 from compiler.targets import TILE
 
 
@@ -25,15 +25,15 @@ def plan_layout(program: Program) -> Program:
                 f"{TILE}x{TILE}, so block dimensions must be multiples of {TILE}",
             )
     for stmt in walk(program.body):
-        if not isinstance(stmt, Copy):
+        if not isinstance(stmt, Copy | Eltwise):
             continue
-        for region in (stmt.src, stmt.dst):
+        for region in (stmt.src, stmt.dst) if isinstance(stmt, Copy) else (stmt.dst,):
             if program.tensor(region.buffer) is None:
                 continue
             bad = [str(s) for s in region.start if not s.divisible_by(TILE)]
             if bad or any(e % TILE for e in region.extent):
                 raise CompileError(
-                    "T.copy",
+                    "T.copy" if isinstance(stmt, Copy) else "T.Parallel",
                     f"global region {region} is not aligned to {TILE}x{TILE} tiles "
                     f"(start {', '.join(bad) or 'ok'}, extent {list(region.extent)})",
                     stmt.where,

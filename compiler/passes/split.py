@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from compiler.kernel_ir import ops as k
-from compiler.passes.cbs import fp32_accumulation
 
 STRUCTURE = (k.For, k.BlockLoop)
 
@@ -44,7 +43,7 @@ def _tensors(ops: tuple[k.Op, ...]) -> list[str]:
 
 
 def split_kernels(lowered: k.Lowered) -> k.Lowered:
-    fp32 = fp32_accumulation(lowered.program)
+    fp32 = lowered.program.fp32_dest_acc
     kernels = {}
     for role in k.ROLES:
         body = _project(lowered.body, role)

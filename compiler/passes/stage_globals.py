@@ -1,7 +1,8 @@
-"""Pass `stage_globals`: element-wise statements that read or write global tensors directly
-(tilelang's `examples/elementwise` style, `C[y, x] = A[y, x] + B[y, x]`) become explicit copies
-through block-sized local buffers, so that every DRAM access is a copy the reader or writer owns
-and compute only ever sees circular buffers."""
+"""Pass `stage_globals`: element-wise statements that read global tensors directly (tilelang's
+`examples/elementwise` style, `C[y, x] = A[y, x] + B[y, x]`) get explicit copies into
+block-sized local buffers first, so every DRAM read is a copy the reader owns and compute only
+reads circular buffers. (A global destination stays: compute packs it to the tensor's output
+CB and the writer stores it.)"""
 
 from __future__ import annotations
 
@@ -71,13 +72,7 @@ class _Stager:
             elif isinstance(s, Eltwise):
                 pre: list[Stmt] = []
                 expr = self._expr(s.expr, {}, pre, s.where)
-                out += pre
-                if self.program.tensor(s.dst.buffer):
-                    staged = self._local(s.dst, "result")
-                    out.append(Eltwise(self._whole(staged), expr, s.where))
-                    out.append(Copy(self._whole(staged), s.dst, s.where))
-                else:
-                    out.append(replace(s, expr=expr))
+                out += [*pre, replace(s, expr=expr)]
             else:
                 out.append(s)
         return tuple(out)

@@ -45,6 +45,19 @@ def live_flag(buffer: str) -> str:
 class _Tensorizer:
     def __init__(self, program: Program) -> None:
         self.p = program
+        self.filled: list[list[str]] = []  # reader CBs holding a block, per enclosing scope
+
+    def read(self, buffer: str, where: str) -> str:
+        """The CB of a local buffer compute reads; a reader-fed one must hold its block here."""
+        cb = self.p.cb_for(buffer)
+        if cb.producer == "reader" and not any(cb.name in scope for scope in self.filled):
+            raise CompileError(
+                "read",
+                f"{buffer} is read where no T.copy in this or an enclosing loop body fills it "
+                "(its block is released at the end of the loop body that copied it)",
+                where,
+            )
+        return cb.name
 
     def cb(self, buffer: str) -> str:
         return self.p.cb_for(buffer).name
@@ -68,7 +81,7 @@ class _Tensorizer:
                     f"operand {r} must be a whole local buffer shaped like the destination {dst}",
                     where,
                 )
-            return k.TileExpr("load", cb=self.cb(r.buffer))
+            return k.TileExpr("load", cb=self.read(r.buffer, where))
         if isinstance(e, Const):
             return k.TileExpr("const", value=e.value)
         if isinstance(e, Unary):
@@ -105,16 +118,20 @@ class _Tensorizer:
             ]
         if self.p.buffer(s.src.buffer).shape != s.src.extent:
             raise CompileError("T.copy", f"source {s.src} must be a whole local buffer", s.where)
-        load = k.TileExpr("load", cb=self.cb(s.src.buffer))
+        load = k.TileExpr("load", cb=self.read(s.src.buffer, s.where))
         if dst_global:
-            out = self.p.cb_for(dst_global.name)
-            rows, cols = (e // TILE for e in s.dst.extent)
-            row0, col0 = (_tile_index(a) for a in s.dst.start)
-            return [
-                k.EltwiseBlock(out.name, load, out.block_tiles, None),
-                k.WriteTiles(out.name, dst_global.name, row0, col0, rows, cols),
-            ]
+            return self.write_global(s.dst, load)
         return self.write_local(s.dst, load, s.where)
+
+    def write_global(self, dst: Region, expr: k.TileExpr) -> list[k.Op]:
+        """Compute packs the block into the tensor's output CB; the writer stores it."""
+        out = self.p.cb_for(dst.buffer)
+        rows, cols = (e // TILE for e in dst.extent)
+        row0, col0 = (_tile_index(a) for a in dst.start)
+        return [
+            k.EltwiseBlock(out.name, expr, out.block_tiles, None),
+            k.WriteTiles(out.name, dst.buffer, row0, col0, rows, cols),
+        ]
 
     def gemm(self, s: Gemm) -> list[k.Op]:
         if s.trans_a:
@@ -133,8 +150,8 @@ class _Tensorizer:
             out += self.clear(c.name)
         block = k.MatmulBlock(
             self.cb(c.name),
-            self.cb(a.name),
-            self.cb(b.name),
+            self.read(a.name, s.where),
+            self.read(b.name, s.where),
             m // TILE,
             n // TILE,
             ka // TILE,
@@ -153,6 +170,7 @@ class _Tensorizer:
     def stmts(self, stmts: tuple[Stmt, ...]) -> tuple[k.Op, ...]:
         out: list[k.Op] = []
         pops: list[str] = []
+        self.filled.append(pops)
         for s in stmts:
             if isinstance(s, Loop):
                 out.append(k.For(s.var, s.extent, self.stmts(s.body)))
@@ -173,9 +191,12 @@ class _Tensorizer:
                     )
                 out += self.clear(s.buffer)
             elif isinstance(s, Eltwise):
-                if self.p.buffer(s.dst.buffer) is None:
-                    raise CompileError("T.Parallel", "run stage_globals before tensorize", s.where)
-                out += self.write_local(s.dst, self.expr(s.expr, s.dst, s.where), s.where)
+                expr = self.expr(s.expr, s.dst, s.where)
+                if self.p.tensor(s.dst.buffer):
+                    out += self.write_global(s.dst, expr)
+                else:
+                    out += self.write_local(s.dst, expr, s.where)
+        self.filled.pop()
         out += [k.CBPop(cb, self.p.cb_for_name(cb).block_tiles) for cb in pops]
         return tuple(out)
 

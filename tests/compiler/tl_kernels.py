@@ -133,3 +133,15 @@ def sum_times_exp(M, N, block=32):
             T.copy(C_l, C[by * block, bx * block])
 
     return main
+
+
+def read_after_loop(M):
+    @T.prim_func
+    def main(A: T.Tensor((M, M), "bfloat16"), B: T.Tensor((M, M), "bfloat16")):
+        with T.Kernel(1, threads=128) as bx:
+            A_s = T.alloc_shared((32, 32), "bfloat16")
+            for k in T.serial(2):
+                T.copy(A[0, k * 32], A_s)
+            T.copy(A_s, B[0, 0])
+
+    return main

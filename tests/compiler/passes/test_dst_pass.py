@@ -56,3 +56,16 @@ def test_computed_binary_operands_are_packed_to_temporaries_before_the_fpu_op():
     (mul,) = [i for i, op in enumerate(ops) if isinstance(op, k.BinaryTiles) and op.op == "mul"]
     assert len(packs) == 2 and max(packs) < mul
     assert {ops[i].cb for i in packs} == {ops[mul].a, ops[mul].b} == {"cb_tmp0", "cb_tmp1"}
+
+
+def test_reading_a_shared_buffer_after_the_loop_that_filled_it_is_an_error():
+    import pytest
+
+    from compiler.errors import CompileError
+
+    with pytest.raises(CompileError) as err:
+        lower_until(K.read_after_loop(64), "tensorize")
+    assert err.value.op == "read"
+    assert (
+        "A_s is read where no T.copy in this or an enclosing loop body fills it" in err.value.reason
+    )

@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from orchestrator.console import console, guarded, styled
+from orchestrator.errors import display_path
 from orchestrator.evidence import metrics_summary
 from orchestrator.layout import Layout
 from orchestrator.lint import load_checked_registry
@@ -39,7 +40,7 @@ def show_command(
         f"[bold]{escape(ws.id)}[/] {escape(ws.title)} — phase {ws.phase}, {ws.spec.kind}, "
         f"{styled(status.state.value)} on source tree {report.tree[:12]}"
     )
-    console.print(f"defined at {escape(str(ws.where.file))}:{ws.where.line}")
+    console.print(f"defined at {escape(display_path(ws.where.file))}:{ws.where.line}")
     deps = [f"{d} ({styled(report.workstreams[d].state.value)})" for d in ws.depends_on]
     console.print("depends on: " + (", ".join(deps) or "nothing"))
     console.print(

@@ -7,6 +7,7 @@ one `TensorAccessorArgs` group per tensor, in the same order."""
 
 from __future__ import annotations
 
+import re
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -134,13 +135,17 @@ class Renderer:
         return [head, *self.body(op.body, 1), "}"]
 
     def block_loop(self, op: k.BlockLoop, depth: int) -> list[str]:
+        body = self.body(op.body, 1)
+        text = "\n".join(body)
         lines = ["for (uint32_t block = first_block; block < first_block + num_blocks; ++block) {"]
         stride = 1
         for var, extent in op.grid:
             value = "block" if stride == 1 else f"block / {stride}"
-            lines.append(f"{INDENT}const uint32_t {var} = {value} % {extent};")
+            # only the grid coordinates this kernel indexes with (no unused variables)
+            if re.search(rf"\b{re.escape(var)}\b", text):
+                lines.append(f"{INDENT}const uint32_t {var} = {value} % {extent};")
             stride *= extent
-        return [*lines, *self.body(op.body, 1), "}"]
+        return [*lines, *body, "}"]
 
     def unary_init(self, op: k.UnaryInit, depth: int) -> list[str]:
         if op.op in SCALAR:

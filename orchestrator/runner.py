@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
 
+from orchestrator.errors import TtWsError
 from orchestrator.evidence import EvidenceRecord, EvidenceStore
 from orchestrator.gates import GATES, GateContext
 from orchestrator.layout import Layout
@@ -73,8 +74,7 @@ def run_gate(
     stamp: StampFn | None = None,
 ) -> GateRun:
     """Run one gate and append its evidence record."""
-    if stamp is not None:
-        stamp(workstream.id)
+    claim_at_start = stamp(workstream.id) if stamp is not None else None
     tree = source_tree(layout.root)
     started = datetime.now(timezone.utc)
     run_dir = (
@@ -87,6 +87,11 @@ def run_gate(
     outcome = GATES[gate.kind].run(GateContext(layout.root, workstream.id, gate, run_dir))
     finished = datetime.now(timezone.utc)
     claim = stamp(workstream.id) if stamp is not None else None
+    if claim != claim_at_start:
+        raise TtWsError(
+            f"the claim on {workstream.id} changed while its {gate.name} gate ran "
+            f"({claim_at_start} -> {claim}); the result was not recorded, run it again"
+        )
     record = EvidenceRecord(
         workstream=workstream.id,
         gate=gate.name,

@@ -5,6 +5,10 @@ Two checkpoints, both keyed by the claim's fencing token:
   whose lease expired or whose workstream is claimed by someone else (the late writer is refused);
 - when status is computed, `Admission` drops any record whose claim was no longer live when the
   run finished (e.g. written by an old tool, or merged from a stale branch): marked, never counted.
+  It judges by the claim's history in the claim refs (renewals, release). Where those refs are not
+  available (a clone that never fetched `refs/tt-ws/*`), a record is judged by the lease end
+  written into it (`claim_expiry`) and refused when it has none. For records written by a fenced
+  runner both judgments agree, so status does not depend on which clone computes it.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ class Stamp:
 
     holder: str
     token: int
+    expiry: datetime  # the lease end as known when the run was stamped
 
 
 def stamp_for_run(snap: Snapshot, workstream: str, holder: Holder, now: datetime) -> Stamp | None:
@@ -62,7 +67,7 @@ def stamp_for_run(snap: Snapshot, workstream: str, holder: Holder, now: datetime
             f"{cur.lease_end():%Y-%m-%d %H:%M:%S} UTC, so this run would not count; "
             f"claim it again with `tt-ws claim {workstream}`"
         )
-    return Stamp(cur.holder, cur.token)
+    return Stamp(cur.holder, cur.token, cur.expiry)
 
 
 @dataclass
@@ -86,19 +91,17 @@ class Admission:
             return None
         claim = self._claim(record.workstream, record.fencing_token)
         if claim is None:
-            return (
-                f"recorded under claim token {record.fencing_token}, which this clone's claim "
-                "refs do not know (fetch refs/tt-ws/* from the shared remote)"
-            )
+            # Optional field: evidence records may carry the lease end they were written under.
+            written: datetime | None = getattr(record, "claim_expiry", None)
+            if written is None:
+                return (
+                    f"recorded under claim token {record.fencing_token}, which this clone's "
+                    "claim refs do not know (fetch refs/tt-ws/* from the shared remote)"
+                )
+            return _late(record, record.claim_holder, record.fencing_token, written)
         if claim.holder != record.claim_holder:
             return f"claim token {claim.token} belongs to {claim.holder}, not {record.claim_holder}"
-        if record.finished_at > claim.lease_end():
-            return (
-                f"finished at {record.finished_at:%Y-%m-%d %H:%M:%S} UTC, after the lease of "
-                f"{claim.holder} (token {claim.token}) ended at "
-                f"{claim.lease_end():%Y-%m-%d %H:%M:%S} UTC"
-            )
-        return None
+        return _late(record, claim.holder, claim.token, claim.lease_end())
 
     def _claim(self, workstream: str, token: int) -> ClaimRecord | None:
         """The final state (last renewal or release) of the claim with `token`."""
@@ -119,6 +122,15 @@ class Admission:
             if earlier.token <= token:
                 return earlier if earlier.token == token else None
         return None
+
+
+def _late(record: ClaimedEvidence, holder: str | None, token: int, end: datetime) -> str | None:
+    if record.finished_at <= end:
+        return None
+    return (
+        f"finished at {record.finished_at:%Y-%m-%d %H:%M:%S} UTC, after the lease of "
+        f"{holder} (token {token}) ended at {end:%Y-%m-%d %H:%M:%S} UTC"
+    )
 
 
 def admission_for(root: Path) -> Admission:

@@ -17,13 +17,10 @@ from typer.testing import CliRunner
 
 from orchestrator.claims.board import Board
 from orchestrator.claims.errors import ClaimRefused
-from orchestrator.claims.fencing import stamps_for_run
 from orchestrator.claims.store import ClaimStore, Holder
 from orchestrator.cli import app
 from orchestrator.evidence import EvidenceRecord, EvidenceStore
 from orchestrator.layout import Layout
-from orchestrator.runner import Claim as RunClaim
-from orchestrator.runner import run_workstreams
 from orchestrator.status import WorkstreamState, current_status
 from orchestrator.tree import source_tree
 
@@ -197,25 +194,20 @@ def _wait_until(condition: Callable[[], bool], timeout: float = 10) -> None:
         time.sleep(0.05)
 
 
-class _Quiet:
-    def started(self, workstream: object, gate: object) -> None: ...
+def run_as(agent: str, ws: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["run", ws], env={"COLUMNS": "200", "TT_WS_AGENT": agent})
+    return result.exit_code, result.output
 
-    def finished(self, run: object) -> None: ...
 
-
-def _run_as(root: Path, ws: str, agent: str) -> None:
-    """What `tt-ws run ID` does once wired to the claims: stamp first, then run and record."""
-    stamp = stamps_for_run(root, [ws], agent)[ws]
-    layout = Layout(root)
-    chosen = [Board.load().registry.get(ws)]
-    claim = RunClaim(stamp.holder, stamp.token) if stamp else None
-    run_workstreams(layout, chosen, _Quiet(), claim=claim)
+def records(root: Path) -> list[EvidenceRecord]:
+    return EvidenceStore(Layout(root).evidence).all_records()
 
 
 def test_a_run_under_a_live_claim_is_stamped_and_counts(board_repo: Path) -> None:
     assert tt_ws("claim", "base", "--agent", "alice")[0] == 0
-    _run_as(board_repo, "base", "alice")
-    (record,) = EvidenceStore(Layout(board_repo).evidence).all_records()
+    code, out = run_as("alice", "base")
+    assert code == 0, out
+    (record,) = records(board_repo)
     assert (record.claim_holder, record.fencing_token) == ("alice", 1)
     assert Board.load().report.workstreams["base"].state is WorkstreamState.DONE
 
@@ -224,9 +216,18 @@ def test_a_run_on_a_workstream_held_by_another_agent_is_refused_before_it_starts
     board_repo: Path,
 ) -> None:
     assert tt_ws("claim", "base", "--agent", "alice")[0] == 0
-    with pytest.raises(ClaimRefused, match="base is claimed by alice"):
-        _run_as(board_repo, "base", "bob")
-    assert EvidenceStore(Layout(board_repo).evidence).all_records() == []
+    code, out = run_as("bob", "base")
+    assert code == 1 and "base is claimed by alice (token 1)" in out
+    assert records(board_repo) == []
+
+
+def test_a_run_after_the_runners_lease_expired_is_refused(board_repo: Path) -> None:
+    assert tt_ws("claim", "base", "--agent", "alice", "--lease", "0.01")[0] == 0
+    expiry = ClaimStore.open(board_repo).snapshot().records["base"].expiry
+    _wait_until(lambda: datetime.now(timezone.utc) > expiry)
+    code, out = run_as("alice", "base")
+    assert code == 1 and "your claim (token 1) expired" in out
+    assert records(board_repo) == []
 
 
 def test_worktrees_go_beside_the_main_tree_even_when_claimed_from_a_worktree(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -14,7 +15,9 @@ from orchestrator.claims.store import ClaimStore
 from orchestrator.evidence import EvidenceRecord, EvidenceStore
 
 
-def passing_record(finished: datetime, stamp: Stamp | None, ws: str = "a") -> EvidenceRecord:
+def passing_record(
+    finished: datetime, claim: tuple[str, int] | None, ws: str = "a"
+) -> EvidenceRecord:
     return EvidenceRecord(
         workstream=ws,
         gate="tests",
@@ -26,8 +29,8 @@ def passing_record(finished: datetime, stamp: Stamp | None, ws: str = "a") -> Ev
         dirty=False,
         started_at=finished - timedelta(seconds=5),
         finished_at=finished,
-        claim_holder=stamp.holder if stamp else None,
-        fencing_token=stamp.token if stamp else None,
+        claim_holder=claim[0] if claim else None,
+        fencing_token=claim[1] if claim else None,
     )
 
 
@@ -42,7 +45,9 @@ def test_a_run_under_the_runners_live_claim_is_stamped_with_its_token(
 ) -> None:
     store.acquire(["b"], BOB, lease=MINUTE)
     store.acquire(["a"], ALICE, lease=MINUTE)
-    assert stamp_for_run(store.snapshot(), "a", ALICE, clock.now) == Stamp("alice", 2)
+    assert stamp_for_run(store.snapshot(), "a", ALICE, clock.now) == Stamp(
+        "alice", 2, clock.now + MINUTE
+    )
 
 
 def test_a_run_on_a_workstream_someone_else_holds_is_refused(
@@ -70,7 +75,7 @@ def test_evidence_finished_within_the_lease_is_admitted(
     store: ClaimStore, clock: FakeClock
 ) -> None:
     store.acquire(["a"], ALICE, lease=MINUTE)
-    assert Admission.of(store)(passing_record(clock.now + timedelta(seconds=59), Stamp("alice", 1)))
+    assert Admission.of(store)(passing_record(clock.now + timedelta(seconds=59), ("alice", 1)))
 
 
 def test_a_renewal_extends_what_counts_as_within_the_lease(
@@ -79,14 +84,14 @@ def test_a_renewal_extends_what_counts_as_within_the_lease(
     store.acquire(["a"], ALICE, lease=MINUTE)
     clock.advance(50)
     store.renew("a", ALICE, lease=MINUTE)
-    assert Admission.of(store)(passing_record(clock.now + timedelta(seconds=59), Stamp("alice", 1)))
+    assert Admission.of(store)(passing_record(clock.now + timedelta(seconds=59), ("alice", 1)))
 
 
 def test_evidence_finished_after_the_lease_expired_is_refused(
     store: ClaimStore, clock: FakeClock
 ) -> None:
     store.acquire(["a"], ALICE, lease=MINUTE)
-    late = passing_record(clock.now + timedelta(seconds=61), Stamp("alice", 1))
+    late = passing_record(clock.now + timedelta(seconds=61), ("alice", 1))
     assert Admission.of(store).reason(late) == (
         "finished at 2026-01-01 12:01:01 UTC, after the lease of alice (token 1) "
         "ended at 2026-01-01 12:01:00 UTC"
@@ -97,9 +102,7 @@ def test_evidence_finished_after_release_is_refused(store: ClaimStore, clock: Fa
     store.acquire(["a"], ALICE, lease=MINUTE)
     clock.advance(10)
     store.release("a", ALICE)
-    assert not Admission.of(store)(
-        passing_record(clock.now + timedelta(seconds=1), Stamp("alice", 1))
-    )
+    assert not Admission.of(store)(passing_record(clock.now + timedelta(seconds=1), ("alice", 1)))
 
 
 def test_a_superseded_claim_is_judged_by_its_own_lease_from_the_history(
@@ -112,9 +115,32 @@ def test_a_superseded_claim_is_judged_by_its_own_lease_from_the_history(
     clock.advance(120)
     store.acquire(["a"], BOB, lease=MINUTE)  # token 2
     admit = Admission.of(store)
-    assert admit(passing_record(start + timedelta(seconds=89), Stamp("alice", 1)))
-    assert not admit(passing_record(start + timedelta(seconds=91), Stamp("alice", 1)))
-    assert admit(passing_record(clock.now, Stamp("bob", 2)))
+    assert admit(passing_record(start + timedelta(seconds=89), ("alice", 1)))
+    assert not admit(passing_record(start + timedelta(seconds=91), ("alice", 1)))
+    assert admit(passing_record(clock.now, ("bob", 2)))
+
+
+@dataclass(frozen=True)
+class SelfDatedEvidence:
+    """A record that also carries the lease end it was written under (`claim_expiry`)."""
+
+    workstream: str
+    finished_at: datetime
+    claim_holder: str
+    fencing_token: int
+    claim_expiry: datetime
+
+
+def test_without_the_claim_history_a_record_is_judged_by_its_own_lease_end(
+    store: ClaimStore, clock: FakeClock
+) -> None:
+    admit = Admission.of(store)  # a clone whose claim refs know no claim at all
+    end = clock.now + MINUTE
+    assert admit(SelfDatedEvidence("a", end, "alice", 3, claim_expiry=end))
+    assert admit.reason(SelfDatedEvidence("a", end, "alice", 3, claim_expiry=clock.now)) == (
+        "finished at 2026-01-01 12:01:00 UTC, after the lease of alice (token 3) "
+        "ended at 2026-01-01 12:00:00 UTC"
+    )
 
 
 def test_evidence_naming_the_wrong_holder_or_an_unknown_token_is_refused(
@@ -122,10 +148,10 @@ def test_evidence_naming_the_wrong_holder_or_an_unknown_token_is_refused(
 ) -> None:
     store.acquire(["a"], ALICE, lease=MINUTE)
     admit = Admission.of(store)
-    assert admit.reason(passing_record(clock.now, Stamp("bob", 1))) == (
+    assert admit.reason(passing_record(clock.now, ("bob", 1))) == (
         "claim token 1 belongs to alice, not bob"
     )
-    assert "do not know" in (admit.reason(passing_record(clock.now, Stamp("alice", 7))) or "")
+    assert "do not know" in (admit.reason(passing_record(clock.now, ("alice", 7))) or "")
 
 
 def test_evidence_from_an_expired_lease_does_not_turn_a_gate_green(
@@ -133,6 +159,6 @@ def test_evidence_from_an_expired_lease_does_not_turn_a_gate_green(
 ) -> None:
     evidence = EvidenceStore(tmp_path / "evidence")
     store.acquire(["a"], ALICE, lease=MINUTE)
-    evidence.append(passing_record(clock.now + timedelta(minutes=5), Stamp("alice", 1)))
+    evidence.append(passing_record(clock.now + timedelta(minutes=5), ("alice", 1)))
     assert evidence.latest("a", "tests", "t" * 40) != (None, None)
     assert evidence.latest("a", "tests", "t" * 40, admit=Admission.of(store)) == (None, None)

@@ -8,6 +8,7 @@ of per-core counters, or raises the `SimError` subclass of the first fault.
 from __future__ import annotations
 
 import ctypes
+import threading
 import time
 from dataclasses import dataclass
 
@@ -23,12 +24,17 @@ L1_SIZE = 1536 * 1024
 L1_RESERVED = 100 * 1024
 L1_BUDGET = L1_SIZE - L1_RESERVED
 CB_ALIGNMENT = 32
+# Semaphore i of a core lives at L1 + SEMAPHORE_OFFSET + 16 * i (runtime/state.h kSemaphoreOffset).
+SEMAPHORE_OFFSET = 0x1000
+SEMAPHORE_STRIDE = 16
 DRAM_ALIGNMENT = 64
 # Gap left between DRAM buffers so that a stray NOC address lands in no buffer.
 DRAM_GUARD = 1 << 20
 DRAM_BASE = 1 << 20
 GRIDS = {"wormhole_n150": (8, 8), "blackhole_p150": (13, 10)}
 CB_OPS = ("reserve", "push", "wait", "pop")
+# The runtime keeps one run's state in process globals: runs are serialised.
+_RUN_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -143,6 +149,12 @@ class Device:
         """A copy of the bytes of `buf`."""
         return self._storage(buf).copy()
 
+    def worker_core(self, core: CoreCoord) -> CoreCoord:
+        """NOC coordinates of a logical core, for get_noc_addr(x, y, ...) and multicast
+        rectangles (tt-metal's worker_core_from_logical_core); the emulator uses the logical
+        coordinates themselves."""
+        return core
+
     def _check_cores(self, program: Program) -> list[CoreCoord]:
         cores = program.cores()
         gx, gy = self.grid
@@ -227,31 +239,24 @@ class Device:
         cb_arr = (native.CBDesc * max(len(cb_descs), 1))(*cb_descs)
         k_arr = (native.KernelDesc * max(len(kernel_descs), 1))(*kernel_descs)
         d_arr = (native.DramDesc * max(len(dram), 1))(*dram)
+        words = [
+            native.WordDesc(core_index[core], SEMAPHORE_OFFSET + SEMAPHORE_STRIDE * sem_id, value)
+            for sem_id, (sem_cores, value) in enumerate(program.semaphores)
+            for core in sem_cores
+        ]
+        w_arr = (native.WordDesc * max(len(words), 1))(*words)
         cb_stats = (native.CBStats * (max(len(cores), 1) * 32))()
         k_stats = (native.KernelStatsDesc * max(len(kernel_descs), 1))()
         events = (native.EventDesc * max(trace, 1))()
         events_len = ctypes.c_uint64(0)
         msg = ctypes.create_string_buffer(1 << 20)
-        t0 = time.perf_counter()
-        rc = lib.ttsim_run(
-            core_arr,
-            len(cores),
-            cb_arr,
-            len(cb_descs),
-            k_arr,
-            len(kernel_descs),
-            d_arr,
-            len(dram),
-            L1_SIZE,
-            float(timeout_s),
-            cb_stats,
-            k_stats,
-            events if trace else None,
-            trace,
-            ctypes.byref(events_len),
-            msg,
-            len(msg),
-        )
+        with _RUN_LOCK:
+            t0 = time.perf_counter()
+            rc = lib.ttsim_run(
+                core_arr, len(cores), cb_arr, len(cb_descs), k_arr, len(kernel_descs), d_arr, len(dram),
+                w_arr, len(words), L1_SIZE, float(timeout_s), cb_stats, k_stats,
+                events if trace else None, trace, ctypes.byref(events_len), msg, len(msg),
+            )  # fmt: skip
         wall_s = time.perf_counter() - t0
         if rc != 0:
             raise error_for_kind(rc, msg.value.decode(errors="replace"))

@@ -41,6 +41,10 @@ class KernelDesc(ctypes.Structure):
     ]
 
 
+class WordDesc(ctypes.Structure):
+    _fields_ = [("core", u32), ("offset", u32), ("value", u32)]
+
+
 class DramDesc(ctypes.Structure):
     _fields_ = [("addr", u32), ("size", u32), ("data", ctypes.c_void_p)]
 
@@ -89,6 +93,8 @@ def library() -> ctypes.CDLL:
         ctypes.POINTER(KernelDesc),
         u32,
         ctypes.POINTER(DramDesc),
+        u32,
+        ctypes.POINTER(WordDesc),
         u32,
         u32,
         ctypes.c_double,

@@ -22,6 +22,7 @@ Role = Literal["reader", "writer", "compute"]
 ROLES: tuple[Role, ...] = ("reader", "writer", "compute")
 MATH_FIDELITIES = ("LoFi", "HiFi2", "HiFi3", "HiFi4")
 NUM_CBS = 32
+MAX_SEMAPHORES = 16
 
 
 def _is_coord(value: object) -> bool:
@@ -95,6 +96,8 @@ class Program:
     def __init__(self) -> None:
         self.circular_buffers: dict[tuple[CoreCoord, int], CircularBuffer] = {}
         self.kernels: list[Kernel] = []
+        # semaphore id -> (cores, initial value); ids are dense, as tt-metal's CreateSemaphore
+        self.semaphores: list[tuple[list[CoreCoord], int]] = []
 
     def add_circular_buffer(
         self,
@@ -118,6 +121,15 @@ class Program:
             self.circular_buffers[(core, index)] = CircularBuffer(
                 core, index, page_size, num_pages, fmt
             )
+
+    def add_semaphore(self, cores: CoreSpec, initial_value: int = 0) -> int:
+        """A semaphore on `cores` (tt-metal's CreateSemaphore); kernels find it with
+        `get_semaphore(id)` at the same L1 address on every core."""
+        if len(self.semaphores) >= MAX_SEMAPHORES:
+            raise ConfigError(f"at most {MAX_SEMAPHORES} semaphores per program")
+        (value,) = _u32_list([initial_value], "semaphore initial value")
+        self.semaphores.append((expand_cores(cores), value))
+        return len(self.semaphores) - 1
 
     def add_kernel(
         self,
@@ -191,5 +203,9 @@ class Program:
 
     def cores(self) -> list[CoreCoord]:
         """Every core that has a kernel or a CB, sorted by (y, x)."""
-        used = {c for k in self.kernels for c in k.cores} | {c for c, _ in self.circular_buffers}
+        used = (
+            {c for k in self.kernels for c in k.cores}
+            | {c for c, _ in self.circular_buffers}
+            | {c for cores, _ in self.semaphores for c in cores}
+        )
         return sorted(used, key=lambda c: (c[1], c[0]))

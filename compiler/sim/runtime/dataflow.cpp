@@ -16,6 +16,8 @@ namespace {
 
 constexpr uint64_t kDramTarget = 0x10000;
 constexpr uint64_t kCoreTarget = 0x20000;
+// Multicast: (kMcastTarget | x0 << 21 | y0 << 14 | x1 << 7 | y1) << 32 | local address.
+constexpr uint64_t kMcastTarget = 0x30000000;
 
 const char* const kCbCallNames[] = {"cb_reserve_back", "cb_push_back", "cb_wait_front", "cb_pop_front"};
 
@@ -79,16 +81,49 @@ uint8_t* resolve(uint64_t noc, uint32_t size, const char* call, uint32_t line) {
         const Core* c = find_core(x, y);
         if (c == nullptr)
             fault(ErrorKind::Noc, "%s at line %u: core (%u,%u) is not part of this program", call, line, x, y);
-        const uint64_t l1 = reinterpret_cast<uintptr_t>(c->l1);
-        if (local < l1 || local + size > l1 + g_sim->l1_size)
+        // Every core has the same L1 address map: an address of the issuing core's L1 (where
+        // get_semaphore / get_write_ptr point) means the same offset in the target's L1.
+        const uint64_t arena = reinterpret_cast<uintptr_t>(g_sim->l1_arena);
+        const uint64_t offset = (local - arena) % g_sim->l1_size;
+        if (local < arena || local >= arena + g_sim->l1_arena_size || offset + size > g_sim->l1_size)
             fault(ErrorKind::Noc, "%s of %u B at line %u: address 0x%llx is outside the L1 of core (%u,%u)", call, size,
                   line, static_cast<unsigned long long>(local), x, y);
-        return reinterpret_cast<uint8_t*>(static_cast<uintptr_t>(local));
+        return c->l1 + offset;
     }
     fault(ErrorKind::Noc,
           "%s at line %u: NOC address 0x%llx names neither DRAM nor a core (build it with get_noc_addr or an "
           "address generator)",
           call, line, static_cast<unsigned long long>(noc));
+}
+
+// Writes `size` bytes from `src` to `local` in every program core of the multicast rectangle
+// except the sender, after checking that `num_dests` counts exactly those cores.
+void multicast(const uint8_t* src, uint64_t mcast, uint32_t size, uint32_t num_dests, const char* call, uint32_t line) {
+    const uint64_t target = mcast >> 32;
+    if ((target & 0xF0000000ull) != kMcastTarget)
+        fault(ErrorKind::Noc, "%s at line %u: 0x%llx is not a multicast address (use get_noc_multicast_addr)", call, line,
+              static_cast<unsigned long long>(mcast));
+    const uint32_t x0 = (target >> 21) & 0x7F, y0 = (target >> 14) & 0x7F, x1 = (target >> 7) & 0x7F, y1 = target & 0x7F;
+    const uint32_t local = static_cast<uint32_t>(mcast & 0xFFFFFFFFu);
+    const Core& self = cur_core();
+    const bool self_inside = self.x >= static_cast<int32_t>(x0) && self.x <= static_cast<int32_t>(x1) &&
+                             self.y >= static_cast<int32_t>(y0) && self.y <= static_cast<int32_t>(y1);
+    const uint32_t dests = (x1 - x0 + 1) * (y1 - y0 + 1) - (self_inside ? 1 : 0);
+    if (x1 < x0 || y1 < y0 || num_dests != dests)
+        fault(ErrorKind::Noc,
+              "%s at line %u: num_dests is %u but the rectangle (%u,%u)-(%u,%u) holds %u destination cores "
+              "(the sender excluded); on hardware the acknowledgements would never add up",
+              call, line, num_dests, x0, y0, x1, y1, dests);
+    const uint64_t self_offset = local - reinterpret_cast<uintptr_t>(self.l1);
+    if (local < reinterpret_cast<uintptr_t>(self.l1) || self_offset + size > g_sim->l1_size)
+        fault(ErrorKind::Noc, "%s of %u B at line %u: address 0x%x is not an L1 address", call, size, line, local);
+    for (const Core& c : g_sim->cores) {
+        if (&c == &self || c.x < static_cast<int32_t>(x0) || c.x > static_cast<int32_t>(x1) ||
+            c.y < static_cast<int32_t>(y0) || c.y > static_cast<int32_t>(y1))
+            continue;
+        // L1 layouts are identical across cores (same CB and semaphore offsets), as on device.
+        std::memcpy(c.l1 + self_offset, src, size);
+    }
 }
 
 uint8_t* local_l1(uint32_t addr, uint32_t size, const char* call, uint32_t line) {
@@ -111,6 +146,8 @@ CBState& checked_cb(int32_t cb, const char* call) {
 }
 
 bool block_satisfied(const Fiber& f) {
+    if (f.block.op == kSemWaitEq) return *f.block.sem == static_cast<uint32_t>(f.block.pages);
+    if (f.block.op == kSemWaitMin) return *f.block.sem >= static_cast<uint32_t>(f.block.pages);
     const CBState& c = g_sim->cores[f.core].cb[f.block.cb];
     const uint32_t pages = static_cast<uint32_t>(f.block.pages);
     return f.block.op == kCbOpReserve ? c.free_pages() >= pages : c.occupancy() >= pages;
@@ -253,6 +290,47 @@ void ttsim_noc_write(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t line
     f.pending_writes.push_back({reinterpret_cast<uintptr_t>(from), reinterpret_cast<uintptr_t>(from) + size});
     ++f.stats.noc_writes;
     f.stats.noc_bytes += size;
+}
+
+uint64_t ttsim_noc_mcast_addr(uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1, uint32_t addr) {
+    const uint64_t target = kMcastTarget | (x0 & 0x7F) << 21 | (y0 & 0x7F) << 14 | (x1 & 0x7F) << 7 | (y1 & 0x7F);
+    return target << 32 | addr;
+}
+
+void ttsim_noc_write_mcast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t num_dests, uint32_t line) {
+    uint8_t* from = local_l1(src_l1, size, "noc_async_write_multicast", line);
+    multicast(from, dst, size, num_dests, "noc_async_write_multicast", line);
+    Fiber& f = cur_fiber();
+    f.pending_writes.push_back({reinterpret_cast<uintptr_t>(from), reinterpret_cast<uintptr_t>(from) + size});
+    ++f.stats.noc_writes;
+    f.stats.noc_bytes += static_cast<uint64_t>(size) * num_dests;
+}
+
+uint32_t ttsim_semaphore(uint32_t id) {
+    if (id >= kMaxSemaphores) fault(ErrorKind::Config, "get_semaphore(%u): semaphore ids are 0..%u", id, kMaxSemaphores - 1);
+    return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(cur_core().l1) + kSemaphoreOffset + id * 16);
+}
+
+void ttsim_sem_wait(const volatile uint32_t* sem, uint32_t value, uint32_t at_least, uint32_t line) {
+    local_l1(static_cast<uint32_t>(reinterpret_cast<uintptr_t>(sem)), 4, "noc_semaphore_wait", line);
+    const uint32_t op = at_least ? kSemWaitMin : kSemWaitEq;
+    Block b{op, 0, static_cast<int32_t>(value), line, sem};
+    while (!(at_least ? *sem >= value : *sem == value)) block_current(b);
+}
+
+void ttsim_sem_inc(uint64_t addr, uint32_t incr, uint32_t line) {
+    uint8_t* p = resolve(addr, 4, "noc_semaphore_inc", line);
+    *reinterpret_cast<volatile uint32_t*>(p) += incr;
+}
+
+void ttsim_sem_set_remote(uint32_t src_l1, uint64_t dst, uint32_t line) {
+    uint8_t* from = local_l1(src_l1, 4, "noc_semaphore_set_remote", line);
+    std::memcpy(resolve(dst, 4, "noc_semaphore_set_remote", line), from, 4);
+}
+
+void ttsim_sem_set_mcast(uint32_t src_l1, uint64_t dst, uint32_t num_dests, uint32_t line) {
+    uint8_t* from = local_l1(src_l1, 4, "noc_semaphore_set_multicast", line);
+    multicast(from, dst, 4, num_dests, "noc_semaphore_set_multicast", line);
 }
 
 void ttsim_noc_barrier(uint32_t reads, uint32_t writes) {

@@ -46,6 +46,14 @@ void append(std::string& out, const char* fmt, ...) {
 std::string blocked_call(const Fiber& f) {
     const Core& core = g_sim->cores[f.core];
     std::string s;
+    if (f.block.op == kSemWaitEq || f.block.op == kSemWaitMin) {
+        append(s, "%s(semaphore at 0x%lx, %s%d)", f.block.op == kSemWaitEq ? "noc_semaphore_wait" : "noc_semaphore_wait_min",
+               static_cast<unsigned long>(reinterpret_cast<uintptr_t>(f.block.sem)),
+               f.block.op == kSemWaitEq ? "" : ">= ", f.block.pages);
+        if (f.block.line) append(s, " at line %u", f.block.line);
+        append(s, " [value %u]", *f.block.sem);
+        return s;
+    }
     append(s, "%s(cb=%d, %d)", cb_op_name(f.block.op), f.block.cb, f.block.pages);
     if (f.block.line) append(s, " at line %u", f.block.line);
     append(s, " [%s]", cb_state(core, static_cast<uint32_t>(f.block.cb)).c_str());
@@ -364,7 +372,7 @@ using namespace ttsim;
 
 extern "C" int ttsim_run(const TtsimCore* cores, uint32_t n_cores, const TtsimCB* cbs, uint32_t n_cbs,
                          const TtsimKernel* kernels, uint32_t n_kernels, const TtsimDram* dram, uint32_t n_dram,
-                         uint32_t l1_size, double timeout_s, TtsimCBStats* cb_stats, TtsimKernelStats* kernel_stats,
+                         const TtsimWord* l1_words, uint32_t n_l1_words, uint32_t l1_size, double timeout_s, TtsimCBStats* cb_stats, TtsimKernelStats* kernel_stats,
                          TtsimEvent* events, uint64_t events_cap, uint64_t* events_len, char* msg, uint32_t msg_cap) {
     Sim sim;
     g_sim = &sim;
@@ -374,6 +382,8 @@ extern "C" int ttsim_run(const TtsimCore* cores, uint32_t n_cores, const TtsimCB
     sim.events = events;
     sim.events_cap = events ? events_cap : 0;
     if (setup(cores, n_cores, cbs, n_cbs, kernels, n_kernels, l1_size)) {
+        for (uint32_t i = 0; i < n_l1_words; ++i)
+            std::memcpy(sim.cores[l1_words[i].core].l1 + l1_words[i].offset, &l1_words[i].value, 4);
         SignalGuard guard(timeout_s);
         schedule(timeout_s);
     }

@@ -29,7 +29,13 @@ enum class ErrorKind : int {
 constexpr uint32_t kNumCBs = 32;
 constexpr uint32_t kDstTiles = 16;
 constexpr uint32_t kTileElems = 1024;
+// Semaphores sit in the reserved bottom of L1, 16 B apart (L1 alignment); Python writes their
+// initial values (compiler/sim/device.py SEMAPHORE_OFFSET must match).
+constexpr uint32_t kSemaphoreOffset = 0x1000;
+constexpr uint32_t kMaxSemaphores = 16;
 constexpr uint32_t kCbOpReserve = 0, kCbOpPush = 1, kCbOpWait = 2, kCbOpPop = 3;
+// Blocking calls that are not CB calls: semaphore waits (value == target, value >= target).
+constexpr uint32_t kSemWaitEq = 4, kSemWaitMin = 5;
 
 // tt-metal DataFormat codes this emulator stores.
 enum Format : uint32_t { FMT_FLOAT32 = 0, FMT_BF16 = 5, FMT_BFP8_B = 6, FMT_INT32 = 8, FMT_UINT16 = 9, FMT_UINT32 = 24 };
@@ -80,10 +86,11 @@ struct Core {
 };
 
 struct Block {
-    uint32_t op = 0;  // kCbOp*
+    uint32_t op = 0;  // kCbOp* or kSemWait*
     int32_t cb = 0;
-    int32_t pages = 0;
+    int32_t pages = 0;  // pages, or the semaphore target value
     uint32_t line = 0;
+    const volatile uint32_t* sem = nullptr;
 };
 
 struct Fiber {

@@ -37,6 +37,13 @@ struct TtsimKernel {
     uint32_t n_common_args;
 };
 
+// One 32-bit word written into a core's L1 before the run (semaphore initial values).
+struct TtsimWord {
+    uint32_t core;
+    uint32_t offset;
+    uint32_t value;
+};
+
 struct TtsimDram {
     uint32_t addr;
     uint32_t size;
@@ -78,6 +85,8 @@ int ttsim_run(
     uint32_t n_kernels,
     const TtsimDram* dram,
     uint32_t n_dram,
+    const TtsimWord* l1_words,
+    uint32_t n_l1_words,
     uint32_t l1_size,
     double timeout_s,
     TtsimCBStats* cb_stats,          // n_cores * 32
@@ -109,6 +118,13 @@ uint64_t ttsim_noc_addr_xy(uint32_t x, uint32_t y, uint32_t addr);
 void ttsim_noc_read(uint64_t src, uint32_t dst_l1, uint32_t size, uint32_t line);
 void ttsim_noc_write(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t line);
 void ttsim_noc_barrier(uint32_t reads, uint32_t writes);
+uint64_t ttsim_noc_mcast_addr(uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1, uint32_t addr);
+void ttsim_noc_write_mcast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t num_dests, uint32_t line);
+uint32_t ttsim_semaphore(uint32_t id);
+void ttsim_sem_wait(const volatile uint32_t* sem, uint32_t value, uint32_t at_least, uint32_t line);
+void ttsim_sem_inc(uint64_t addr, uint32_t incr, uint32_t line);
+void ttsim_sem_set_remote(uint32_t src_l1, uint64_t dst, uint32_t line);
+void ttsim_sem_set_mcast(uint32_t src_l1, uint64_t dst, uint32_t num_dests, uint32_t line);
 
 // Compute. DST calls: 0 acquire, 1 commit, 2 wait, 3 release, 4 acquire_dst (legacy), 5 release_dst.
 void ttsim_dst(uint32_t op, uint32_t line);

@@ -8,6 +8,18 @@
 constexpr uint8_t noc_index = 0;
 constexpr uint32_t NOC_UNICAST_WRITE_VC = 1;
 constexpr uint32_t NOC_MAX_BURST_SIZE = 8192;
+constexpr uint8_t NOC_MULTICAST_WRITE_VC = 4;
+constexpr uint32_t L1_ALIGNMENT = 16;
+enum ProgrammableCoreType { TENSIX = 0, ACTIVE_ETH = 1, IDLE_ETH = 2, DRAM = 3, COUNT = 4 };
+
+// This core's NOC coordinates (`my_x[noc_index]`); the emulator's NOC coordinates are the
+// logical core coordinates.
+struct TtsimCoordinate {
+    uint32_t axis;
+    uint32_t operator[](int) const { return axis == 0 ? ttsim_my_x() : ttsim_my_y(); }
+};
+constexpr TtsimCoordinate my_x{0};
+constexpr TtsimCoordinate my_y{1};
 
 // ---- circular buffers ----
 FORCE_INLINE
@@ -234,4 +246,79 @@ FORCE_INLINE void noc_async_writes_flushed(uint8_t noc = noc_index) {
 FORCE_INLINE void noc_async_full_barrier(uint8_t noc_idx = noc_index) {
     (void)noc_idx;
     ttsim_noc_barrier(1, 1);
+}
+
+// ---- semaphores and multicast ----
+template <ProgrammableCoreType type = ProgrammableCoreType::TENSIX>
+FORCE_INLINE uintptr_t get_semaphore(uint32_t semaphore_id) {
+    return ttsim_semaphore(semaphore_id);
+}
+
+FORCE_INLINE
+void noc_semaphore_wait(volatile tt_l1_ptr uint32_t* sem_addr, uint32_t val, TTSIM_LINE) {
+    ttsim_sem_wait(sem_addr, val, 0, ttsim_line);
+}
+
+FORCE_INLINE
+void noc_semaphore_wait_min(volatile tt_l1_ptr uint32_t* sem_addr, uint32_t val, TTSIM_LINE) {
+    ttsim_sem_wait(sem_addr, val, 1, ttsim_line);
+}
+
+FORCE_INLINE
+void noc_semaphore_set(volatile tt_l1_ptr uint32_t* sem_addr, uint32_t val) { *sem_addr = val; }
+
+template <bool posted = false>
+FORCE_INLINE void noc_semaphore_inc(
+    uint64_t addr, uint32_t incr, uint8_t noc_id = noc_index, uint8_t vc = NOC_UNICAST_WRITE_VC, TTSIM_LINE) {
+    (void)noc_id;
+    (void)vc;
+    ttsim_sem_inc(addr, incr, ttsim_line);
+}
+
+inline void noc_semaphore_set_remote(
+    std::uint32_t src_local_l1_addr, std::uint64_t dst_noc_addr, uint8_t noc = noc_index, TTSIM_LINE) {
+    (void)noc;
+    ttsim_sem_set_remote(src_local_l1_addr, dst_noc_addr, ttsim_line);
+}
+
+FORCE_INLINE
+uint64_t get_noc_multicast_addr(
+    uint32_t noc_x_start,
+    uint32_t noc_y_start,
+    uint32_t noc_x_end,
+    uint32_t noc_y_end,
+    uint32_t addr,
+    uint8_t noc = noc_index) {
+    (void)noc;
+    return ttsim_noc_mcast_addr(noc_x_start, noc_y_start, noc_x_end, noc_y_end, addr);
+}
+
+template <uint32_t max_page_size = NOC_MAX_BURST_SIZE + 1>
+inline void noc_async_write_multicast(
+    uint32_t src_local_l1_addr,
+    uint64_t dst_noc_addr_multicast,
+    uint32_t size,
+    uint32_t num_dests,
+    bool linked = false,
+    uint8_t noc = noc_index,
+    uint8_t vc = NOC_MULTICAST_WRITE_VC,
+    TTSIM_LINE) {
+    (void)linked;
+    (void)noc;
+    (void)vc;
+    ttsim_noc_write_mcast(src_local_l1_addr, dst_noc_addr_multicast, size, num_dests, ttsim_line);
+}
+
+inline void noc_semaphore_set_multicast(
+    uint32_t src_local_l1_addr,
+    uint64_t dst_noc_addr_multicast,
+    uint32_t num_dests,
+    bool linked = false,
+    uint8_t noc = noc_index,
+    uint8_t vc = NOC_MULTICAST_WRITE_VC,
+    TTSIM_LINE) {
+    (void)linked;
+    (void)noc;
+    (void)vc;
+    ttsim_sem_set_mcast(src_local_l1_addr, dst_noc_addr_multicast, num_dests, ttsim_line);
 }

@@ -222,3 +222,76 @@ def test_emulator_survives_faults_and_runs_again():
         run_case("reader_unary.cpp", "compute_copy.cpp").cb_stats[((0, 0), 0)].pages_pushed
         == N_TILES
     )
+
+
+BROKEN_CASES = {
+    # name: (reader, compute, compute defines, error, message pattern)
+    "push overflow": (
+        "push_overflow_reader.cpp", "compute_copy.cpp", None, CBError,
+        r"cb_push_back\(cb=0, 3\) at line 2 overflows the CB: only 2 pages are free",
+    ),
+    "block crossing the CB end": (
+        "wrap_crossing_reader.cpp", "compute_copy.cpp", None, CBError,
+        r"cb_reserve_back\(cb=0, 2\) at page 1 crosses the end of the CB \(2 pages\)",
+    ),
+    "unconfigured CB": (
+        "unconfigured_cb_reader.cpp", "compute_copy.cpp", None, CBError,
+        r"cb_reserve_back\(cb=5\): CB 5 is not configured on this core",
+    ),
+    "read pending at exit": (
+        "pending_read_at_exit_reader.cpp", "compute_copy.cpp", None, NocError,
+        r"reader kernel 'pending_read_at_exit_reader.cpp' returned with 1 noc_async_read and 0 "
+        r"noc_async_write not completed by a barrier",
+    ),
+    "stack overflow": (
+        "stack_overflow_reader.cpp", "compute_copy.cpp", None, KernelFault,
+        r"invalid memory access \(kernel stack overflow\) in core \(0,0\) reader kernel",
+    ),
+    "division by zero": (
+        "divide_by_zero_reader.cpp", "compute_copy.cpp", None, KernelFault,
+        r"arithmetic fault \(integer division by zero\?\) in core \(0,0\) reader kernel",
+    ),
+    "op before hw startup": (
+        "idle_reader.cpp", "broken_compute.cpp", {"BUG": "1"}, ComputeStateError,
+        r"copy_init before compute_kernel_hw_startup\(\)",
+    ),
+    "tile not at the front": (
+        "idle_reader.cpp", "broken_compute.cpp", {"BUG": "2"}, CBError,
+        r"copy_tile reads tile 0 of CB 0 but only 0 pages are at its front: call cb_wait_front first",
+    ),
+    "math outside acquire": (
+        "reader_unary.cpp", "broken_compute.cpp", {"BUG": "3"}, DstError,
+        r"copy_tile writes DST while it is idle \(not acquired\): call tile_regs_acquire\(\) first",
+    ),
+    "DST held at exit": (
+        "reader_unary.cpp", "broken_compute.cpp", {"BUG": "4"}, DstError,
+        r"compute kernel 'broken_compute.cpp' returned with DST still acquired",
+    ),
+    "pack without reserve": (
+        "reader_unary.cpp", "broken_compute.cpp", {"BUG": "5"}, CBError,
+        r"pack_tile\(0, cb=16, 0\) at line 35 writes page 0 past the back of the CB but only 0 "
+        r"pages are reserved: call cb_reserve_back first",
+    ),
+    "SFPU op without init": (
+        "reader_unary.cpp", "broken_compute.cpp", {"BUG": "6"}, ComputeStateError,
+        r"exp_tile without exp_tile_init\(\): the SFPU is not configured for it",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_CASES))
+def test_broken_kernel_is_reported(case):
+    reader, compute, defines, error, pattern = BROKEN_CASES[case]
+    with pytest.raises(error, match=pattern):
+        run_case(reader, compute, compute_defines=defines)
+
+
+def test_pop_before_write_barrier_is_a_race():
+    with pytest.raises(
+        NocError,
+        match=r"cb_pop_front\(cb=16, 1\) at line 8 frees pages a noc_async_write "
+        r"is still reading: call noc_async_write_barrier\(\) before popping",
+    ):
+        run_case(
+            "reader_unary.cpp", "compute_copy.cpp", writer="pop_before_write_barrier_writer.cpp"
+        )

@@ -26,7 +26,7 @@ Sim* g_sim = nullptr;
 namespace {
 
 constexpr size_t kStackSize = 512 * 1024;
-constexpr size_t kGuardSize = 4096;
+constexpr size_t kGuardSize = 64 * 1024;
 volatile sig_atomic_t g_watchdog_fired = 0;
 
 std::string vformat(const char* fmt, va_list ap) {
@@ -105,7 +105,9 @@ void on_signal(int sig, siginfo_t* info, void*) {
         const char* what = sig == SIGFPE ? "arithmetic fault (integer division by zero?)" : "invalid memory access";
         std::string where;
         uintptr_t l1 = reinterpret_cast<uintptr_t>(core.l1);
-        if (addr >= reinterpret_cast<uintptr_t>(f.stack) && addr < reinterpret_cast<uintptr_t>(f.stack) + kGuardSize)
+        const uintptr_t stack = reinterpret_cast<uintptr_t>(f.stack);
+        // a frame larger than the guard page can land below it: count the region just below too
+        if (addr + kStackSize >= stack && addr < stack + kGuardSize)
             where = " (kernel stack overflow)";
         else if (sig != SIGFPE)
             append(where, " at address 0x%lx (this core's L1 is 0x%lx..0x%lx)", static_cast<unsigned long>(addr),

@@ -1,0 +1,58 @@
+"""The public API: artifacts round-trip through a directory; the plan schema is strict; run
+validates its tensors."""
+
+import pytest
+import tl_kernels as K
+import torch
+from pydantic import ValidationError
+
+import compiler
+from compiler.api import Artifact
+from compiler.errors import CompileError
+from compiler.plan import Plan
+
+
+def test_artifact_round_trips_through_a_directory(tmp_path):
+    artifact = compiler.compile(K.gemm(128, 128, 64), target="blackhole_p150")
+    loaded = Artifact.load(artifact.write(tmp_path))
+    assert loaded == artifact
+    assert loaded.plan.target == "blackhole_p150"
+    assert [kp.processor for kp in loaded.plan.kernels] == ["RISCV_0", "COMPUTE", "RISCV_1"]
+    assert [b.access for b in loaded.plan.buffers] == ["read", "read", "write"]
+
+
+def test_plan_rejects_unknown_keys(tmp_path):
+    text = compiler.compile(K.add_global(64, 64)).plan.to_json()
+    with pytest.raises(ValidationError, match="extra"):
+        Plan.model_validate_json(text.replace('"num_blocks"', '"bogus": 1, "num_blocks"', 1))
+
+
+def test_run_names_the_expected_tensors_when_given_the_wrong_number():
+    artifact = compiler.compile(K.add_global(64, 64))
+    with pytest.raises(
+        CompileError, match=r"takes 3 tensors \(A, B, C\) or only its inputs \(A, B\); got 1"
+    ):
+        compiler.run(artifact, torch.zeros(64, 64, dtype=torch.bfloat16))
+
+
+def test_run_rejects_a_wrong_shape():
+    artifact = compiler.compile(K.add_global(64, 64))
+    a = torch.zeros(64, 64, dtype=torch.bfloat16)
+    with pytest.raises(CompileError, match=r"tensor B has shape \(32, 64\), expected \(64, 64\)"):
+        compiler.run(artifact, a, torch.zeros(32, 64, dtype=torch.bfloat16))
+
+
+def test_unknown_target_lists_the_known_ones():
+    with pytest.raises(
+        CompileError, match="unknown target 'grayskull'; known: blackhole_p150, wormhole_n150"
+    ):
+        compiler.compile(K.add_global(64, 64), target="grayskull")
+
+
+def test_import_compiler_does_not_import_tilelang():
+    import subprocess
+    import sys
+
+    code = "import sys, compiler; print('tilelang' in sys.modules, 'torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

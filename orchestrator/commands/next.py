@@ -40,6 +40,8 @@ def next_command(
     board = Board.load()
     ready = board.plan().ready
     if dry_run:
+        order = ", ".join(f"{r.id} (unblocks {r.unblocks})" for r in ready)
+        console.print(f"ready, in hand-out order: {escape(order) or 'none'}")
         chosen, reasons = board.preview()
         for ws, why in reasons.items():
             console.print(f"skip {escape(ws)}: {escape(why)}")

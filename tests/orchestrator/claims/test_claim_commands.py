@@ -40,6 +40,7 @@ def finish(ws: str) -> None:
 def test_next_dry_run_shows_the_pick_and_claims_nothing(board_repo: Path) -> None:
     code, out = tt_ws("next", "--dry-run", "--agent", "alice")
     assert code == 0, out
+    assert "ready, in hand-out order: base (unblocks 4)" in out
     assert "would claim base Base (unblocks 4, priority 0)" in out
     assert ClaimStore.open(board_repo).snapshot().records == {}
 
@@ -70,6 +71,10 @@ def test_next_with_nothing_ready_says_what_blocks(board_repo: Path) -> None:
 
 def test_next_hands_out_by_critical_path_and_skips_overlapping_paths(board_repo: Path) -> None:
     finish("base")
+    code, out = tt_ws("next", "--dry-run")
+    assert (
+        "ready, in hand-out order: left (unblocks 1), other (unblocks 0), right (unblocks 0)" in out
+    )
     assert "claimed left" in tt_ws("next", "--agent", "alice")[1]  # unblocks leaf
     code, out = tt_ws("next", "--agent", "bob")
     assert "claimed other" in out, out  # priority 1 before right, which overlaps left anyway

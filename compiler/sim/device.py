@@ -61,6 +61,8 @@ class CBStat:
 class KernelStat:
     name: str
     times_blocked: int
+    # CB operations (on any core) that happened while this kernel was blocked: logical blocked time
+    blocked_ops: int
     noc_reads: int
     noc_writes: int
     noc_bytes: int
@@ -271,7 +273,13 @@ class Device:
             },
             kernel_stats={
                 (core, role): KernelStat(
-                    name, s.times_blocked, s.noc_reads, s.noc_writes, s.noc_bytes, s.tile_ops
+                    name,
+                    s.times_blocked,
+                    s.blocked_ops,
+                    s.noc_reads,
+                    s.noc_writes,
+                    s.noc_bytes,
+                    s.tile_ops,
                 )
                 for (core, role, name), s in zip(placements, k_stats, strict=False)
             },

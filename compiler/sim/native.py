@@ -61,6 +61,7 @@ class CBStats(ctypes.Structure):
 class KernelStatsDesc(ctypes.Structure):
     _fields_ = [
         ("times_blocked", u64),
+        ("blocked_ops", u64),
         ("noc_reads", u64),
         ("noc_writes", u64),
         ("noc_bytes", u64),

@@ -178,6 +178,10 @@ def test_report_counts_pages_and_blocking(dev, rng):
     assert report.cb_stats[((1, 1), 16)].pages_popped == 1
     assert report.kernel_stats[((0, 0), "compute")].tile_ops == 2
     assert report.kernel_stats[((0, 0), "reader")].noc_bytes == 4 * 2048
+    # one core, 4 output tiles: the reader fills the 2-page CBs, blocks, and compute's CB
+    # operations happen while it waits
+    reader = rp.matmul(dev, a, a, ONE_CORE).report.kernel_stats[((0, 0), "reader")]
+    assert reader.times_blocked >= 1 and reader.blocked_ops >= 1
 
 
 def test_trace_orders_cb_operations(dev, rng):

@@ -365,7 +365,9 @@ void block_current(const Block& b) {
     f.blocked = true;
     f.block = b;
     ++f.stats.times_blocked;
+    const uint64_t since = g_sim->seq;
     swapcontext(&f.ctx, &g_sim->sched_ctx);
+    f.stats.blocked_ops += g_sim->seq - since;
 }
 
 }  // namespace ttsim

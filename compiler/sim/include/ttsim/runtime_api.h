@@ -59,6 +59,7 @@ struct TtsimCBStats {
 
 struct TtsimKernelStats {
     uint64_t times_blocked;
+    uint64_t blocked_ops;  // CB operations (global logical time) that elapsed while blocked
     uint64_t noc_reads;
     uint64_t noc_writes;
     uint64_t noc_bytes;

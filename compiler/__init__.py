@@ -6,7 +6,12 @@ does not import tilelang or torch."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
+
+# TileLang stamps statements with their Python source line only when this is set while the
+# PrimFunc is built; the frontend quotes those lines in CompileErrors. setdefault: users can opt out.
+os.environ.setdefault("TILELANG_ENABLE_IR_SPAN", "1")
 
 __all__ = ["Artifact", "CompileError", "compile", "run"]
 

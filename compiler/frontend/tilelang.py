@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 import tilelang  # noqa: F401  (makes the bundled `tvm` importable)
+from tilelang.ir import get_stmt_span
 from tvm import tirx
 
 from compiler.errors import CompileError
@@ -52,10 +53,13 @@ _DECL = re.compile(r"^(#|from |@|\w+ = T\.(Buffer|int32|int64|handle|var)\()")
 
 
 def _where(node: object) -> str:
+    """`file:line` (when TileLang recorded spans) and the TIR statement."""
     text = node.script() if hasattr(node, "script") else str(node)
     lines = [ln.strip() for ln in str(text).splitlines()]
     first = next((ln for ln in lines if ln and not _DECL.match(ln)), str(node))
-    return f"TIR `{first[:160]}`"
+    tir = f"TIR `{first[:160]}`"
+    span = get_stmt_span(node) if isinstance(node, tirx.Stmt) else None
+    return f"{span.source_name.name}:{span.line}, {tir}" if span is not None else tir
 
 
 @dataclass

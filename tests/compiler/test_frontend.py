@@ -1,5 +1,7 @@
 """The frontend reads TileLang TIR into the tile-program IR and rejects what it cannot map."""
 
+from pathlib import Path
+
 import pytest
 import tl_kernels as K
 
@@ -54,8 +56,10 @@ def test_unsupported_constructs_are_errors_naming_the_op(kernel, message):
     assert message in str(err.value)
 
 
-def test_error_location_quotes_the_tir_statement():
+def test_error_location_is_the_tilelang_source_line_and_the_tir_statement():
+    source = Path(K.__file__)
+    line = source.read_text().splitlines().index("                B[i, j] = A[j, i]") + 1
     with pytest.raises(CompileError) as err:
         from_prim_func(K.transposed_access(32))
     assert err.value.op == "T.Parallel"
-    assert err.value.where == "TIR `B[i, j] = A[j, i]`"
+    assert err.value.where == f"{source}:{line}, TIR `B[i, j] = A[j, i]`"

@@ -63,12 +63,17 @@ def _finish(
 
 
 def _add_io_cbs(
-    program: Program, cores: list[CoreCoord], fmt: DataFormat, inputs: int, depth: int = 2
+    program: Program,
+    cores: list[CoreCoord],
+    fmt: DataFormat,
+    inputs: int,
+    depth: int = 2,
+    out_fmt: DataFormat | None = None,
 ) -> None:
-    page = tile_size(fmt)
     for cb in (CB_IN0, CB_IN1)[:inputs]:
-        program.add_circular_buffer(cores, cb, page, depth, fmt)
-    program.add_circular_buffer(cores, CB_OUT, page, depth, fmt)
+        program.add_circular_buffer(cores, cb, tile_size(fmt), depth, fmt)
+    out_fmt = fmt if out_fmt is None else out_fmt
+    program.add_circular_buffer(cores, CB_OUT, tile_size(out_fmt), depth, out_fmt)
 
 
 def eltwise_binary(
@@ -116,17 +121,24 @@ def sfpu_unary(
     fmt: DataFormat = DataFormat.Float16_b,
     include: str | None = None,
     fp32_dest_acc_en: bool = False,
+    template_args: str = "",
+    out_fmt: DataFormat | None = None,
 ) -> Result:
-    """op(x) for an SFPU op named as in the API (`exp` -> exp_tile_init(); exp_tile(0))."""
+    """op(x) for an SFPU op named as in the API (`exp` -> exp_tile_init(); exp_tile(0)), with
+    optional template arguments (`typecast` with "<0, 5>") and output format."""
     ht, wt = _tiles(x.shape)
     placed = expand_cores(cores)
     buf_x = _upload(dev, x, fmt)
-    out = dev.create_buffer(buf_x.size, tile_size(fmt))
+    out_fmt = fmt if out_fmt is None else out_fmt
+    out = dev.create_buffer(ht * wt * tile_size(out_fmt), tile_size(out_fmt))
     shares = split_work(ht * wt, placed)
     used = [core for core, _, _ in shares]
     p = Program()
-    _add_io_cbs(p, used, fmt, inputs=1)
-    defines = {"SFPU_OP_INIT": f"{op}_tile_init()", "SFPU_OP": f"{op}_tile(0)"}
+    _add_io_cbs(p, used, fmt, inputs=1, out_fmt=out_fmt)
+    defines = {
+        "SFPU_OP_INIT": f"{op}_tile_init{template_args}()",
+        "SFPU_OP": f"{op}_tile{template_args}(0)",
+    }
     if include:
         defines["SFPU_OP_INCLUDE"] = f'"{include}"'
     reader = p.add_kernel(
@@ -146,7 +158,7 @@ def sfpu_unary(
         p.set_runtime_args(reader, core, [buf_x.address, count, start])
         p.set_runtime_args(compute, core, [count])
         p.set_runtime_args(writer, core, [out.address, count, start])
-    return _finish(dev, p, out, x.shape, fmt, trace=0)
+    return _finish(dev, p, out, x.shape, out_fmt, trace=0)
 
 
 def matmul(

@@ -219,3 +219,26 @@ def test_matmul_math_fidelity_follows_the_phase_model(dev, rng, fidelity):
     np.testing.assert_allclose(got.output, expected, rtol=1e-5, atol=1e-4)
     if fidelity != "HiFi4":
         assert np.abs(got.output - a @ b).max() > 1e-3  # the model really drops bits
+
+
+def test_typecast_fp32_to_bf16_rounds_in_dst(dev, rng):
+    x = rng.standard_normal((64, 64)).astype(np.float32)
+    f32 = DataFormat.Float32
+    got = rp.sfpu_unary(
+        dev, x, "typecast", fmt=f32, include="api/compute/eltwise_unary/typecast.h",
+        fp32_dest_acc_en=True, template_args="<0, 5>", out_fmt=f32,
+    ).output  # fmt: skip
+    # fp32 in, fp32 DST, fp32 out: only the typecast to Float16_b rounds
+    np.testing.assert_array_equal(got, round_to_bf16(x))
+
+
+def test_bfp8_b_storage_round_trips_through_kernels(dev, rng):
+    bfp8 = DataFormat.Bfp8_b
+    a = rng.standard_normal((64, 96)).astype(np.float32)
+    b = rng.standard_normal((64, 96)).astype(np.float32)
+    quantized = [untilize(tilize(m, bfp8), m.shape, bfp8) for m in (a, b)]
+    expected = untilize(tilize(quantized[0] + quantized[1], bfp8), a.shape, bfp8)
+    got = rp.eltwise_binary(dev, a, b, "add", ALL_64, fmt=bfp8).output
+    # DST is bf16 (no fp32_dest_acc_en): the sum is rounded to bf16 before bfp8 packing
+    np.testing.assert_allclose(got, expected, atol=np.abs(expected).max() / 64)
+    assert pcc(got, a + b) >= 0.99

@@ -251,6 +251,14 @@ BROKEN_CASES = {
         "divide_by_zero_reader.cpp", "compute_copy.cpp", None, KernelFault,
         r"arithmetic fault \(integer division by zero\?\) in core \(0,0\) reader kernel",
     ),
+    "write past this core's L1": (
+        "l1_overrun_reader.cpp", "compute_copy.cpp", None, KernelFault,
+        r"invalid memory access at address 0x[0-9a-f]+ \(this core's L1 is .*\) in core \(0,0\) reader",
+    ),
+    "failed assert": (
+        "assert_reader.cpp", "compute_copy.cpp", None, KernelFault,
+        r"abort\(\) \(a failed assert\?\) in core \(0,0\) reader kernel 'assert_reader.cpp'",
+    ),
     "op before hw startup": (
         "idle_reader.cpp", "broken_compute.cpp", {"BUG": "1"}, ComputeStateError,
         r"copy_init before compute_kernel_hw_startup\(\)",

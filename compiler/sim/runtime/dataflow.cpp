@@ -84,7 +84,7 @@ uint8_t* resolve(uint64_t noc, uint32_t size, const char* call, uint32_t line) {
         // Every core has the same L1 address map: an address of the issuing core's L1 (where
         // get_semaphore / get_write_ptr point) means the same offset in the target's L1.
         const uint64_t arena = reinterpret_cast<uintptr_t>(g_sim->l1_arena);
-        const uint64_t offset = (local - arena) % g_sim->l1_size;
+        const uint64_t offset = (local - arena) % g_sim->l1_stride;
         if (local < arena || local >= arena + g_sim->l1_arena_size || offset + size > g_sim->l1_size)
             fault(ErrorKind::Noc, "%s of %u B at line %u: address 0x%llx is outside the L1 of core (%u,%u)", call, size,
                   line, static_cast<unsigned long long>(local), x, y);

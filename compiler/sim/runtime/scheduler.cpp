@@ -27,6 +27,7 @@ namespace {
 
 constexpr size_t kStackSize = 512 * 1024;
 constexpr size_t kGuardSize = 64 * 1024;
+constexpr size_t kL1Guard = 64 * 1024;
 volatile sig_atomic_t g_watchdog_fired = 0;
 
 std::string vformat(const char* fmt, va_list ap) {
@@ -102,14 +103,17 @@ void on_signal(int sig, siginfo_t* info, void*) {
     } else {
         const Core& core = g_sim->cores[f.core];
         uintptr_t addr = reinterpret_cast<uintptr_t>(info->si_addr);
-        const char* what = sig == SIGFPE ? "arithmetic fault (integer division by zero?)" : "invalid memory access";
+        const char* what = sig == SIGFPE    ? "arithmetic fault (integer division by zero?)"
+                           : sig == SIGABRT ? "abort() (a failed assert?)"
+                           : sig == SIGILL  ? "illegal instruction (__builtin_trap / unreachable code?)"
+                                            : "invalid memory access";
         std::string where;
         uintptr_t l1 = reinterpret_cast<uintptr_t>(core.l1);
         const uintptr_t stack = reinterpret_cast<uintptr_t>(f.stack);
         // a frame larger than the guard page can land below it: count the region just below too
         if (addr + kStackSize >= stack && addr < stack + kGuardSize)
             where = " (kernel stack overflow)";
-        else if (sig != SIGFPE)
+        else if (sig == SIGSEGV || sig == SIGBUS)
             append(where, " at address 0x%lx (this core's L1 is 0x%lx..0x%lx)", static_cast<unsigned long>(addr),
                    static_cast<unsigned long>(l1), static_cast<unsigned long>(l1 + g_sim->l1_size));
         g_sim->error = ErrorKind::KernelFault;
@@ -119,7 +123,7 @@ void on_signal(int sig, siginfo_t* info, void*) {
 }
 
 struct SignalGuard {
-    struct sigaction old_segv, old_bus, old_fpe, old_alrm;
+    struct sigaction old_segv, old_bus, old_fpe, old_alrm, old_abrt, old_ill;
     stack_t old_stack;
     std::vector<uint8_t> alt_stack = std::vector<uint8_t>(1 << 16);
     timer_t timer{};
@@ -134,6 +138,8 @@ struct SignalGuard {
         sa.sa_sigaction = on_signal;
         sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
         sigemptyset(&sa.sa_mask);
+        sigaction(SIGABRT, &sa, &old_abrt);
+        sigaction(SIGILL, &sa, &old_ill);
         sigaction(SIGSEGV, &sa, &old_segv);
         sigaction(SIGBUS, &sa, &old_bus);
         sigaction(SIGFPE, &sa, &old_fpe);
@@ -154,6 +160,8 @@ struct SignalGuard {
     }
     ~SignalGuard() {
         if (timer_ok) timer_delete(timer);
+        sigaction(SIGABRT, &old_abrt, nullptr);
+        sigaction(SIGILL, &old_ill, nullptr);
         sigaction(SIGSEGV, &old_segv, nullptr);
         sigaction(SIGBUS, &old_bus, nullptr);
         sigaction(SIGFPE, &old_fpe, nullptr);
@@ -190,7 +198,10 @@ bool setup(const TtsimCore* cores, uint32_t n_cores, const TtsimCB* cbs, uint32_
            uint32_t n_kernels, uint32_t l1_size) {
     Sim& s = *g_sim;
     s.l1_size = l1_size;
-    s.l1_arena_size = static_cast<size_t>(l1_size) * n_cores;
+    // An inaccessible guard after each core's L1 turns a stray pointer into a reported fault
+    // instead of a silent write into the next core.
+    s.l1_stride = static_cast<size_t>(l1_size) + kL1Guard;
+    s.l1_arena_size = s.l1_stride * n_cores;
     // Kernels hold L1 addresses in uint32_t, so L1 must live below 4 GB (MAP_32BIT: below 2 GB).
     void* arena = mmap(nullptr, s.l1_arena_size, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT | MAP_NORESERVE, -1, 0);
@@ -203,7 +214,8 @@ bool setup(const TtsimCore* cores, uint32_t n_cores, const TtsimCB* cbs, uint32_
     for (uint32_t i = 0; i < n_cores; ++i) {
         s.cores[i].x = cores[i].x;
         s.cores[i].y = cores[i].y;
-        s.cores[i].l1 = s.l1_arena + static_cast<size_t>(i) * l1_size;
+        s.cores[i].l1 = s.l1_arena + static_cast<size_t>(i) * s.l1_stride;
+        mprotect(s.cores[i].l1 + l1_size, kL1Guard, PROT_NONE);
     }
     for (uint32_t i = 0; i < n_cbs; ++i) {
         const TtsimCB& c = cbs[i];

@@ -120,6 +120,7 @@ struct Sim {
     std::vector<Fiber> fibers;
     std::vector<TtsimDram> dram;  // sorted by address
     uint32_t l1_size = 0;
+    size_t l1_stride = 0;  // L1 of core i starts at l1_arena + i * l1_stride; a guard follows each
     uint8_t* l1_arena = nullptr;
     size_t l1_arena_size = 0;
     ucontext_t sched_ctx;

@@ -5,7 +5,7 @@ T.Parallel nest over the block that indexes the global tensors directly."""
 import tilelang.language as T
 import torch
 
-from compiler.examples.spec import Example, Shape
+from compiler.examples.spec import ELEMENTWISE_SHAPES, Example
 
 
 def elementwise_add(
@@ -43,19 +43,5 @@ EXAMPLE = Example(
     kernel=elementwise_add,
     make_inputs=make_inputs,
     reference=reference,
-    shapes=(
-        Shape("one_block", "a single 64x64 block on one core", {"M": 64, "N": 64}),
-        Shape("many_blocks_per_core", "256 blocks: 4 per core on 8x8", {"M": 1024, "N": 1024}),
-        Shape(
-            "more_blocks_than_cores",
-            "90 blocks: uneven ranges of 1-2 per core",
-            {"M": 576, "N": 640},
-        ),
-        Shape(
-            "rectangular",
-            "32x128 blocks on a 128x512 tensor",
-            {"M": 128, "N": 512, "block_M": 32, "block_N": 128},
-        ),
-        Shape("ragged", "200x300: M, N not multiples of the block nor of 32", {"M": 200, "N": 300}),
-    ),
+    shapes=ELEMENTWISE_SHAPES,
 )

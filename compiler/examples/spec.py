@@ -26,3 +26,21 @@ class Example:
     make_inputs: Callable[[dict[str, int], torch.Generator], list[torch.Tensor]]
     reference: Callable[..., torch.Tensor]
     shapes: tuple[Shape, ...]
+
+
+# The mapping cases every element-wise example runs (64x64 blocks unless given).
+ELEMENTWISE_SHAPES = (
+    Shape("one_block", "a single 64x64 block on one core", {"M": 64, "N": 64}),
+    Shape("many_blocks_per_core", "256 blocks: 4 per core on 8x8", {"M": 1024, "N": 1024}),
+    Shape(
+        "more_blocks_than_cores",
+        "90 blocks: uneven ranges of 1-2 per core",
+        {"M": 576, "N": 640},
+    ),
+    Shape(
+        "rectangular",
+        "32x128 blocks on a 128x512 tensor",
+        {"M": 128, "N": 512, "block_M": 32, "block_N": 128},
+    ),
+    Shape("ragged", "200x300: M, N not multiples of the block nor of 32", {"M": 200, "N": 300}),
+)

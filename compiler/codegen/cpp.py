@@ -115,7 +115,9 @@ class Renderer:
             ],
             k.UnaryInit: self.unary_init,
             k.UnaryTile: self.unary_tile,
-            k.PackTile: lambda op, d: [f"pack_tile({expr(op.dst)}, {op.cb}, {expr(op.index)});"],
+            k.PackTile: lambda op, d: [
+                f"pack_tile<true>({expr(op.dst)}, {op.cb}, {expr(op.index)});"
+            ],
         }
 
     # -- ops -----------------------------------------------------------------------------------

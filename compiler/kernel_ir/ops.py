@@ -193,8 +193,8 @@ class UnaryTile:
 
 @dataclass(frozen=True)
 class PackTile:
-    """Pack DST[dst] to page `index` past the CB's reserved back (explicit, so the layout does
-    not depend on the packer's auto-incrementing write pointer)."""
+    """Pack DST[dst] to page `index` of the CB's reserved region (`pack_tile<true>`: out-of-order
+    output, so the page is explicit rather than the packer's sequential write pointer)."""
 
     dst: IExpr
     cb: str

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -141,3 +142,46 @@ def compile_kernels(kernels: Sequence[Kernel], jobs: int = 2) -> list[Path]:
         return [compile_kernel(k) for k in kernels]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         return list(pool.map(compile_kernel, kernels))
+
+
+# Data symbols every shared object has (C runtime start-up files), not kernel state.
+_RUNTIME_DATA_SYMBOLS = frozenset(
+    {
+        "_DYNAMIC",
+        "_GLOBAL_OFFSET_TABLE_",
+        "__TMC_END__",
+        "__dso_handle",
+        "__do_global_dtors_aux_fini_array_entry",
+        "__frame_dummy_init_array_entry",
+        "completed.0",
+    }
+)
+
+
+def mutable_globals(shared_object: Path) -> list[str]:
+    """Writable data symbols a kernel defines (globals, function statics), cached beside it.
+    On device each core has its own copy of them; the emulator then loads one copy per core."""
+    sidecar = shared_object.with_suffix(".globals")
+    if not sidecar.exists():
+        listing = subprocess.run(
+            ["nm", "--defined-only", str(shared_object)], capture_output=True, text=True, check=True
+        ).stdout
+        names = [
+            parts[2]
+            for parts in (line.split() for line in listing.splitlines())
+            if len(parts) == 3 and parts[1] in "bBdD" and parts[2] not in _RUNTIME_DATA_SYMBOLS
+        ]
+        tmp = sidecar.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text("\n".join(names))
+        os.replace(tmp, sidecar)
+    return [n for n in sidecar.read_text().split("\n") if n]
+
+
+def core_copy(shared_object: Path, core_index: int) -> Path:
+    """A private copy of `shared_object` for one core (dlopen shares one object per file)."""
+    target = shared_object.with_suffix(f".core{core_index}.so")
+    if not target.exists():
+        tmp = target.with_suffix(f".tmp{os.getpid()}")
+        shutil.copyfile(shared_object, tmp)
+        os.replace(tmp, target)
+    return target

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from compiler.sim import native
-from compiler.sim.build import FIDELITY_PASSES, compile_kernels
+from compiler.sim.build import FIDELITY_PASSES, compile_kernels, core_copy, mutable_globals
 from compiler.sim.errors import ConfigError, L1BudgetError, error_for_kind
 from compiler.sim.program import ROLES, CoreCoord, Program
 
@@ -213,7 +213,9 @@ class Device:
         for kernel, so_path in zip(program.kernels, objects, strict=True):
             common = native.u32_array(kernel.common_runtime_args)
             keep_alive.append(common)
+            stateful = bool(mutable_globals(so_path))
             for core in kernel.cores:
+                path = core_copy(so_path, core_index[core]) if stateful else so_path
                 args = native.u32_array(kernel.runtime_args.get(core, ()))
                 keep_alive.append(args)
                 kernel_descs.append(
@@ -222,12 +224,13 @@ class Device:
                         ROLES.index(kernel.role),
                         int(kernel.fp32_dest_acc_en),
                         FIDELITY_PASSES[kernel.math_fidelity],
-                        str(so_path).encode(),
+                        str(path).encode(),
                         kernel.name.encode(),
                         args,
                         len(kernel.runtime_args.get(core, ())),
                         common,
                         len(kernel.common_runtime_args),
+                        int(stateful),
                     )
                 )
                 placements.append((core, kernel.role, kernel.name))

@@ -38,6 +38,7 @@ class KernelDesc(ctypes.Structure):
         ("n_rt_args", u32),
         ("common_args", ctypes.POINTER(u32)),
         ("n_common_args", u32),
+        ("private_state", u32),
     ]
 
 

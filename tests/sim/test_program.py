@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from compiler.sim import ConfigError, DataFormat, Device, Program, expand_cores
+from compiler.sim import (
+    ConfigError,
+    DataFormat,
+    Device,
+    Program,
+    expand_cores,
+    tensor_accessor_args,
+)
 from compiler.sim.reference_programs import KERNELS, split_work
 
 
@@ -81,3 +89,23 @@ def test_buffers_are_checked():
         dev.write_buffer(buf, bytes(5000))
     dev.write_buffer(buf, bytes(range(256)) * 16)
     assert dev.read_buffer(buf)[:3].tolist() == [0, 1, 2]
+
+
+def test_kernel_globals_are_per_core_and_reset_each_run():
+    dev = Device()
+    out = dev.create_buffer(4 * 2048, 2048)
+    p = Program()
+    cores = ((0, 0), (3, 0))
+    p.add_circular_buffer(cores, 0, 2048, 1, DataFormat.Float16_b)
+    k = p.add_kernel(
+        KERNELS.parent.parent.parent / "tests" / "sim" / "kernels" / "stateful_reader.cpp",
+        cores,
+        "reader",
+        compile_args=tensor_accessor_args(out),
+    )
+    for i in range(4):
+        p.set_runtime_args(k, (i, 0), [out.address, i])
+    for _ in range(2):
+        dev.run(p)
+        words = dev.read_buffer(out).view(np.uint32).reshape(4, 512)
+        assert words[:, :2].tolist() == [[1, 1]] * 4  # not 1..4 (shared), not 5..8 (kept)

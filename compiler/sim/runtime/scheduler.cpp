@@ -181,14 +181,17 @@ void record_error(const char* kind_prefix, ErrorKind kind, const std::string& te
     g_sim->message = std::string(kind_prefix) + text;
 }
 
-// Loads each kernel shared object once per run; handles stay open (dlopen is refcounted and the
-// same object is reused across runs).
-void (*load_entry(const char* path, std::string& err))() {
+// Loads each kernel shared object once per run. Stateless objects stay loaded across runs (dlopen
+// is refcounted); objects with mutable globals come as one copy per core and are unloaded after.
+void (*load_entry(const char* path, bool private_state, std::string& err))() {
     void* h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (h == nullptr) {
         err = std::string("cannot load kernel ") + path + ": " + dlerror();
         return nullptr;
     }
+    // Unloading after the run resets a stateful kernel's globals for the next run, as a fresh
+    // kernel launch does on device.
+    if (private_state) g_sim->private_objects.push_back(h);
     auto entry = reinterpret_cast<void (*)()>(dlsym(h, "ttsim_kernel_entry"));
     if (entry == nullptr) err = std::string("kernel ") + path + " has no ttsim_kernel_entry";
     return entry;
@@ -234,7 +237,7 @@ bool setup(const TtsimCore* cores, uint32_t n_cores, const TtsimCB* cbs, uint32_
         auto it = entries.find(k.so_path);
         if (it == entries.end()) {
             std::string err;
-            auto entry = load_entry(k.so_path, err);
+            auto entry = load_entry(k.so_path, k.private_state != 0, err);
             if (entry == nullptr) {
                 record_error("", ErrorKind::Config, err);
                 return false;
@@ -279,6 +282,7 @@ void teardown() {
         if (f.stack) munmap(f.stack, f.stack_size);
     for (Core& c : s.cores) delete c.compute;
     if (s.l1_arena) munmap(s.l1_arena, s.l1_arena_size);
+    for (void* h : s.private_objects) dlclose(h);
 }
 
 // Kernels that finished while leaving the core in a broken state.

@@ -122,6 +122,7 @@ struct Sim {
     uint32_t l1_size = 0;
     size_t l1_stride = 0;  // L1 of core i starts at l1_arena + i * l1_stride; a guard follows each
     uint8_t* l1_arena = nullptr;
+    std::vector<void*> private_objects;  // per-core kernel copies, unloaded after the run
     size_t l1_arena_size = 0;
     ucontext_t sched_ctx;
     Fiber* cur = nullptr;

@@ -35,6 +35,7 @@ struct TtsimKernel {
     uint32_t n_rt_args;
     const uint32_t* common_args;
     uint32_t n_common_args;
+    uint32_t private_state;  // the object has mutable globals: so_path is this core's own copy
 };
 
 // One 32-bit word written into a core's L1 before the run (semaphore initial values).

@@ -261,13 +261,50 @@ class _Frontend:
             if isinstance(s, tirx.Bind):
                 self._bind(s, body_scope)
             elif isinstance(s, tirx.BufferStore):
-                dst = self._access(s.buffer, s.indices, pvars, body_scope, s)
-                out.append(Eltwise(dst, self._expr(s.value, pvars, body_scope, s), _where(s)))
+                out.append(self._store(s, pvars, body_scope))
+            elif isinstance(s, tirx.IfThenElse) and isinstance(s.then_case, tirx.BufferStore):
+                self._bounds_guard(s, body_scope)
+                out.append(self._store(s.then_case, pvars, body_scope))
             else:
                 raise CompileError(
                     type(s).__name__, "only assignments are supported inside T.Parallel", _where(s)
                 )
         return out
+
+    def _store(self, s: tirx.BufferStore, pvars, scope: _Scope) -> Eltwise:
+        dst = self._access(s.buffer, s.indices, pvars, scope, s)
+        return Eltwise(dst, self._expr(s.value, pvars, scope, s), _where(s))
+
+    def _bounds_guard(self, node: tirx.IfThenElse, scope: _Scope) -> None:
+        """`if y < M and x < N: C[y, x] = ...`: a guard that only keeps the store inside the
+        destination tensor changes nothing here (edge tiles are clipped by the writer)."""
+        store = node.then_case
+        indices = [self._affine(i, scope, node) for i in store.indices]
+        terms, pending = [], [node.condition]
+        while pending:
+            cond = pending.pop()
+            if isinstance(cond, tirx.And):
+                pending += [cond.a, cond.b]
+            else:
+                terms.append(cond)
+        for cond in terms:
+            ok = (
+                node.else_case is None
+                and isinstance(cond, tirx.LT)
+                and isinstance(cond.b, tirx.IntImm)
+                and store.buffer.name in self.tensors
+                and any(
+                    self._affine(cond.a, scope, node) == idx and int(cond.b) == dim
+                    for idx, dim in zip(indices, self.tensors[store.buffer.name].shape, strict=True)
+                )
+            )
+            if not ok:
+                raise CompileError(
+                    "if",
+                    f"condition {cond} is not a bounds check `index < extent` of the stored tensor; "
+                    "other conditional assignments have no tile mapping",
+                    _where(node),
+                )
 
     def _access(self, buf, indices, pvars, scope: _Scope, node) -> Region:
         """buf[indices] inside a Parallel nest: dimension d must advance with parallel var d."""

@@ -63,3 +63,15 @@ def test_error_location_is_the_tilelang_source_line_and_the_tir_statement():
         from_prim_func(K.transposed_access(32))
     assert err.value.op == "T.Parallel"
     assert err.value.where == f"{source}:{line}, TIR `B[i, j] = A[j, i]`"
+
+
+def test_bounds_guard_on_the_stored_tensor_is_accepted():
+    (stmt,) = from_prim_func(K.guarded_add(200, 300)).body
+    assert isinstance(stmt, Eltwise) and stmt.dst.buffer == "C"
+
+
+def test_other_conditions_are_rejected():
+    with pytest.raises(CompileError) as err:
+        from_prim_func(K.guarded_add(200, 300, bound_n=100))
+    assert err.value.op == "if"
+    assert "is not a bounds check `index < extent` of the stored tensor" in err.value.reason

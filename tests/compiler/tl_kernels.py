@@ -145,3 +145,22 @@ def read_after_loop(M):
             T.copy(A_s, B[0, 0])
 
     return main
+
+
+def guarded_add(M, N, block=64, bound_n=None):
+    bound = N if bound_n is None else bound_n
+
+    @T.prim_func
+    def main(
+        A: T.Tensor((M, N), "bfloat16"),
+        B: T.Tensor((M, N), "bfloat16"),
+        C: T.Tensor((M, N), "bfloat16"),
+    ):
+        with T.Kernel(T.ceildiv(N, block), T.ceildiv(M, block), threads=128) as (bx, by):
+            for i, j in T.Parallel(block, block):
+                y = by * block + i
+                x = bx * block + j
+                if y < M and x < bound:
+                    C[y, x] = A[y, x] + B[y, x]
+
+    return main

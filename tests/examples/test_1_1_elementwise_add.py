@@ -48,3 +48,15 @@ def test_blackhole_target_runs_on_its_13x10_grid():
     assert len(artifact.plan.cores) == 130
     a, b = ex.make_inputs({"M": 1024, "N": 1024}, torch.Generator().manual_seed(2))
     assert_matches_torch(compiler.run(artifact, a, b), a + b)
+
+
+def test_bounds_guarded_variant_matches_torch():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "compiler"))
+    import tl_kernels
+
+    a, b = get_example("1.1").make_inputs({"M": 200, "N": 300}, torch.Generator().manual_seed(4))
+    out = compiler.run(compiler.compile(tl_kernels.guarded_add(200, 300)), a, b)
+    assert torch.equal(out, a + b)

@@ -38,8 +38,9 @@ class GateRun:
     gate: GateSpec
     record: EvidenceRecord
     path: Path
-    run_dir: Path  # the command's output.log and report, kept locally
+    run_dir: Path | None  # the command's output.log and report, kept locally (None: cached)
     seconds: float
+    cached_from: Path | None = None  # the passing record reused instead of running the gate
 
     @property
     def failures(self) -> list[str]:
@@ -52,6 +53,21 @@ class GateRun:
 
 # The claim a run of a workstream's gates happens under (None: unclaimed); raises to refuse it.
 StampFn = Callable[[str], Claim | None]
+
+
+class GateCache(Protocol):
+    """Input keys of gates, and reuse of passing results (see orchestrator.check.cache)."""
+
+    def key(self, workstream: Workstream, gate: GateSpec) -> str: ...
+
+    def reuse(
+        self,
+        store: EvidenceStore,
+        workstream: Workstream,
+        gate: GateSpec,
+        key: str,
+        stamp: StampFn | None,
+    ) -> GateRun | None: ...
 
 
 class Listener(Protocol):
@@ -72,8 +88,9 @@ def run_gate(
     workstream: Workstream,
     gate: GateSpec,
     stamp: StampFn | None = None,
+    inputs: str | None = None,
 ) -> GateRun:
-    """Run one gate and append its evidence record."""
+    """Run one gate and append its evidence record (`inputs`: the gate's input key)."""
     claim_at_start = stamp(workstream.id) if stamp is not None else None
     tree = source_tree(layout.root)
     started = datetime.now(timezone.utc)
@@ -108,9 +125,14 @@ def run_gate(
         finished_at=finished,
         claim_holder=claim.holder if claim else None,
         fencing_token=claim.fencing_token if claim else None,
+        inputs=inputs,
     )
     path = store.append(record)
     return GateRun(workstream, gate, record, path, run_dir, (finished - started).total_seconds())
+
+
+def _always(claim: Claim) -> StampFn:
+    return lambda _workstream: claim
 
 
 def run_workstreams(
@@ -118,14 +140,27 @@ def run_workstreams(
     workstreams: Iterable[Workstream],
     listener: Listener,
     stamp: StampFn | None = None,
+    claim: Claim | None = None,
+    cache: GateCache | None = None,
 ) -> list[GateRun]:
-    """Run every gate of every workstream in order; a failing gate does not stop the others."""
+    """Run every gate of every workstream in order; a failing gate does not stop the others.
+
+    With a `cache`, records carry the gate's input key and a gate whose inputs match a passing
+    record is reused rather than run.
+
+    `stamp` checks the claim around each gate; `claim` instead stamps every record with one
+    claim the caller has already checked.
+    """
+    if stamp is None and claim is not None:
+        stamp = _always(claim)
     store = EvidenceStore(layout.evidence)
     runs = []
     for ws in workstreams:
         for gate in ws.gates:
             listener.started(ws, gate)
-            run = run_gate(layout, store, ws, gate, stamp)
+            key = cache.key(ws, gate) if cache is not None else None
+            reused = cache.reuse(store, ws, gate, key, stamp) if cache and key else None
+            run = reused or run_gate(layout, store, ws, gate, stamp, key)
             listener.finished(run)
             runs.append(run)
     return runs

@@ -1,6 +1,10 @@
 """Helpers of the example tests: run one shape of an example through the compiler and
 the emulator and compare with its torch reference."""
 
+import importlib
+import sys
+from pathlib import Path
+
 import torch
 
 from compiler.examples import get_example
@@ -21,3 +25,9 @@ def assert_matches_torch(out: torch.Tensor, expected: torch.Tensor) -> None:
     assert out.shape == expected.shape and out.dtype == expected.dtype
     assert pcc(out, expected) >= PCC_MIN
     torch.testing.assert_close(out.float(), expected.float(), rtol=RTOL, atol=ATOL)
+
+
+def compiler_test_kernels():
+    """tests/compiler/tl_kernels: TileLang variants (transposed B, bounds guards) of the examples."""
+    sys.path.insert(0, str(Path(__file__).parents[1] / "compiler"))
+    return importlib.import_module("tl_kernels")

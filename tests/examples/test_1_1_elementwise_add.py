@@ -2,7 +2,7 @@
 
 import pytest
 import torch
-from example_helpers import assert_matches_torch, run_shape
+from example_helpers import assert_matches_torch, compiler_test_kernels, run_shape
 
 import compiler
 from compiler.examples import get_example
@@ -51,11 +51,7 @@ def test_blackhole_target_runs_on_its_13x10_grid():
 
 
 def test_bounds_guarded_variant_matches_torch():
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).parents[1] / "compiler"))
-    import tl_kernels
+    tl_kernels = compiler_test_kernels()
 
     a, b = get_example("1.1").make_inputs({"M": 200, "N": 300}, torch.Generator().manual_seed(4))
     out = compiler.run(compiler.compile(tl_kernels.guarded_add(200, 300)), a, b)

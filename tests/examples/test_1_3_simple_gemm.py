@@ -3,7 +3,7 @@ on the emulator."""
 
 import pytest
 import torch
-from example_helpers import assert_matches_torch, run_shape
+from example_helpers import assert_matches_torch, compiler_test_kernels, run_shape
 
 import compiler
 from compiler.examples import get_example
@@ -35,11 +35,7 @@ def test_gpu_gemm_plan_uses_three_stage_input_cbs_and_fp32_accumulator():
 
 
 def test_transposed_b_gemm_matches_torch():
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).parents[1] / "compiler"))
-    import tl_kernels
+    tl_kernels = compiler_test_kernels()
 
     g = torch.Generator().manual_seed(5)
     a = torch.randn(128, 96, generator=g).to(torch.bfloat16)

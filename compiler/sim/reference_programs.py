@@ -123,9 +123,12 @@ def sfpu_unary(
     fp32_dest_acc_en: bool = False,
     template_args: str = "",
     out_fmt: DataFormat | None = None,
+    extra_args: str = "",
+    init: str | None = None,
 ) -> Result:
     """op(x) for an SFPU op named as in the API (`exp` -> exp_tile_init(); exp_tile(0)), with
-    optional template arguments (`typecast` with "<0, 5>") and output format."""
+    optional template arguments (`typecast` with "<0, 5>"), extra call arguments (", 0x40000000"),
+    a differently named init call, and an output format."""
     ht, wt = _tiles(x.shape)
     placed = expand_cores(cores)
     buf_x = _upload(dev, x, fmt)
@@ -136,8 +139,8 @@ def sfpu_unary(
     p = Program()
     _add_io_cbs(p, used, fmt, inputs=1, out_fmt=out_fmt)
     defines = {
-        "SFPU_OP_INIT": f"{op}_tile_init{template_args}()",
-        "SFPU_OP": f"{op}_tile{template_args}(0)",
+        "SFPU_OP_INIT": init or f"{op}_tile_init{template_args}()",
+        "SFPU_OP": f"{op}_tile{template_args}(0{extra_args})",
     }
     if include:
         defines["SFPU_OP_INCLUDE"] = f'"{include}"'

@@ -242,3 +242,25 @@ def test_bfp8_b_storage_round_trips_through_kernels(dev, rng):
     # DST is bf16 (no fp32_dest_acc_en): the sum is rounded to bf16 before bfp8 packing
     np.testing.assert_allclose(got, expected, atol=np.abs(expected).max() / 64)
     assert pcc(got, a + b) >= 0.99
+
+
+@pytest.mark.parametrize(
+    ("op", "reference"),
+    [
+        ("add_unary", lambda x, s: x + s),
+        ("sub_unary", lambda x, s: x - s),
+        ("mul_unary", lambda x, s: x * s),
+        ("div_unary", lambda x, s: x / s),
+        ("rsub_unary", lambda x, s: s - x),
+    ],
+)
+def test_binop_with_scalar_matches_torch(dev, rng, op, reference):
+    x = rng.standard_normal((64, 64)).astype(np.float32)
+    scalar = np.float32(1.75)
+    bits = int(np.array([scalar], np.float32).view(np.uint32)[0])
+    got = rp.sfpu_unary(
+        dev, x, op, include="api/compute/eltwise_unary/binop_with_scalar.h",
+        extra_args=f", {bits:#x}u", init="binop_with_scalar_tile_init()",
+    ).output  # fmt: skip
+    expected = reference(bf16_torch(x).float(), float(scalar)).to(torch.bfloat16).float().numpy()
+    np.testing.assert_array_equal(got, expected)

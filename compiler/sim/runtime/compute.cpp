@@ -39,9 +39,14 @@ const char* dst_state_name(DstState s) {
 }
 
 const char* const kSfpuNames[] = {
-#define TTSIM_SFPU_NAME(name, text) text,
+#define TTSIM_SFPU_NAME(name, call, init) call,
     TTSIM_SFPU_OPS(TTSIM_SFPU_NAME)
 #undef TTSIM_SFPU_NAME
+};
+const char* const kSfpuInits[] = {
+#define TTSIM_SFPU_INIT(name, call, init) init,
+    TTSIM_SFPU_OPS(TTSIM_SFPU_INIT)
+#undef TTSIM_SFPU_INIT
 };
 
 inline uint32_t bits_of(float f) {
@@ -288,7 +293,12 @@ float sfpu_apply(uint32_t op, float x, float param) {
         case SFPU_ABS: return std::fabs(x);
         case SFPU_SQUARE: return x * x;
         case SFPU_SILU: return x / (1.0f + std::exp(-x));
-        default: (void)param; return x;
+        case SFPU_ADD_SCALAR: return x + param;
+        case SFPU_SUB_SCALAR: return x - param;
+        case SFPU_MUL_SCALAR: return x * param;
+        case SFPU_DIV_SCALAR: return x / param;
+        case SFPU_RSUB_SCALAR: return param - x;
+        default: return x;
     }
 }
 
@@ -471,15 +481,17 @@ void ttsim_pack_tile(uint32_t idst, uint32_t ocb, uint32_t out_index, uint32_t l
 }
 
 void ttsim_sfpu_init(uint32_t op) {
-    ComputeState& cs = started(kSfpuNames[op]);
-    cs.sfpu_inited |= 1ull << op;
+    ComputeState& cs = started(kSfpuInits[op]);
+    // one init configures every op it covers (binop_with_scalar_tile_init: add/sub/mul/div/rsub)
+    for (uint32_t other = 0; other < SFPU_COUNT; ++other)
+        if (std::strcmp(kSfpuInits[other], kSfpuInits[op]) == 0) cs.sfpu_inited |= 1ull << other;
 }
 
 void ttsim_sfpu(uint32_t op, uint32_t idst, float param) {
     const char* name = kSfpuNames[op];
     ComputeState& cs = started(name);
     if (!(cs.sfpu_inited & (1ull << op)))
-        fault(ErrorKind::ComputeState, "%s_tile without %s_tile_init(): the SFPU is not configured for it", name, name);
+        fault(ErrorKind::ComputeState, "%s without %s(): the SFPU is not configured for it", name, kSfpuInits[op]);
     float* d = math_dst(name, idst);
     for (uint32_t i = 0; i < kTileElems; ++i) d[i] = sfpu_apply(op, d[i], param);
     round_dst(cs, d);

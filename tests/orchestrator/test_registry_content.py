@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,19 @@ def test_every_example_rests_on_the_compiler_and_simulator(registry: Registry) -
 
     for example in EXAMPLES:
         assert {"infra.compiler", "infra.simulator"} <= ancestors(example), example
+
+
+def test_the_evidence_of_every_gate_can_be_committed(registry: Registry) -> None:
+    paths = [
+        f"status/evidence/{ws.id}/{gate.name}/20260101T000000.000000Z-host-1.json"
+        for ws in registry.workstreams
+        for gate in ws.gates
+    ]
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--stdin"],
+        cwd=WORKSTREAMS.parent,
+        input="\n".join(paths),
+        capture_output=True,
+        text=True,
+    )
+    assert ignored.stdout == ""

@@ -1,6 +1,7 @@
-"""Find a TileLang kernel named on the command line as `path.py:name`: `name` is a PrimFunc or
-a builder called with `--arg KEY=INT` keyword arguments (TileLang reads kernel source, so the
-module is imported from its real file)."""
+"""Find a TileLang kernel named on the command line as `path.py:name`: `name` is a PrimFunc, a
+builder called with `--arg KEY=INT` keyword arguments, or a `@tilelang.jit` builder (its PrimFunc
+is taken with `get_tir`, nothing is compiled for a GPU). TileLang reads kernel source, so the
+module is imported from its real file."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def parse_args(pairs: list[str]) -> dict[str, int | str]:
 
 def load_kernel(spec: str, args: dict[str, int | str]):
     """The PrimFunc named by `path.py:name` (a builder is called with `args`)."""
-    import tilelang  # noqa: F401  (tvm is importable only after tilelang)
+    from tilelang.jit import JITImpl  # imports tilelang, after which tvm is importable
     from tvm import tirx
 
     path_text, sep, name = spec.rpartition(":")
@@ -40,6 +41,9 @@ def load_kernel(spec: str, args: dict[str, int | str]):
     if not hasattr(module, name):
         raise CompileError("kernel", f"{path} defines no {name!r}")
     found = getattr(module, name)
+    if isinstance(found, JITImpl):
+        # `@tilelang.jit` builders: take their PrimFunc without compiling for a GPU
+        return found.get_tir(**args)
     if isinstance(found, tirx.PrimFunc):
         if args:
             raise CompileError("--arg", f"{name} is already a PrimFunc; it takes no arguments")

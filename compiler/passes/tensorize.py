@@ -158,7 +158,14 @@ class _Tensorizer:
             s.trans_b,
             flag,
         )
-        return [*out, block, k.FlagSet(flag, True)]
+        # operands computed on this core (e.g. a Parallel copy into B_shared) are waited for here;
+        # reader-fed ones were waited for at their copy
+        waits = [
+            k.CBWait(self.cb(x.name), self.ntiles(x.name))
+            for x in (a, b)
+            if self.p.cb_for(x.name).producer == "compute"
+        ]
+        return [*out, *waits, block, k.FlagSet(flag, True)]
 
     def clear(self, buffer: str) -> list[k.Op]:
         flag = live_flag(buffer)

@@ -48,3 +48,12 @@ def test_unsupported_kernel_is_a_clean_error_naming_the_op():
 def test_bad_kernel_spec_is_a_clean_error():
     result = CliRunner().invoke(app, ["sim", "nowhere.py:k"])
     assert result.exit_code == 1 and "nowhere.py does not exist" in result.output
+
+
+def test_sim_takes_the_primfunc_of_a_tilelang_jit_builder_without_gpu_compilation():
+    spec = "tests/compiler/tl_kernels.py:gemm_parallel_b_copy"
+    result = CliRunner().invoke(
+        app, ["sim", spec, "--arg", "M=128", "--arg", "N=64", "--arg", "K=96"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "CB traffic balanced" in result.output and "(128, 64)" in result.output

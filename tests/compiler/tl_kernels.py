@@ -3,6 +3,7 @@
 reads kernel source, so they live in a real module)."""
 
 # No `from __future__ import annotations`: TileLang evaluates the T.Tensor annotations.
+import tilelang
 import tilelang.language as T
 
 
@@ -162,5 +163,30 @@ def guarded_add(M, N, block=64, bound_n=None):
                 x = bx * block + j
                 if y < M and x < bound:
                     C[y, x] = A[y, x] + B[y, x]
+
+    return main
+
+
+@tilelang.jit(out_idx=[-1])
+def gemm_parallel_b_copy(M, N, K, block_M=64, block_N=64, block_K=32):
+    """A `@tilelang.jit` builder whose B tile is loaded by a Parallel loop instead of T.copy."""
+
+    @T.prim_func
+    def main(
+        A: T.Tensor((M, K), "bfloat16"),
+        B: T.Tensor((K, N), "bfloat16"),
+        C: T.Tensor((M, N), "bfloat16"),
+    ):
+        with T.Kernel(T.ceildiv(N, block_N), T.ceildiv(M, block_M), threads=128) as (bx, by):
+            A_s = T.alloc_shared((block_M, block_K), "bfloat16")
+            B_s = T.alloc_shared((block_K, block_N), "bfloat16")
+            C_l = T.alloc_fragment((block_M, block_N), "float")
+            T.clear(C_l)
+            for ko in T.Pipelined(T.ceildiv(K, block_K), num_stages=3):
+                T.copy(A[by * block_M, ko * block_K], A_s)
+                for kk, j in T.Parallel(block_K, block_N):
+                    B_s[kk, j] = B[ko * block_K + kk, bx * block_N + j]
+                T.gemm(A_s, B_s, C_l)
+            T.copy(C_l, C[by * block_M, bx * block_N])
 
     return main

@@ -42,3 +42,12 @@ def test_transposed_b_gemm_matches_torch():
     b = torch.randn(64, 96, generator=g).to(torch.bfloat16)
     out = compiler.run(compiler.compile(tl_kernels.gemm(128, 64, 96, trans_b=True)), a, b)
     assert_matches_torch(out, (a.float() @ b.float().T).to(torch.bfloat16))
+
+
+def test_b_tile_loaded_by_a_parallel_loop_matches_torch():
+    builder = compiler_test_kernels().gemm_parallel_b_copy
+    g = torch.Generator().manual_seed(6)
+    a = torch.randn(192, 96, generator=g).to(torch.bfloat16)
+    b = torch.randn(96, 128, generator=g).to(torch.bfloat16)
+    out = compiler.run(compiler.compile(builder.get_tir(192, 128, 96)), a, b)
+    assert_matches_torch(out, (a.float() @ b.float()).to(torch.bfloat16))

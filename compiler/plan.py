@@ -9,8 +9,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 PLAN_SCHEMA = "tt-ws.plan/1"
-DATA_FORMATS = {"bfloat16": "Float16_b", "float32": "Float32"}
-PAGE_BYTES = {"bfloat16": 2048, "float32": 4096}
+DATA_FORMATS = {"bfloat16": "Float16_b", "float16": "Float16", "float32": "Float32"}
+PAGE_BYTES = {"bfloat16": 2048, "float16": 2048, "float32": 4096}
 
 
 class _Model(BaseModel):

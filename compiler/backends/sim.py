@@ -11,7 +11,7 @@ import torch
 
 from compiler.api import Artifact
 from compiler.errors import CompileError
-from compiler.plan import BufferPlan
+from compiler.plan import DATA_FORMATS, BufferPlan
 from compiler.sim import (
     DataFormat,
     Device,
@@ -24,7 +24,6 @@ from compiler.sim import (
 from compiler.targets import TILE
 
 TORCH_DTYPES = {"bfloat16": torch.bfloat16, "float16": torch.float16, "float32": torch.float32}
-FORMATS = {"bfloat16": DataFormat.Float16_b, "float32": DataFormat.Float32}
 
 
 @dataclass(frozen=True)
@@ -37,10 +36,18 @@ def _padded(b: BufferPlan) -> tuple[int, int]:
     return b.tile_rows * TILE, b.tile_cols * TILE
 
 
+def _sim_format(data_format: str, what: str) -> DataFormat:
+    if data_format not in DataFormat.__members__:
+        raise CompileError(
+            "run",
+            f"{what} needs data format {data_format}, which the emulator does not model "
+            f"(it has {', '.join(DataFormat.__members__)}); the artifact is still valid for hardware",
+        )
+    return DataFormat[data_format]
+
+
 def _format(b: BufferPlan) -> DataFormat:
-    if b.dtype not in FORMATS:
-        raise CompileError("run", f"tensor {b.name}: dtype {b.dtype} has no emulator data format")
-    return FORMATS[b.dtype]
+    return _sim_format(DATA_FORMATS[b.dtype], f"tensor {b.name} ({b.dtype})")
 
 
 def _bind(artifact: Artifact, tensors: list[torch.Tensor]) -> dict[str, torch.Tensor | None]:
@@ -82,9 +89,8 @@ def execute(artifact: Artifact, tensors: list[torch.Tensor], timeout_s: float = 
     program = Program()
     cores = [w.core for w in plan.cores]
     for cb in plan.cbs:
-        program.add_circular_buffer(
-            cores, cb.index, cb.page_size, cb.num_pages, DataFormat[cb.data_format]
-        )
+        fmt = _sim_format(cb.data_format, f"CB {cb.name}")
+        program.add_circular_buffer(cores, cb.index, cb.page_size, cb.num_pages, fmt)
     for kp in plan.kernels:
         compile_args = [a for t in kp.accessor_tensors for a in tensor_accessor_args(dram[t])]
         kernel = program.add_kernel(

@@ -32,7 +32,7 @@ from compiler.ir import (
     Unary,
 )
 
-FLOAT_DTYPES = {"bfloat16", "float32"}
+FLOAT_DTYPES = {"bfloat16", "float16", "float32"}
 SCOPES = {"shared.dyn": "shared", "shared": "shared", "local.fragment": "fragment"}
 # TIR intrinsic (last component of the op name, e.g. `tirx.exp`) -> SFPU unary op.
 UNARY_CALLS = {

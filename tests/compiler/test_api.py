@@ -56,3 +56,16 @@ def test_import_compiler_does_not_import_tilelang():
     code = "import sys, compiler; print('tilelang' in sys.modules, 'torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_float16_compiles_for_hardware_but_the_emulator_says_it_lacks_the_format():
+    from compiler.examples.simple_gemm import matmul
+
+    artifact = compiler.compile(matmul(128, 128, 64, dtype="float16"))
+    assert {cb.data_format for cb in artifact.plan.cbs} == {"Float16", "Float32"}
+    a = torch.zeros(128, 64, dtype=torch.float16)
+    b = torch.zeros(64, 128, dtype=torch.float16)
+    with pytest.raises(
+        CompileError, match="needs data format Float16, which the emulator does not model"
+    ):
+        compiler.run(artifact, a, b)

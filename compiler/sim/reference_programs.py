@@ -1,5 +1,5 @@
 """Host programs for the reference kernels (compiler/sim/reference_kernels): element-wise binary,
-SFPU unary, matmul and reduce over any set of cores, numpy in and numpy out.
+SFPU unary, matmul, reduce and row softmax over any set of cores, numpy in and numpy out.
 
 They are the emulator's own end-to-end examples (tests and benchmarks run them against torch) and
 a template for host code: buffers, CBs, kernels, runtime args, run, read back.
@@ -84,8 +84,10 @@ def eltwise_binary(
     cores: CoreSpec = (0, 0),
     fmt: DataFormat = DataFormat.Float16_b,
     trace: int = 0,
+    bcast: str | None = None,
 ) -> Result:
-    """a OP b (op: add / sub / mul) with reader_binary + compute_binary + writer_unary."""
+    """a OP b (op: add / sub / mul) with reader_binary + compute_binary + writer_unary; with
+    `bcast` (cols / rows / scalar) b's column 0, row 0 or [0][0] is broadcast."""
     ht, wt = _tiles(a.shape)
     placed = expand_cores(cores)
     buf_a, buf_b = _upload(dev, a, fmt), _upload(dev, b, fmt)
@@ -100,8 +102,16 @@ def eltwise_binary(
         "reader",
         compile_args=tensor_accessor_args(buf_a) + tensor_accessor_args(buf_b),
     )
+    calls = (
+        (f"{op}_bcast_{bcast}_init", f"{op}_tiles_bcast_{bcast}")
+        if bcast
+        else (f"{op}_init", f"{op}_tiles")
+    )
     compute = p.add_kernel(
-        KERNELS / "compute_binary.cpp", used, "compute", defines={"BINARY_OP": op}
+        KERNELS / "compute_binary.cpp",
+        used,
+        "compute",
+        defines={"BINARY_INIT": calls[0], "BINARY_TILES": calls[1]},
     )
     writer = p.add_kernel(
         KERNELS / "writer_unary.cpp", used, "writer", compile_args=tensor_accessor_args(out)
@@ -266,3 +276,37 @@ def reduce(
         p.set_runtime_args(compute, core, [count, size])
         p.set_runtime_args(writer, core, [out.address, count, start])
     return _finish(dev, p, out, out_shape, fmt, trace=0)
+
+
+def softmax_rows(
+    dev: Device, x: np.ndarray, cores: CoreSpec = (0, 0), fmt: DataFormat = DataFormat.Float16_b
+) -> Result:
+    """Softmax over each row of `x` (32 columns; any multiple of 32 rows) with
+    compute_softmax_rows: reduce MAX/SUM, column broadcasts, exp, recip."""
+    ht, wt = _tiles(x.shape)
+    if wt != 1:
+        raise ConfigError(f"softmax_rows takes 32-wide inputs, got {x.shape}")
+    placed = expand_cores(cores)
+    buf_x = _upload(dev, x, fmt)
+    out = dev.create_buffer(buf_x.size, tile_size(fmt))
+    shares = split_work(ht, placed)
+    used = [core for core, _, _ in shares]
+    p = Program()
+    _add_io_cbs(p, used, fmt, inputs=1)
+    bf16 = DataFormat.Float16_b
+    p.add_circular_buffer(used, CB_SCALER, tile_size(bf16), 1, bf16)
+    for cb in (24, 25, 26):  # row max, exp, 1 / row sum
+        p.add_circular_buffer(used, cb, tile_size(fmt), 1, fmt)
+    reader = p.add_kernel(
+        KERNELS / "reader_reduce.cpp", used, "reader", compile_args=tensor_accessor_args(buf_x)
+    )
+    compute = p.add_kernel(KERNELS / "compute_softmax_rows.cpp", used, "compute")
+    writer = p.add_kernel(
+        KERNELS / "writer_unary.cpp", used, "writer", compile_args=tensor_accessor_args(out)
+    )
+    one = int(float_to_bf16_bits(np.array([1.0], dtype=np.float32))[0])
+    for core, start, count in shares:
+        p.set_runtime_args(reader, core, [buf_x.address, start, count, 1, 1, 0, one])
+        p.set_runtime_args(compute, core, [count])
+        p.set_runtime_args(writer, core, [out.address, count, start])
+    return _finish(dev, p, out, x.shape, fmt, trace=0)

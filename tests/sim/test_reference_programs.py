@@ -264,3 +264,29 @@ def test_binop_with_scalar_matches_torch(dev, rng, op, reference):
     ).output  # fmt: skip
     expected = reference(bf16_torch(x).float(), float(scalar)).to(torch.bfloat16).float().numpy()
     np.testing.assert_array_equal(got, expected)
+
+
+@CORES
+def test_softmax_rows_matches_torch(dev, rng, cores):
+    """Exercises reduce MAX and SUM, column-broadcast sub and mul, exp and recip together."""
+    x = (rng.standard_normal((64 * 32, 32)) * 3).astype(np.float32)
+    expected = torch.softmax(bf16_torch(x).float(), dim=1).numpy()
+    got = rp.softmax_rows(dev, x, cores).output
+    assert pcc(got, expected) >= 0.999
+    np.testing.assert_allclose(got, expected, rtol=0.02, atol=2e-3)
+    np.testing.assert_allclose(got.sum(axis=1), 1.0, atol=0.03)
+
+
+BCAST_CASES = {
+    "cols": lambda a, b: a - b[:, :1],
+    "rows": lambda a, b: a - b[:1, :],
+    "scalar": lambda a, b: a - b[:1, :1],
+}
+
+
+@pytest.mark.parametrize("dim", sorted(BCAST_CASES))
+def test_sub_bcast_uses_the_right_vector(dev, rng, dim):
+    a = round_to_bf16(rng.standard_normal((32, 32)).astype(np.float32))
+    b = round_to_bf16(rng.standard_normal((32, 32)).astype(np.float32))
+    got = rp.eltwise_binary(dev, a, b, "sub", ONE_CORE, bcast=dim).output
+    np.testing.assert_array_equal(got, round_to_bf16(BCAST_CASES[dim](a, b)))

@@ -278,6 +278,23 @@ void matmul_acc(float* acc, const float* x, const float* y) {
     }
 }
 
+// Broadcasts a row-major tile in place: column 0 across (COL), row `row` down (ROW), [0][0] (SCALAR).
+void broadcast(float* t, uint32_t bcast, uint32_t row) {
+    switch (bcast) {
+        case BCAST_COL:
+            for (uint32_t r = 0; r < 32; ++r) std::fill(t + r * 32 + 1, t + r * 32 + 32, t[r * 32]);
+            break;
+        case BCAST_ROW: {
+            float src[32];
+            std::copy(t + (row & 31) * 32, t + (row & 31) * 32 + 32, src);
+            for (uint32_t r = 0; r < 32; ++r) std::copy(src, src + 32, t + r * 32);
+            break;
+        }
+        case BCAST_SCALAR: std::fill(t + 1, t + kTileElems, t[0]); break;
+        default: break;
+    }
+}
+
 float sfpu_apply(uint32_t op, float x, float param) {
     switch (op) {
         case SFPU_EXP: return std::exp(x);
@@ -298,6 +315,7 @@ float sfpu_apply(uint32_t op, float x, float param) {
         case SFPU_MUL_SCALAR: return x * param;
         case SFPU_DIV_SCALAR: return x / param;
         case SFPU_RSUB_SCALAR: return param - x;
+        case SFPU_FILL: return param;
         default: return x;
     }
 }
@@ -348,14 +366,20 @@ void ttsim_hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb) {
 }
 
 void ttsim_fpu_init(uint32_t mode, uint32_t sub, uint32_t icb0, uint32_t icb1, uint32_t flag) {
-    static const char* names[] = {"", "matmul_init", "add/sub/mul_init", "copy_init", "reduce_init"};
+    static const char* names[] = {"",           "matmul_init",      "add/sub/mul_init", "copy_init",
+                                  "reduce_init", "unary_bcast_init", "transpose_init"};
     ComputeState& cs = started(names[mode]);
     checked_cb(static_cast<int32_t>(icb0), names[mode]);
-    if (mode != FPU_COPY) checked_cb(static_cast<int32_t>(icb1), names[mode]);
+    checked_cb(static_cast<int32_t>(icb1), names[mode]);
     cs.fpu_mode = mode;
     switch (mode) {
         case FPU_MATMUL: cs.transpose = flag != 0; break;
-        case FPU_ELTWISE: cs.binary_op = sub; cs.acc_to_dest = flag != 0; break;
+        case FPU_ELTWISE:
+            cs.binary_op = sub & 0xFF;
+            cs.bcast = sub >> 8;
+            cs.acc_to_dest = flag != 0;
+            break;
+        case FPU_UNARY_BCAST: cs.bcast = sub; break;
         case FPU_REDUCE: cs.reduce_type = sub; cs.reduce_dim = flag; break;
         default: break;
     }
@@ -386,17 +410,25 @@ void ttsim_matmul_tiles(uint32_t in0, uint32_t in1, uint32_t i0, uint32_t i1, ui
     round_dst(cs, d);
 }
 
-void ttsim_binary_tiles(uint32_t op, uint32_t in0, uint32_t in1, uint32_t i0, uint32_t i1, uint32_t idst) {
-    static const char* calls[] = {"add_tiles", "sub_tiles", "mul_tiles"};
-    static const char* inits[] = {"add_init", "sub_init", "mul_init"};
-    const char* call = calls[op];
+void ttsim_binary_tiles(uint32_t op, uint32_t bcast, uint32_t in0, uint32_t in1, uint32_t i0, uint32_t i1, uint32_t idst,
+                        uint32_t bcast_row) {
+    static const char* calls[4][3] = {{"add_tiles", "sub_tiles", "mul_tiles"},
+                                      {"add_tiles_bcast_cols", "sub_tiles_bcast_cols", "mul_tiles_bcast_cols"},
+                                      {"add_tiles_bcast_rows", "sub_tiles_bcast_rows", "mul_tiles_bcast_rows"},
+                                      {"add_tiles_bcast_scalar", "sub_tiles_bcast_scalar", "mul_tiles_bcast_scalar"}};
+    static const char* inits[4][3] = {{"add_init", "sub_init", "mul_init"},
+                                      {"add_bcast_cols_init", "sub_bcast_cols_init", "mul_bcast_cols_init"},
+                                      {"add_bcast_rows_init", "sub_bcast_rows_init", "mul_bcast_rows_init"},
+                                      {"add_bcast_scalar_init", "sub_bcast_scalar_init", "mul_bcast_scalar_init"}};
+    const char* call = calls[bcast][op];
     ComputeState& cs = started(call);
-    if (cs.fpu_mode != FPU_ELTWISE || cs.binary_op != op)
+    if (cs.fpu_mode != FPU_ELTWISE || cs.binary_op != op || cs.bcast != bcast)
         fault(ErrorKind::ComputeState, "%s without %s: the FPU is configured for another op (call %s first)", call,
-              inits[op], inits[op]);
+              inits[bcast][op], inits[bcast][op]);
     alignas(64) float a[kTileElems], b[kTileElems];
     unpack_src(in0, i0, call, a);
     unpack_src(in1, i1, call, b);
+    broadcast(b, bcast, bcast_row);
     float* d = math_dst(call, idst);
     const float keep = cs.acc_to_dest ? 1.0f : 0.0f;
     switch (op) {
@@ -419,6 +451,29 @@ void ttsim_copy_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
     const uint8_t* p = cb_tile_for_read(cb, itile, "copy_tile");
     float* d = math_dst("copy_tile", idst);
     unpack(p, cur_core().cb[cb].format, d);  // fp32 with fp32 DST goes straight to DST, unrounded
+    round_dst(cs, d);
+}
+
+void ttsim_unary_bcast(uint32_t bcast, uint32_t cb, uint32_t itile, uint32_t idst) {
+    ComputeState& cs = started("unary_bcast");
+    if (cs.fpu_mode != FPU_UNARY_BCAST || cs.bcast != bcast)
+        fault(ErrorKind::ComputeState,
+              "unary_bcast without unary_bcast_init of the same BroadcastType: the FPU is configured for another op");
+    const uint8_t* p = cb_tile_for_read(cb, itile, "unary_bcast");
+    float* d = math_dst("unary_bcast", idst);
+    unpack(p, cur_core().cb[cb].format, d);
+    broadcast(d, bcast, 0);
+    round_dst(cs, d);
+}
+
+void ttsim_transpose_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
+    ComputeState& cs = started("transpose_tile");
+    require_mode(cs, FPU_TRANSPOSE, "transpose_tile", "transpose_init");
+    alignas(64) float a[kTileElems];
+    unpack(cb_tile_for_read(cb, itile, "transpose_tile"), cur_core().cb[cb].format, a);
+    float* d = math_dst("transpose_tile", idst);
+    for (uint32_t r = 0; r < 32; ++r)
+        for (uint32_t c = 0; c < 32; ++c) d[c * 32 + r] = a[r * 32 + c];
     round_dst(cs, d);
 }
 
@@ -494,6 +549,18 @@ void ttsim_sfpu(uint32_t op, uint32_t idst, float param) {
         fault(ErrorKind::ComputeState, "%s without %s(): the SFPU is not configured for it", name, kSfpuInits[op]);
     float* d = math_dst(name, idst);
     for (uint32_t i = 0; i < kTileElems; ++i) d[i] = sfpu_apply(op, d[i], param);
+    round_dst(cs, d);
+}
+
+void ttsim_sfpu_binary(uint32_t op, uint32_t idst0, uint32_t idst1, uint32_t odst) {
+    const char* name = kSfpuNames[op];
+    ComputeState& cs = started(name);
+    if (!(cs.sfpu_inited & (1ull << op)))
+        fault(ErrorKind::ComputeState, "%s without %s(): the SFPU is not configured for it", name, kSfpuInits[op]);
+    const float* x = math_dst(name, idst0);
+    const float* y = math_dst(name, idst1);
+    float* d = math_dst(name, odst);
+    for (uint32_t i = 0; i < kTileElems; ++i) d[i] = op == SFPU_MAX ? std::max(x[i], y[i]) : std::min(x[i], y[i]);
     round_dst(cs, d);
 }
 

@@ -63,6 +63,7 @@ struct ComputeState {
     bool hw_started = false;
     uint32_t fpu_mode = FPU_NONE;
     uint32_t binary_op = BIN_ADD;
+    uint32_t bcast = BCAST_NONE;  // eltwise and unary_bcast: how the second operand is broadcast
     bool acc_to_dest = false;
     bool transpose = false;
     uint32_t reduce_type = 0, reduce_dim = 0;

@@ -5,7 +5,17 @@
 
 namespace ttsim {
 
-enum FpuMode : uint32_t { FPU_NONE = 0, FPU_MATMUL = 1, FPU_ELTWISE = 2, FPU_COPY = 3, FPU_REDUCE = 4 };
+enum FpuMode : uint32_t {
+    FPU_NONE = 0,
+    FPU_MATMUL = 1,
+    FPU_ELTWISE = 2,
+    FPU_COPY = 3,
+    FPU_REDUCE = 4,
+    FPU_UNARY_BCAST = 5,
+    FPU_TRANSPOSE = 6,
+};
+// Broadcast of the second operand, numbered as tt-llk's BroadcastType.
+enum Bcast : uint32_t { BCAST_NONE = 0, BCAST_COL = 1, BCAST_ROW = 2, BCAST_SCALAR = 3 };
 enum BinaryOp : uint32_t { BIN_ADD = 0, BIN_SUB = 1, BIN_MUL = 2 };
 
 // X-macro: one line per SFPU op on a DST tile (enum name, API name, the init that configures it).
@@ -28,7 +38,10 @@ enum BinaryOp : uint32_t { BIN_ADD = 0, BIN_SUB = 1, BIN_MUL = 2 };
     X(SUB_SCALAR, "sub_unary_tile", "binop_with_scalar_tile_init") \
     X(MUL_SCALAR, "mul_unary_tile", "binop_with_scalar_tile_init") \
     X(DIV_SCALAR, "div_unary_tile", "binop_with_scalar_tile_init") \
-    X(RSUB_SCALAR, "rsub_unary_tile", "binop_with_scalar_tile_init")
+    X(RSUB_SCALAR, "rsub_unary_tile", "binop_with_scalar_tile_init") \
+    X(FILL, "fill_tile", "fill_tile_init")                        \
+    X(MAX, "binary_max_tile", "binary_max_tile_init")             \
+    X(MIN, "binary_min_tile", "binary_min_tile_init")
 
 enum SfpuOp : uint32_t {
 #define TTSIM_SFPU_ENUM(name, call, init) SFPU_##name,

@@ -133,7 +133,11 @@ void ttsim_dst(uint32_t op, uint32_t line);
 void ttsim_hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb);
 void ttsim_fpu_init(uint32_t mode, uint32_t sub, uint32_t icb0, uint32_t icb1, uint32_t flag);
 void ttsim_matmul_tiles(uint32_t in0, uint32_t in1, uint32_t i0, uint32_t i1, uint32_t idst);
-void ttsim_binary_tiles(uint32_t op, uint32_t in0, uint32_t in1, uint32_t i0, uint32_t i1, uint32_t idst);
+void ttsim_binary_tiles(uint32_t op, uint32_t bcast, uint32_t in0, uint32_t in1, uint32_t i0, uint32_t i1, uint32_t idst,
+                        uint32_t bcast_row);
+void ttsim_unary_bcast(uint32_t bcast, uint32_t cb, uint32_t itile, uint32_t idst);
+void ttsim_transpose_tile(uint32_t cb, uint32_t itile, uint32_t idst);
+void ttsim_sfpu_binary(uint32_t op, uint32_t idst0, uint32_t idst1, uint32_t odst);
 void ttsim_copy_tile(uint32_t cb, uint32_t itile, uint32_t idst);
 void ttsim_reduce_tile(uint32_t type, uint32_t dim, uint32_t icb, uint32_t scb, uint32_t itile, uint32_t stile, uint32_t idst);
 void ttsim_pack_tile(uint32_t idst, uint32_t ocb, uint32_t out_index, uint32_t line);

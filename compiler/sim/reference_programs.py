@@ -129,16 +129,15 @@ def sfpu_unary(
     op: str,
     cores: CoreSpec = (0, 0),
     fmt: DataFormat = DataFormat.Float16_b,
-    include: str | None = None,
+    include: str | tuple[str, ...] | None = None,
     fp32_dest_acc_en: bool = False,
-    template_args: str = "",
     out_fmt: DataFormat | None = None,
-    extra_args: str = "",
     init: str | None = None,
+    call: str | None = None,
 ) -> Result:
-    """op(x) for an SFPU op named as in the API (`exp` -> exp_tile_init(); exp_tile(0)), with
-    optional template arguments (`typecast` with "<0, 5>"), extra call arguments (", 0x40000000"),
-    a differently named init call, and an output format."""
+    """op(x) for an SFPU op named as in the API (`exp` -> exp_tile_init(); exp_tile(0)); `init`
+    and `call` replace those statements (e.g. "typecast_tile<0, 5>(0)"); DST tile 0 holds the
+    input and the result."""
     ht, wt = _tiles(x.shape)
     placed = expand_cores(cores)
     buf_x = _upload(dev, x, fmt)
@@ -149,11 +148,12 @@ def sfpu_unary(
     p = Program()
     _add_io_cbs(p, used, fmt, inputs=1, out_fmt=out_fmt)
     defines = {
-        "SFPU_OP_INIT": init or f"{op}_tile_init{template_args}()",
-        "SFPU_OP": f"{op}_tile{template_args}(0{extra_args})",
+        "SFPU_OP_INIT": init or f"{op}_tile_init()",
+        "SFPU_OP": call or f"{op}_tile(0)",
     }
-    if include:
-        defines["SFPU_OP_INCLUDE"] = f'"{include}"'
+    headers = (include,) if isinstance(include, str) else include or ()
+    for name, header in zip(("SFPU_OP_INCLUDE", "SFPU_OP_INCLUDE_2"), headers, strict=False):
+        defines[name] = f'"{header}"'
     reader = p.add_kernel(
         KERNELS / "reader_unary.cpp", used, "reader", compile_args=tensor_accessor_args(buf_x)
     )

@@ -226,7 +226,8 @@ def test_typecast_fp32_to_bf16_rounds_in_dst(dev, rng):
     f32 = DataFormat.Float32
     got = rp.sfpu_unary(
         dev, x, "typecast", fmt=f32, include="api/compute/eltwise_unary/typecast.h",
-        fp32_dest_acc_en=True, template_args="<0, 5>", out_fmt=f32,
+        fp32_dest_acc_en=True, init="typecast_tile_init<0, 5>()", call="typecast_tile<0, 5>(0)",
+        out_fmt=f32,
     ).output  # fmt: skip
     # fp32 in, fp32 DST, fp32 out: only the typecast to Float16_b rounds
     np.testing.assert_array_equal(got, round_to_bf16(x))
@@ -260,7 +261,7 @@ def test_binop_with_scalar_matches_torch(dev, rng, op, reference):
     bits = int(np.array([scalar], np.float32).view(np.uint32)[0])
     got = rp.sfpu_unary(
         dev, x, op, include="api/compute/eltwise_unary/binop_with_scalar.h",
-        extra_args=f", {bits:#x}u", init="binop_with_scalar_tile_init()",
+        init="binop_with_scalar_tile_init()", call=f"{op}_tile(0, {bits:#x}u)",
     ).output  # fmt: skip
     expected = reference(bf16_torch(x).float(), float(scalar)).to(torch.bfloat16).float().numpy()
     np.testing.assert_array_equal(got, expected)
@@ -290,3 +291,26 @@ def test_sub_bcast_uses_the_right_vector(dev, rng, dim):
     b = round_to_bf16(rng.standard_normal((32, 32)).astype(np.float32))
     got = rp.eltwise_binary(dev, a, b, "sub", ONE_CORE, bcast=dim).output
     np.testing.assert_array_equal(got, round_to_bf16(BCAST_CASES[dim](a, b)))
+
+
+def test_fill_and_binary_max_make_a_relu(dev, rng):
+    x = rng.standard_normal((64, 64)).astype(np.float32)
+    got = rp.sfpu_unary(
+        dev, x, "relu_by_max",
+        include=("api/compute/binary_max_min.h", "api/compute/eltwise_unary/fill.h"),
+        init="fill_tile_init(); binary_max_tile_init()",
+        call="fill_tile(1, 0.0f); binary_max_tile(0, 1, 0)",
+    ).output  # fmt: skip
+    np.testing.assert_array_equal(got, np.maximum(round_to_bf16(x), 0))
+
+
+def test_transpose_tile(dev, rng):
+    x = rng.standard_normal((32, 32)).astype(np.float32)
+    got = rp.sfpu_unary(
+        dev, x, "transpose", include="api/compute/transpose.h",
+        # re-initialising between ops, as kernels mixing FPU ops must
+        init="(void)0",
+        call="transpose_init(tt::CBIndex::c_0); transpose_tile(tt::CBIndex::c_0, 0, 0); "
+        "copy_init(tt::CBIndex::c_0)",
+    ).output  # fmt: skip
+    np.testing.assert_array_equal(got, round_to_bf16(x).T)

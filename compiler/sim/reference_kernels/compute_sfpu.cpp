@@ -1,4 +1,4 @@
-// Element-wise SFPU unary compute: c_16[i] = OP(c_0[i]). The defines SFPU_OP_INCLUDE (header),
+// Element-wise SFPU unary compute: c_16[i] = OP(c_0[i]). The defines SFPU_OP_INCLUDE(_2) (headers),
 // SFPU_OP_INIT and SFPU_OP (e.g. exp_tile_init() / exp_tile(0)) choose the op, as in tt-metal's
 // eltwise_sfpu example. Runtime args: n tiles.
 #include <cstdint>
@@ -11,6 +11,9 @@
 #include "api/compute/tile_move_copy.h"
 #ifdef SFPU_OP_INCLUDE
 #include SFPU_OP_INCLUDE
+#endif
+#ifdef SFPU_OP_INCLUDE_2
+#include SFPU_OP_INCLUDE_2
 #endif
 
 void kernel_main() {

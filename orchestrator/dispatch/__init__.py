@@ -1,0 +1,1 @@
+"""The agent dispatcher: keeps N coding agents busy on claimed workstreams and supervises them."""

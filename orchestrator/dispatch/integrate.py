@@ -1,0 +1,145 @@
+"""Integration: the branch that collects verified work, and the git steps that feed it.
+
+Readiness needs evidence on one shared tree, so finished work is integrated into one branch
+(`tt-ws/dispatch` by default, created from HEAD): the agent's branch is merged with the branch's
+current commit, the gates are run on that merge result, and the branch is moved to the result
+with a compare-and-swap (`git update-ref NEW OLD`), so two dispatchers of one repository never
+lose each other's work. The dispatcher never checks that branch out in anyone's working tree: it
+reads it through a private detached worktree (the view).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from orchestrator.errors import GitError, TtWsError
+from orchestrator.layout import RUNS_ROOT
+
+
+def git(
+    cwd: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def checked(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    done = git(cwd, *args, env=env)
+    if done.returncode != 0:
+        raise GitError(f"`git {' '.join(args)}` failed in {cwd}: {done.stderr.strip()}")
+    return done.stdout.strip()
+
+
+def identity(name: str) -> dict[str, str]:
+    """Commits made for an agent carry its name, whatever the user's git config says."""
+    email = f"{name}@tt-ws.invalid"
+    return {
+        "GIT_AUTHOR_NAME": name,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_COMMITTER_NAME": name,
+        "GIT_COMMITTER_EMAIL": email,
+    }
+
+
+class TargetBranch:
+    """The integration branch of the repository at `root`."""
+
+    def __init__(self, root: Path, name: str) -> None:
+        self.root = root
+        self.name = name
+        self.ref = f"refs/heads/{name}"
+
+    def ensure(self) -> str:
+        """Its commit; created from HEAD when missing. Refused when a worktree has it checked
+        out: moving it would change files under someone's feet."""
+        if git(self.root, "check-ref-format", self.ref).returncode != 0:
+            raise TtWsError(f"--into {self.name!r} is not a valid branch name")
+        listing = checked(self.root, "worktree", "list", "--porcelain")
+        for block in listing.split("\n\n"):
+            if f"branch {self.ref}" in block.splitlines():
+                where = block.splitlines()[0].removeprefix("worktree ")
+                raise TtWsError(
+                    f"branch {self.name} is checked out in {where}; the dispatcher integrates "
+                    "into a branch nobody has checked out (default tt-ws/dispatch)"
+                )
+        head = checked(self.root, "rev-parse", "--verify", "HEAD^{commit}")
+        # Create only if absent (all-zero old value); a concurrent dispatcher may win: fine.
+        git(self.root, "update-ref", self.ref, head, "0" * len(head))
+        return self.commit()
+
+    def commit(self) -> str:
+        return checked(self.root, "rev-parse", "--verify", f"{self.ref}^{{commit}}")
+
+    def advance(self, new: str, old: str) -> bool:
+        """Move the branch from `old` to `new`; False when it is no longer at `old`."""
+        done = git(self.root, "update-ref", "-m", "tt-ws dispatch: integrate", self.ref, new, old)
+        if done.returncode == 0:
+            return True
+        if "cannot lock ref" in done.stderr:
+            return False
+        raise GitError(f"`git update-ref {self.ref}` failed: {done.stderr.strip()}")
+
+
+def commit_all(worktree: Path, message: str, author: str) -> bool:
+    """Commit everything in `worktree` but the run scratch; False when there was nothing."""
+    checked(worktree, "add", "--all", "--", ".")
+    # Run scratch stays out even where .gitignore forgets it (as in orchestrator.tree).
+    checked(worktree, "rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", RUNS_ROOT)
+    if git(worktree, "diff", "--cached", "--quiet").returncode == 0:
+        return False
+    checked(worktree, "commit", "-q", "--no-verify", "-m", message, env=identity(author))
+    return True
+
+
+def merge(worktree: Path, commit: str, author: str) -> str | None:
+    """Merge `commit` into the worktree's branch; None on success, else what conflicted (the
+    merge is aborted, the branch left as it was)."""
+    done = git(worktree, "merge", "-q", "--no-edit", commit, env=identity(author))
+    if done.returncode == 0:
+        return None
+    conflicted = git(worktree, "diff", "--name-only", "--diff-filter=U").stdout.split()
+    git(worktree, "merge", "--abort")
+    detail = ", ".join(conflicted) or (done.stderr.strip() or done.stdout.strip())
+    return f"merge with {commit[:12]} failed: {detail}"
+
+
+def head(worktree: Path) -> str:
+    return checked(worktree, "rev-parse", "HEAD")
+
+
+class View:
+    """A private detached worktree showing one commit of the integration branch."""
+
+    def __init__(self, root: Path, path: Path) -> None:
+        self.root = root
+        self.path = path
+        self.shown: str | None = None
+
+    def show(self, commit: str) -> Path:
+        if not self.path.exists():
+            checked(self.root, "worktree", "add", "-q", "--detach", str(self.path), commit)
+        elif self.shown != commit:
+            checked(self.path, "checkout", "-q", "--detach", "--force", commit)
+            checked(self.path, "clean", "-q", "-d", "--force")
+        self.shown = commit
+        return self.path
+
+    def remove(self) -> None:
+        remove_worktree(self.root, self.path)
+
+
+def remove_worktree(root: Path, path: Path, branch: str | None = None) -> None:
+    """Remove a worktree (and its branch); missing ones are fine."""
+    if path.exists():
+        git(root, "worktree", "remove", "--force", str(path))
+    git(root, "worktree", "prune")
+    if branch:
+        git(root, "branch", "-q", "-D", branch)

@@ -1,0 +1,116 @@
+"""Helpers for dispatcher tests: a temporary repository whose gates check files the scripted
+agents write, the scripted agent itself, and readers of what a run left behind."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+from orchestrator.claims.board import Board
+from orchestrator.claims.store import ClaimStore
+
+CHECK_SCRIPT = """\
+import pathlib, sys
+name = sys.argv[1]
+path = pathlib.Path("work") / f"{name}.txt"
+ok = path.is_file() and path.read_text() == f"{name} done\\n"
+print(f"{path}: {'ok' if ok else 'missing or wrong'}")
+sys.exit(0 if ok else 1)
+"""
+
+# The behaviour of the scripted agent is chosen by the workstream id:
+#   lazy*  exits 0 without doing the work; crash* exits 3; stall* is silent on attempt 1;
+#   anything else writes work/<id>.txt, after checking its dependencies' work is in its tree.
+AGENT_SCRIPT = """\
+import os, pathlib, sys, time
+ws, attempt = os.environ["TT_WS_ID"], int(os.environ["TT_WS_ATTEMPT"])
+journal, deps = sys.argv[1], sys.argv[2:]
+with open(journal, "a") as out:
+    out.write(f"{ws} {attempt} {os.environ['TT_WS_AGENT']} {os.getpid()}\\n")
+print(f"agent on {ws}, attempt {attempt}, in {os.getcwd()}", flush=True)
+assert pathlib.Path(os.environ["TT_WS_PROMPT"]).read_text().startswith(f"# Workstream {ws}:")
+if ws.startswith("lazy"):
+    sys.exit(0)
+if ws.startswith("crash"):
+    sys.exit(3)
+if ws.startswith("sleep") or (ws.startswith("stall") and attempt == 1):
+    time.sleep(120)
+for dep in deps:
+    assert pathlib.Path("work", f"{dep}.txt").is_file(), f"work of {dep} missing"
+pathlib.Path("work").mkdir(exist_ok=True)
+pathlib.Path("work", f"{ws}.txt").write_text(f"{ws} done\\n")
+print("wrote the work", flush=True)
+"""
+
+
+def workstream(ws: str, deps: tuple[str, ...] = ()) -> str:
+    return (
+        f"  - id: {ws}\n    title: Work {ws}\n    kind: infra\n"
+        f"    depends_on: [{', '.join(deps)}]\n    owns: [work/{ws}.txt]\n"
+        "    gates:\n"
+        f'      - {{name: build, kind: build, run: "python check.py {ws}", '
+        "require: [exit_code == 0]}\n"
+    )
+
+
+def registry(entries: dict[str, tuple[str, ...]]) -> str:
+    return "phase: {id: 1, title: Dispatch}\nworkstreams:\n" + "".join(
+        workstream(ws, deps) for ws, deps in entries.items()
+    )
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def make_dispatch_repo(path: Path, entries: dict[str, tuple[str, ...]]) -> Path:
+    path.mkdir(parents=True)
+    git(path, "init", "-q", "-b", "main")
+    git(path, "config", "user.email", "test@example.com")
+    git(path, "config", "user.name", "test")
+    (path / ".gitignore").write_text(".tt-ws/\n__pycache__/\n")
+    (path / "check.py").write_text(CHECK_SCRIPT)
+    (path / "CLAUDE.md").write_text("# Rules\n\nWrite the work file.\n")
+    (path / "workstreams").mkdir()
+    (path / "workstreams" / "dispatch.yaml").write_text(registry(entries))
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", "registry")
+    return path
+
+
+def agent_command(tmp: Path, entries: dict[str, tuple[str, ...]]) -> str:
+    """The --command template running the scripted agent (deps passed per workstream)."""
+    script = tmp / "agent.py"
+    script.write_text(AGENT_SCRIPT)
+    deps = tmp / "deps.sh"
+    cases = "".join(f"  {ws}) set -- {' '.join(d)} ;;\n" for ws, d in entries.items() if d)
+    deps.write_text(f'case "$TT_WS_ID" in\n{cases}  *) set -- ;;\nesac\n')
+    return f'. {deps}; {sys.executable} {script} {tmp / "journal.txt"} "$@"'
+
+
+def journal(tmp: Path) -> list[tuple[str, int, str, int]]:
+    path = tmp / "journal.txt"
+    if not path.is_file():
+        return []
+    rows = [line.split() for line in path.read_text().splitlines()]
+    return [(ws, int(attempt), agent, int(pid)) for ws, attempt, agent, pid in rows]
+
+
+def starts(tmp: Path) -> Counter[tuple[str, int]]:
+    return Counter((ws, attempt) for ws, attempt, _, _ in journal(tmp))
+
+
+def done_on(root: Path, branch: str, where: Path) -> set[str]:
+    """The workstreams done on `branch`, judged in a fresh checkout of it."""
+    git(root, "worktree", "add", "-q", "--detach", str(where), branch)
+    report = Board.load(where).report
+    return {ws for ws, s in report.workstreams.items() if s.state.value == "done"}
+
+
+def live_claims(root: Path) -> dict[str, str]:
+    store = ClaimStore.open(root)
+    return {ws: r.holder for ws, r in store.snapshot().live(store.clock()).items()}

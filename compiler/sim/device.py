@@ -11,6 +11,7 @@ import ctypes
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -196,6 +197,39 @@ class Device:
             )
         return descs
 
+    def _kernel_descs(
+        self, program: Program, objects: list[Path], core_index: dict[CoreCoord, int]
+    ) -> tuple[list[native.KernelDesc], list[tuple[CoreCoord, str, str]], list[ctypes.Array]]:
+        """One descriptor per (kernel, core), what each is (core, role, name), and the argument
+        arrays the descriptors point into (kept alive by the caller during the run)."""
+        descs, placements, arrays = [], [], []
+        for kernel, so_path in zip(program.kernels, objects, strict=True):
+            common = native.u32_array(kernel.common_runtime_args)
+            arrays.append(common)
+            stateful = bool(mutable_globals(so_path))
+            for core in kernel.cores:
+                path = core_copy(so_path, core_index[core]) if stateful else so_path
+                values = kernel.runtime_args.get(core, ())
+                args = native.u32_array(values)
+                arrays.append(args)
+                descs.append(
+                    native.KernelDesc(
+                        core_index[core],
+                        ROLES.index(kernel.role),
+                        int(kernel.fp32_dest_acc_en),
+                        FIDELITY_PASSES[kernel.math_fidelity],
+                        str(path).encode(),
+                        kernel.name.encode(),
+                        args,
+                        len(values),
+                        common,
+                        len(kernel.common_runtime_args),
+                        int(stateful),
+                    )
+                )
+                placements.append((core, kernel.role, kernel.name))
+        return descs, placements, arrays
+
     def run(self, program: Program, timeout_s: float = 60.0, trace: int = 0) -> RunReport:
         """Run `program`; raises a `SimError` subclass on any fault. `trace` > 0 records up to
         that many CB events in `RunReport.events`."""
@@ -205,64 +239,33 @@ class Device:
         started = time.perf_counter()
         objects = compile_kernels(program.kernels)
         compile_s = time.perf_counter() - started
-        lib = native.library()
-
-        keep_alive: list[object] = []
-        kernel_descs: list[native.KernelDesc] = []
-        placements: list[tuple[CoreCoord, str, str]] = []
-        for kernel, so_path in zip(program.kernels, objects, strict=True):
-            common = native.u32_array(kernel.common_runtime_args)
-            keep_alive.append(common)
-            stateful = bool(mutable_globals(so_path))
-            for core in kernel.cores:
-                path = core_copy(so_path, core_index[core]) if stateful else so_path
-                args = native.u32_array(kernel.runtime_args.get(core, ()))
-                keep_alive.append(args)
-                kernel_descs.append(
-                    native.KernelDesc(
-                        core_index[core],
-                        ROLES.index(kernel.role),
-                        int(kernel.fp32_dest_acc_en),
-                        FIDELITY_PASSES[kernel.math_fidelity],
-                        str(path).encode(),
-                        kernel.name.encode(),
-                        args,
-                        len(kernel.runtime_args.get(core, ())),
-                        common,
-                        len(kernel.common_runtime_args),
-                        int(stateful),
-                    )
-                )
-                placements.append((core, kernel.role, kernel.name))
+        kernel_descs, placements, _arrays = self._kernel_descs(program, objects, core_index)
         dram = [
             native.DramDesc(buf.address, buf.size, storage.ctypes.data)
             for buf, storage in self._buffers.values()
         ]
-        core_arr = (native.CoreDesc * max(len(cores), 1))(
-            *[native.CoreDesc(x, y) for x, y in cores]
-        )
-        cb_arr = (native.CBDesc * max(len(cb_descs), 1))(*cb_descs)
-        k_arr = (native.KernelDesc * max(len(kernel_descs), 1))(*kernel_descs)
-        d_arr = (native.DramDesc * max(len(dram), 1))(*dram)
         words = [
             native.WordDesc(core_index[core], SEMAPHORE_OFFSET + SEMAPHORE_STRIDE * sem_id, value)
             for sem_id, (sem_cores, value) in enumerate(program.semaphores)
             for core in sem_cores
         ]
-        w_arr = (native.WordDesc * max(len(words), 1))(*words)
-        cb_stats = (native.CBStats * (max(len(cores), 1) * 32))()
-        k_stats = (native.KernelStatsDesc * max(len(kernel_descs), 1))()
-        events = (native.EventDesc * max(trace, 1))()
+        cb_stats = native.c_array(native.CBStats, len(cores) * 32)
+        k_stats = native.c_array(native.KernelStatsDesc, len(kernel_descs))
+        events = native.c_array(native.EventDesc, trace)
         events_len = ctypes.c_uint64(0)
         msg = ctypes.create_string_buffer(1 << 20)
         with _RUN_LOCK:
             t0 = time.perf_counter()
-            rc = lib.ttsim_run(
-                core_arr, len(cores), cb_arr, len(cb_descs), k_arr, len(kernel_descs), d_arr, len(dram),
-                w_arr, len(words), L1_SIZE, float(timeout_s), cb_stats, k_stats,
+            rc = native.library().ttsim_run(
+                native.c_array(native.CoreDesc, [native.CoreDesc(x, y) for x, y in cores]), len(cores),
+                native.c_array(native.CBDesc, cb_descs), len(cb_descs),
+                native.c_array(native.KernelDesc, kernel_descs), len(kernel_descs),
+                native.c_array(native.DramDesc, dram), len(dram),
+                native.c_array(native.WordDesc, words), len(words),
+                L1_SIZE, float(timeout_s), cb_stats, k_stats,
                 events if trace else None, trace, ctypes.byref(events_len), msg, len(msg),
             )  # fmt: skip
-        wall_s = time.perf_counter() - t0
+            wall_s = time.perf_counter() - t0
         if rc != 0:
             raise error_for_kind(rc, msg.value.decode(errors="replace"))
         return RunReport(

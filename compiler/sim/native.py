@@ -112,4 +112,14 @@ def library() -> ctypes.CDLL:
 
 
 def u32_array(values: tuple[int, ...]) -> ctypes.Array:
-    return (u32 * max(len(values), 1))(*values)
+    return c_array(u32, list(values))
+
+
+def c_array(ctype: type, items: list | int) -> ctypes.Array:
+    """A C array of `items` (or of `items` zeroed elements); never empty, so it always has an
+    address to pass."""
+    count = items if isinstance(items, int) else len(items)
+    array = (ctype * max(count, 1))()
+    if not isinstance(items, int):
+        array[: len(items)] = items
+    return array

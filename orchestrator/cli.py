@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "release",
     "heartbeat",
     "agents",
+    "dispatch",
     "compile",
     "sim",
 )

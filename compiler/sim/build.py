@@ -49,6 +49,13 @@ def _headers_hash() -> str:
     return _hash_files([p for p in INCLUDE_DIR.rglob("*.h") if p.is_file()])
 
 
+def _write_atomic(path: Path, text: str) -> None:
+    """Write `text` so that a concurrent reader sees the old file or the whole new one."""
+    tmp = path.with_suffix(f"{path.suffix}.tmp{os.getpid()}")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
 def _compile(cmd: list[str], target: Path, what: str) -> None:
     """Run `cmd` (whose output is `{out}`) into a temporary file and move it to `target`."""
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.stem, suffix=".tmp")
@@ -128,9 +135,9 @@ def compile_kernel(kernel: Kernel) -> Path:
     source_file = kernel.source_path
     if source_file is None:
         source_file = root / f"kernel-{key}.cpp"
-        source_file.write_text(kernel.source)
+        _write_atomic(source_file, kernel.source)
     wrapper = root / f"kernel-{key}.wrapper.cpp"
-    wrapper.write_text(f'#include "{source_file}"\n#include "ttsim/entry.h"\n')
+    _write_atomic(wrapper, f'#include "{source_file}"\n#include "ttsim/entry.h"\n')
     _compile(_kernel_command(kernel, wrapper), target, f"kernel {kernel.name} ({kernel.role})")
     return target
 
@@ -171,9 +178,7 @@ def mutable_globals(shared_object: Path) -> list[str]:
             for parts in (line.split() for line in listing.splitlines())
             if len(parts) == 3 and parts[1] in "bBdD" and parts[2] not in _RUNTIME_DATA_SYMBOLS
         ]
-        tmp = sidecar.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text("\n".join(names))
-        os.replace(tmp, sidecar)
+        _write_atomic(sidecar, "\n".join(names))
     return [n for n in sidecar.read_text().split("\n") if n]
 
 

@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
@@ -51,7 +52,7 @@ def _headers_hash() -> str:
 
 def _write_atomic(path: Path, text: str) -> None:
     """Write `text` so that a concurrent reader sees the old file or the whole new one."""
-    tmp = path.with_suffix(f"{path.suffix}.tmp{os.getpid()}")
+    tmp = path.with_suffix(f"{path.suffix}.tmp{os.getpid()}-{threading.get_ident()}")
     tmp.write_text(text)
     os.replace(tmp, path)
 
@@ -186,7 +187,7 @@ def core_copy(shared_object: Path, core_index: int) -> Path:
     """A private copy of `shared_object` for one core (dlopen shares one object per file)."""
     target = shared_object.with_suffix(f".core{core_index}.so")
     if not target.exists():
-        tmp = target.with_suffix(f".tmp{os.getpid()}")
+        tmp = target.with_suffix(f".tmp{os.getpid()}-{threading.get_ident()}")
         shutil.copyfile(shared_object, tmp)
         os.replace(tmp, target)
     return target

@@ -42,3 +42,11 @@ def test_compile_time_args_are_constant_expressions(fresh_cache):
     sim_build.compile_kernel(kernel(source, compile_args=[3, 7]))
     with pytest.raises(sim_build.KernelCompileError, match="index out of range"):
         sim_build.compile_kernel(kernel(source, compile_args=[3]))
+
+
+def test_identical_kernels_in_one_program_compile_concurrently(fresh_cache):
+    p = Program()
+    for x in range(4):
+        p.add_kernel("void kernel_main() {}\n", (x, 0), "reader")
+    paths = sim_build.compile_kernels(p.kernels, jobs=4)
+    assert len(set(paths)) == 1 and paths[0].exists()

@@ -11,6 +11,7 @@ from compiler.kernel_ir import ops as k
 from compiler.kernel_ir.dump import dump_kernels
 from compiler.kernel_ir.verify import verify
 from compiler.passes.cbs import allocate_cbs
+from compiler.passes.check import check_program
 from compiler.passes.dst import manage_dst
 from compiler.passes.forward_outputs import forward_outputs
 from compiler.passes.layout import plan_layout
@@ -27,6 +28,8 @@ def passes(target: Target) -> list[tuple[str, Callable]]:
     return [
         # sizes (grid, DST, L1) of everything below come from the target
         ("attach_target", lambda p: attach_target(p, target)),
+        # the tile IR's spec (shapes of copies, regions in bounds, variables in scope)
+        ("check_program", check_program),
         # Parallel loops over global tensors -> explicit copies, so only reader/writer touch DRAM
         ("stage_globals", stage_globals),
         # `X = expr; copy X -> G` with X used nowhere else -> `G = expr` (one CB round trip less)

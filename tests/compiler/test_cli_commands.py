@@ -25,7 +25,7 @@ def test_compile_writes_kernels_plan_and_ir_after_every_pass(tmp_path):
     plan = json.loads((out / "tt.plan.json").read_text())
     assert plan["schema"] == "tt-ws.plan/1" and plan["target"] == "wormhole_n150"
     names = sorted(p.name for p in dump.iterdir())
-    assert names[0] == "00-frontend.txt" and names[-1] == "11-verify.txt" and len(names) == 12
+    assert names[0] == "00-frontend.txt" and names[-1] == "12-verify.txt" and len(names) == 13
     assert "void kernel_main()" in (out / "compute.cpp").read_text()
 
 

@@ -8,7 +8,7 @@ over the grid and loop variables. Passes add their results as fields (target, sc
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from compiler.targets import Target
 
@@ -244,7 +244,6 @@ class Program:
     schedule: Schedule | None = None
     layouts: tuple[TensorLayout, ...] = ()
     cbs: tuple[CB, ...] = ()
-    notes: tuple[str, ...] = field(default=())
 
     def tensor(self, name: str) -> Tensor | None:
         return next((t for t in self.tensors if t.name == name), None)
@@ -289,7 +288,6 @@ def dump(program: Program) -> str:
         s = program.schedule
         lines.append(f"  schedule {s.num_blocks} blocks on {len(s.work)} cores")
         lines += [f"    core {w.core}: blocks [{w.first_block}, +{w.num_blocks})" for w in s.work]
-    lines += [f"  note {n}" for n in program.notes]
 
     def emit(stmts: tuple[Stmt, ...], depth: int) -> None:
         pad = "  " * depth

@@ -259,9 +259,6 @@ Op = (
     | EltwiseBlock
 )
 ROLES = ("reader", "compute", "writer")
-READER_OPS = (ReadTiles,)
-WRITER_OPS = (WriteTiles,)
-STRUCTURE_OPS = (For, BlockLoop)
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,11 @@ class EvidenceRecord(BaseModel):
     # whose claim had expired or belonged to someone else.
     claim_holder: str | None = None
     fencing_token: int | None = None
+    # The content hash of what the gate read (orchestrator.check.inputs), so that an unchanged
+    # gate can be reused; and, for a record the cache made instead of running the gate, the
+    # file name of the record it repeats.
+    inputs: str | None = None
+    cached_from: str | None = None
 
     def failures(self, gate: GateSpec) -> list[str]:
         """Why this run does not satisfy `gate` as the registry states it now (empty: it passes)."""
@@ -103,8 +108,13 @@ class EvidenceStore:
 
     def history(self, workstream: str, gate: str) -> Iterator[EvidenceRecord]:
         """The records of one gate, newest first."""
+        for _, record in self.entries(workstream, gate):
+            yield record
+
+    def entries(self, workstream: str, gate: str) -> Iterator[tuple[Path, EvidenceRecord]]:
+        """The records of one gate with their files, newest first."""
         for path in reversed(self.paths(workstream, gate)):
-            yield self._read(path)
+            yield path, self._read(path)
 
     def latest(
         self, workstream: str, gate: str, tree: str, admit: AdmitFn | None = None

@@ -2,7 +2,8 @@
 deterministic rendering of `status/PHASES.md` and `status/DASHBOARD.md`.
 
 A gate is PASS or FAIL only by a record made on the current source tree; a record from another
-tree makes it STALE, no record UNKNOWN. The pages depend only on the registry, the evidence and
+tree makes it STALE, no record UNKNOWN; FLAKY when a test both passed and failed on the current
+tree (orchestrator.check.flaky). The pages depend only on the registry, the evidence and
 the tree hash: sorted, no wall-clock time, so `tt-ws status --check` can compare them.
 """
 
@@ -15,6 +16,7 @@ from enum import Enum
 from pathlib import Path
 
 from orchestrator.atomic import write_atomic
+from orchestrator.check.flaky import Flip, flips, record_label
 from orchestrator.evidence import AdmitFn, EvidenceRecord, EvidenceStore
 from orchestrator.layout import Layout
 from orchestrator.registry import GateSpec, Phase, Registry, Workstream
@@ -26,6 +28,7 @@ class GateState(str, Enum):
     FAIL = "FAIL"
     STALE = "STALE"
     UNKNOWN = "UNKNOWN"
+    FLAKY = "FLAKY"
 
 
 class WorkstreamState(str, Enum):
@@ -44,6 +47,8 @@ class GateStatus:
     record: EvidenceRecord | None
     # For FAIL: why. For STALE: why the old record failed (empty when it had passed).
     reasons: tuple[str, ...] = ()
+    flips: tuple[Flip, ...] = ()  # for FLAKY: the tests that passed and failed on this tree
+    trend: tuple[EvidenceRecord, ...] = ()  # the newest records of any tree, oldest first
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,7 @@ class WorkstreamStatus:
         states = {g.state for g in self.gates}
         if states == {GateState.PASS}:
             return WorkstreamState.DONE
-        if GateState.FAIL in states:
+        if GateState.FAIL in states or GateState.FLAKY in states:
             return WorkstreamState.FAILING
         if GateState.STALE in states:
             return WorkstreamState.STALE
@@ -74,7 +79,7 @@ class WorkstreamStatus:
         current = [
             g.record
             for g in self.gates
-            if g.gate.kind == kind and g.state in (GateState.PASS, GateState.FAIL) and g.record
+            if g.gate.kind == kind and g.state in _MEASURED and g.record
         ]
         if not current:
             return None
@@ -82,6 +87,10 @@ class WorkstreamStatus:
             int(sum(r.metrics.get("passed", 0) for r in current)),
             int(sum(r.metrics.get("total", 0) for r in current)),
         )
+
+
+_MEASURED = (GateState.PASS, GateState.FAIL, GateState.FLAKY)
+TREND_LENGTH = 10
 
 
 @dataclass(frozen=True)
@@ -100,12 +109,21 @@ class StatusReport:
 def gate_status(
     store: EvidenceStore, ws: Workstream, gate: GateSpec, tree: str, admit: AdmitFn | None
 ) -> GateStatus:
-    current, newest = store.latest(ws.id, gate.name, tree, admit)
-    if current is not None:
+    records = [r for r in store.history(ws.id, gate.name) if admit is None or admit(r)]
+    trend = tuple(reversed(records[:TREND_LENGTH]))
+    on_tree = [r for r in records if r.tree == tree]
+    if on_tree:
+        current, flipped = on_tree[0], flips(on_tree)
         failures = tuple(current.failures(gate))
-        return GateStatus(gate, GateState.FAIL if failures else GateState.PASS, current, failures)
-    if newest is not None:
-        return GateStatus(gate, GateState.STALE, newest, tuple(newest.failures(gate)))
+        if flipped:
+            reasons = tuple(f"flaky: {f.describe()}" for f in flipped) + failures
+            return GateStatus(gate, GateState.FLAKY, current, reasons, flipped, trend)
+        state = GateState.FAIL if failures else GateState.PASS
+        return GateStatus(gate, state, current, failures, trend=trend)
+    if records:
+        return GateStatus(
+            gate, GateState.STALE, records[0], tuple(records[0].failures(gate)), trend=trend
+        )
     return GateStatus(gate, GateState.UNKNOWN, None)
 
 
@@ -237,6 +255,22 @@ def _section(title: str, headers: list[str], rows: list[list[str]], empty: str) 
     return ["", f"## {title}", "", *(_table(headers, rows) if rows else [empty])]
 
 
+def _marks(gate: GateStatus) -> str:
+    """✓ or ✗ per run, judged by the gate's conditions as registered now."""
+    return "".join("✗" if r.failures(gate.gate) else "✓" for r in gate.trend)
+
+
+def _count_trend(records: Iterable[EvidenceRecord]) -> str:
+    """`passed/total` of the runs that counted something, repeats collapsed: `8/9 → 9/9`."""
+    counts: list[str] = []
+    for r in records:
+        if "total" in r.metrics:
+            count = f"{int(r.metrics.get('passed', 0))}/{int(r.metrics['total'])}"
+            if not counts or counts[-1] != count:
+                counts.append(count)
+    return " → ".join(counts) or _DASH
+
+
 def render_dashboard(report: StatusReport) -> str:
     lines = ["# Dashboard", "", HEADER.format(tree=report.tree[:12]), "## Progress by phase", ""]
     rows = []
@@ -273,6 +307,24 @@ def render_dashboard(report: StatusReport) -> str:
         "No gate fails on the current tree.",
     )
 
+    flaky = [
+        [
+            s.workstream.id,
+            g.gate.name,
+            _cell(f.case),
+            record_label(f.passed),
+            record_label(f.failed),
+        ]
+        for s, g in _gate_rows(report, GateState.FLAKY)
+        for f in g.flips
+    ]
+    lines += _section(
+        "Flaky tests",
+        ["Workstream", "Gate", "Test", "Passed in the run of", "Failed in the run of"],
+        flaky,
+        "No test both passed and failed on the current tree.",
+    )
+
     stale = [
         [
             s.workstream.id,
@@ -287,6 +339,19 @@ def render_dashboard(report: StatusReport) -> str:
         ["Workstream", "Gate", "Was", "Recorded on tree"],
         stale,
         "No stale evidence.",
+    )
+
+    trend = [
+        [s.workstream.id, g.gate.name, _marks(g), _count_trend(g.trend)]
+        for s in report.workstreams.values()
+        for g in s.gates
+        if g.trend
+    ]
+    lines += _section(
+        f"Trend (last {TREND_LENGTH} runs of each gate on any tree, oldest first)",
+        ["Workstream", "Gate", "Results", "Passed/total"],
+        trend,
+        "No evidence yet.",
     )
 
     unknown = [s for s in report.workstreams.values() if s.state is WorkstreamState.NOT_RUN]

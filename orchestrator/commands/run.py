@@ -17,6 +17,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from orchestrator.check.cache import InputCache
 from orchestrator.console import console, guarded, sigterm_interrupts
 from orchestrator.errors import TtWsError
 from orchestrator.evidence import metrics_summary
@@ -24,6 +25,7 @@ from orchestrator.layout import Layout
 from orchestrator.lint import load_checked_registry
 from orchestrator.registry import GateSpec, Registry, Workstream
 from orchestrator.runner import Claim, GateRun, run_workstreams
+from orchestrator.status import claimed_evidence_admission
 from orchestrator.tree import source_tree
 
 
@@ -65,9 +67,13 @@ class ProgressListener:
     def finished(self, run: GateRun) -> None:
         mark = "[green]PASS[/]" if run.passed else "[red]FAIL[/]"
         self.progress.console.print(
-            f"{mark} {escape(run.workstream.id)} {escape(run.gate.name)} ({run.seconds:.1f} s)"
+            f"{mark} {escape(run.workstream.id)} {escape(run.gate.name)} ({_took(run)})"
         )
         self.progress.advance(self.task)
+
+
+def _took(run: GateRun) -> str:
+    return "cached: inputs unchanged" if run.cached_from else f"{run.seconds:.1f} s"
 
 
 def summary(runs: list[GateRun]) -> Table:
@@ -82,7 +88,7 @@ def summary(runs: list[GateRun]) -> Table:
             run.workstream.id,
             run.gate.name,
             "[green]PASS[/]" if run.passed else "[red]FAIL[/]",
-            f"{run.seconds:.1f} s",
+            _took(run),
             escape(metrics_summary(run.record.metrics)),
             escape(why),
         )
@@ -95,8 +101,15 @@ def run_command(
     phase: Annotated[
         list[int] | None, typer.Option("--phase", help="Every workstream of phase N (repeatable).")
     ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Run every gate, even when its inputs are unchanged.")
+    ] = False,
 ) -> None:
-    """Run the gates of the chosen workstreams and record one evidence record per gate run."""
+    """Run the gates of the chosen workstreams and record one evidence record per gate run.
+
+    A gate whose inputs (its files and the code it depends on) match a passing record is
+    reported as cached and not rerun, unless --no-cache.
+    """
     layout = Layout.find()
     registry = load_checked_registry(layout.registry)
     selection = select(registry, ids or [], everything, phase or [])
@@ -104,7 +117,11 @@ def run_command(
     stamp = claim_stamp(layout)
     for ws in selection:  # refuse before anything runs, not after the first gate
         stamp(ws.id)
-    if source_tree(layout.root).dirty:
+    tree = source_tree(layout.root)
+    cache = InputCache(
+        layout.root, registry, tree, claimed_evidence_admission(layout), enabled=not no_cache
+    )
+    if tree.dirty:
         console.print(
             "[yellow]note:[/] the sources differ from HEAD; the evidence is keyed to the files "
             "as they are on disk, so it counts elsewhere only once exactly these files are committed"
@@ -118,12 +135,12 @@ def run_command(
     )
     with sigterm_interrupts(), Progress(*columns, console=console, transient=True) as progress:
         listener = ProgressListener(progress, total)
-        runs = run_workstreams(layout, selection, listener, stamp)
+        runs = run_workstreams(layout, selection, listener, stamp, cache=cache)
     console.print(summary(runs))
     failed = [r for r in runs if not r.passed]
     for run in failed:
-        log = run.run_dir / "output.log"
-        if log.is_file():
+        log = run.run_dir / "output.log" if run.run_dir else None
+        if log and log.is_file():
             console.print(
                 f"{run.workstream.id} {run.gate.name}: output in {log.relative_to(layout.root)}"
             )

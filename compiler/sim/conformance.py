@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -74,7 +75,7 @@ def cache_root() -> Path:
     return Path(os.environ.get("TT_WS_TTNN_CACHE", Path.home() / ".cache" / "tt-ws" / "ttnn"))
 
 
-def real_headers(download_timeout_s: float = 600) -> Path:
+def real_headers(download_timeout_s: float = 300) -> Path:
     """Directory of the real `tt_metal/hw/inc` headers, downloading the wheel if needed."""
     root = cache_root()
     extracted = root / f"hw-inc-{TTNN_VERSION}"
@@ -107,7 +108,8 @@ def real_headers(download_timeout_s: float = 600) -> Path:
     try:
         tmp.rename(extracted)
     except OSError:
-        if not (extracted / "api").is_dir():  # another process won the race otherwise
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not (extracted / "api").is_dir():  # otherwise another process extracted it first
             raise
     return extracted
 

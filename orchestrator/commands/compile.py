@@ -18,6 +18,9 @@ KernelArg = Annotated[
 ArgsOpt = Annotated[
     list[str], typer.Option("--arg", help="Builder argument KEY=VALUE (repeatable).")
 ]
+DumpIrOpt = Annotated[
+    Path | None, typer.Option("--dump-ir", help="Write the IR after every pass here.")
+]
 TargetOpt = Annotated[str, typer.Option(help="wormhole_n150 (8x8) or blackhole_p150 (13x10).")]
 
 
@@ -40,9 +43,7 @@ def compile_command(
     out: Annotated[Path, typer.Option("--out", help="Directory for the artifacts.")],
     arg: ArgsOpt = [],  # noqa: B006  (typer reads the default; never mutated)
     target: TargetOpt = "wormhole_n150",
-    dump_ir: Annotated[
-        Path | None, typer.Option("--dump-ir", help="Write the IR after every pass here.")
-    ] = None,
+    dump_ir: DumpIrOpt = None,
 ) -> None:
     """Compile a TileLang kernel to Metalium C++ kernels and tt.plan.json."""
     artifact = compile_kernel(kernel, arg, target, dump_ir)

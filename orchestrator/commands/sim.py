@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from orchestrator.commands.compile import ArgsOpt, TargetOpt, compile_kernel
+from orchestrator.commands.compile import ArgsOpt, DumpIrOpt, TargetOpt, compile_kernel
 from orchestrator.console import console, guarded
 from orchestrator.errors import TtWsError
 
@@ -25,6 +25,7 @@ def sim_command(
     arg: ArgsOpt = [],  # noqa: B006  (typer reads the default; never mutated)
     target: TargetOpt = "wormhole_n150",
     seed: Annotated[int, typer.Option(help="Seed of the random inputs.")] = 0,
+    dump_ir: DumpIrOpt = None,
 ) -> None:
     """Run a kernel on the emulator with random inputs and show what happened."""
     import torch
@@ -33,9 +34,10 @@ def sim_command(
     from compiler.backends.sim import TORCH_DTYPES, execute
     from compiler.sim import SimError
 
-    artifact = (
-        Artifact.load(kernel) if Path(kernel).is_dir() else compile_kernel(kernel, arg, target)
-    )
+    if Path(kernel).is_dir():
+        artifact = Artifact.load(kernel)
+    else:
+        artifact = compile_kernel(kernel, arg, target, dump_ir)
     plan = artifact.plan
     gen = torch.Generator().manual_seed(seed)
     inputs = [torch.randn(b.shape, generator=gen).to(TORCH_DTYPES[b.dtype]) for b in plan.inputs()]

@@ -31,9 +31,9 @@ def compile_kernel(kernel: str, args: list[str], target: str, dump_ir: Path | No
     from compiler.loader import load_kernel, parse_args
 
     try:
-        return compiler.compile(
-            load_kernel(kernel, parse_args(args)), target=target, dump_ir=dump_ir
-        )
+        func = load_kernel(kernel, parse_args(args))
+        name = kernel.rpartition(":")[2]
+        return compiler.compile(func, target=target, dump_ir=dump_ir, name=name)
     except CompileError as exc:
         raise TtWsError(f"{kernel}: {exc}") from None
 

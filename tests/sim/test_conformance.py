@@ -3,7 +3,7 @@ the pinned real header (ttnn==0.81.1 wheel, downloaded once and cached)."""
 
 from __future__ import annotations
 
-import sys
+import warnings
 
 import pytest
 
@@ -14,8 +14,8 @@ def test_every_emulated_function_matches_the_pinned_ttnn_headers():
     try:
         root = conformance.real_headers()
     except conformance.WheelUnavailable as exc:
-        # sys.__stderr__ bypasses pytest's capture, so the reason shows in every log
-        print(f"SKIPPED API conformance: {exc}", file=sys.__stderr__)
+        # a warning is printed in pytest's summary of every run, unlike the skip reason
+        warnings.warn(f"API conformance not checked: {exc}", stacklevel=1)
         pytest.skip(f"ttnn=={conformance.TTNN_VERSION} wheel unavailable: {exc}")
     checked, mismatches = conformance.compare(root)
     assert checked >= 90, "the scanner found too few emulated functions to be meaningful"

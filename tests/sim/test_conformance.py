@@ -57,3 +57,12 @@ def test_a_renamed_or_reshaped_function_is_reported(tmp_path, monkeypatch):
         "api/x.h: matmul_tiles(uint32_t a) differs from the real (uint32_t a, uint32_t b)",
         "api/x.h: made_up_tile does not exist in the ttnn 0.81.1 kernel API",
     ]
+
+
+def test_an_impossible_download_is_reported_as_unavailable(tmp_path, monkeypatch):
+    monkeypatch.setenv("TT_WS_TTNN_CACHE", str(tmp_path))
+    monkeypatch.setenv("PIP_INDEX_URL", "http://127.0.0.1:9/simple")  # nothing listens there
+    monkeypatch.setenv("PIP_RETRIES", "0")
+    monkeypatch.setenv("PIP_TIMEOUT", "1")
+    with pytest.raises(conformance.WheelUnavailable, match="pip download of ttnn==0.81.1 failed"):
+        conformance.real_headers(download_timeout_s=60)

@@ -64,5 +64,7 @@ def test_an_impossible_download_is_reported_as_unavailable(tmp_path, monkeypatch
     monkeypatch.setenv("PIP_INDEX_URL", "http://127.0.0.1:9/simple")  # nothing listens there
     monkeypatch.setenv("PIP_RETRIES", "0")
     monkeypatch.setenv("PIP_TIMEOUT", "1")
-    with pytest.raises(conformance.WheelUnavailable, match="pip download of ttnn==0.81.1 failed"):
+    with pytest.raises(
+        conformance.WheelUnavailable, match=r"pip download of ttnn==0\.81\.1 failed"
+    ):
         conformance.real_headers(download_timeout_s=60)

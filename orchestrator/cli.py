@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "dispatch",
     "compile",
     "sim",
+    "history",
 )
 
 app = typer.Typer(

@@ -91,6 +91,7 @@ STATE_STYLES = {
     "FAIL": "red",
     "failing": "red",
     "STALE": "yellow",
+    "FLAKY": "magenta",
     "stale": "yellow",
     "in progress": "cyan",
     "UNKNOWN": "dim",

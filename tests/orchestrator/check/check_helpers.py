@@ -6,6 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from repo_helpers import commit_all, git, write
+from typer.testing import CliRunner
+
+from orchestrator.cli import app
 
 REGISTRY = """\
 phase: {id: 1, title: Basics}
@@ -79,3 +82,9 @@ def change(root: Path, files: dict[str, str | None], message: str = "change") ->
 
 def branch(root: Path, name: str, start: str = "main") -> None:
     git(root, "checkout", "-q", "-b", name, start)
+
+
+def tt_ws(*args: str) -> tuple[int, str]:
+    """Run a tt-ws command in-process: (exit code, output)."""
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.output

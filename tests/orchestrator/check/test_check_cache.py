@@ -5,16 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from check_helpers import change
-from typer.testing import CliRunner
+from check_helpers import change, tt_ws
 
-from orchestrator.cli import app
 from orchestrator.evidence import EvidenceStore
 from orchestrator.layout import Layout
 from orchestrator.lint import load_checked_registry
 from orchestrator.status import GateState, current_status
-
-runner = CliRunner()
 
 # Fails on its first run, passes afterwards: the counter file lives outside the repository.
 FLAKY_TEST = """\
@@ -30,11 +26,6 @@ def test_mul_flaky():
     counter.write_text(str(runs + 1))
     assert runs > 0 and mul(2, 3) == 6
 """
-
-
-def tt_ws(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.output
 
 
 def records(root: Path, workstream: str, gate: str) -> list:

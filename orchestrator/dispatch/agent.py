@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 _TAIL_BYTES = 4096
+_LINE_CHARS = 240
 
 
 @dataclass
@@ -74,7 +75,7 @@ class AgentProcess:
         except OSError:
             return ""
         lines = [line.strip() for line in tail.splitlines() if line.strip()]
-        return lines[-1] if lines else ""
+        return lines[-1][:_LINE_CHARS] if lines else ""
 
     def stop(self, grace_s: float) -> None:
         """SIGTERM to the whole process group, SIGKILL after `grace_s`; waits for the child."""

@@ -107,9 +107,9 @@ class Slot:
     previous: str | None = None  # why the last attempt did not count
     lease_seen: datetime | None = None  # the lease end we last wrote
 
-    def new_agent(self) -> None:
-        self.handouts += 1
-        self.holder = Holder(f"{self.name}.{self.handouts}", self.holder.host, self.holder.pid)
+    def next_agent(self) -> Holder:
+        """Who the next hand-out goes to; becomes `holder` once a claim is won."""
+        return Holder(f"{self.name}.{self.handouts + 1}", self.holder.host, self.holder.pid)
 
     @property
     def workstream(self) -> str:
@@ -226,10 +226,10 @@ class Dispatcher:
         for slot in idle:
             if not candidates:
                 return
-            slot.new_agent()
+            agent = slot.next_agent()
             try:
                 record = board.take(
-                    candidates, slot.holder, self.config.lease, True, self.config.worktree_base
+                    candidates, agent, self.config.lease, True, self.config.worktree_base
                 )
             except ClaimRefused:
                 return  # all claimed or conflicting: look again at the next poll
@@ -237,14 +237,17 @@ class Dispatcher:
                 self.display.event(f"[red]cannot hand out work[/]: {escape(str(exc))}")
                 return
             candidates.remove(record.workstream)
+            # Held by the slot at once, so that Ctrl-C from here on releases it.
+            slot.holder, slot.handouts, slot.claim = agent, slot.handouts + 1, record
+            slot.lease_seen, slot.previous = record.expiry, None
             why_not = self._why_not_now(record.workstream, commit)
             if why_not:
                 self.store.release(record.workstream, slot.holder)
+                slot.claim = None
                 remove_worktree(self.root, Path(record.worktree or ""), record.branch)
                 self.display.event(f"skip {escape(record.workstream)}: {escape(why_not)}")
                 self._stale = True
                 continue
-            slot.claim, slot.lease_seen, slot.previous = record, record.expiry, None
             self._start_attempt(slot, board)
 
     def _why_not_now(self, workstream: str, seen: str) -> str | None:
@@ -492,11 +495,12 @@ class Dispatcher:
                 self._close(slot, ExitReason.CANCELLED, f"lost the claim: {exc}")
 
     def _cancel_all(self) -> None:
-        for slot in self.slots:
-            if slot.claim is None:
-                continue
+        """Stop every child first, then give every claim back: nothing outlives Ctrl-C."""
+        held = [s for s in self.slots if s.claim is not None]
+        for slot in held:
             if slot.process is not None:
                 slot.process.stop(self.config.grace_s)
+        for slot in held:
             self._finish(slot, ExitReason.CANCELLED, "stopped by the user; claim released")
 
 

@@ -3,11 +3,12 @@ and the same table for `tt-ws dispatch --status`."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import datetime
 from types import TracebackType
 
-from rich.console import Group, RenderableType
+from rich.console import RenderableType
 from rich.live import Live
 from rich.markup import escape
 from rich.table import Table
@@ -47,7 +48,7 @@ def slots_table(state: DispatcherState, now: datetime) -> Table:
             _styled(slot.state),
             str(slot.attempt or "—"),
             elapsed(slot.since, now),
-            escape(slot.last_line[-_LAST_LINE:]),
+            escape(slot.last_line),
         )
     return table
 
@@ -81,10 +82,12 @@ class Display:
 
     def _render(self) -> RenderableType:
         state, now = self.snapshot()
-        return Group(slots_table(state, now))
+        return slots_table(state, now)
 
     def event(self, text: str) -> None:
-        console.print(text)
+        # A dispatcher whose terminal went away must still stop its agents and release claims.
+        with contextlib.suppress(BrokenPipeError):
+            console.print(text)
 
     def __enter__(self) -> Display:
         if self.live is not None:

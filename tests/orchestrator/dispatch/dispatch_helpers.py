@@ -3,9 +3,12 @@ agents write, the scripted agent itself, and readers of what a run left behind."
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 from orchestrator.claims.board import Board
@@ -114,3 +117,22 @@ def done_on(root: Path, branch: str, where: Path) -> set[str]:
 def live_claims(root: Path) -> dict[str, str]:
     store = ClaimStore.open(root)
     return {ws: r.holder for ws, r in store.snapshot().live(store.clock()).items()}
+
+
+@contextlib.contextmanager
+def dispatcher(root: Path, *args: str) -> Iterator[subprocess.Popen[str]]:
+    """`tt-ws dispatch ARGS` as its own process in `root` (as from another terminal); interrupted
+    when the test leaves early, so that no agent outlives it."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from orchestrator.cli import main; main()", "dispatch", *args],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            process.communicate(timeout=30)

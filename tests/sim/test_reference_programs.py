@@ -314,3 +314,27 @@ def test_transpose_tile(dev, rng):
         "copy_init(tt::CBIndex::c_0)",
     ).output  # fmt: skip
     np.testing.assert_array_equal(got, round_to_bf16(x).T)
+
+
+def test_pack_with_l1_accumulation_adds_to_the_page(dev, rng):
+    fmt = DataFormat.Float16_b
+    x = round_to_bf16(rng.standard_normal((32, 64)).astype(np.float32))
+    src = dev.create_buffer(2 * 2048, 2048)
+    dev.write_buffer(src, tilize(x, fmt))
+    out = dev.create_buffer(2 * 2048, 2048)
+    p = Program()
+    for cb in (0, 16):
+        p.add_circular_buffer(ONE_CORE, cb, 2048, 2, fmt)
+    tests_kernels = KERNELS.parent.parent.parent / "tests" / "sim" / "kernels"
+    r = p.add_kernel(
+        KERNELS / "reader_unary.cpp", ONE_CORE, "reader", compile_args=tensor_accessor_args(src)
+    )
+    c = p.add_kernel(tests_kernels / "l1_acc_compute.cpp", ONE_CORE, "compute")
+    w = p.add_kernel(
+        KERNELS / "writer_unary.cpp", ONE_CORE, "writer", compile_args=tensor_accessor_args(out)
+    )
+    p.set_runtime_args(r, ONE_CORE, [src.address, 2, 0])
+    p.set_runtime_args(c, ONE_CORE, [2])
+    p.set_runtime_args(w, ONE_CORE, [out.address, 2, 0])
+    dev.run(p)
+    np.testing.assert_array_equal(untilize(dev.read_buffer(out), x.shape, fmt), 2 * x)

@@ -532,8 +532,18 @@ void ttsim_pack_tile(uint32_t idst, uint32_t ocb, uint32_t out_index, uint32_t l
               tile_bytes(c.format));
     static const float zeros[kTileElems] = {};
     const float* src = cs.dst_touched[idst] ? cs.dst[idst] : zeros;
-    pack(src, c.format, c.base + static_cast<size_t>((c.wr_page + out_index) % c.num_pages) * c.page_size);
+    uint8_t* page = c.base + static_cast<size_t>((c.wr_page + out_index) % c.num_pages) * c.page_size;
+    if (cs.l1_acc) {
+        alignas(64) float sum[kTileElems];
+        unpack(page, c.format, sum);
+        for (uint32_t i = 0; i < kTileElems; ++i) sum[i] += src[i];
+        pack(sum, c.format, page);
+    } else {
+        pack(src, c.format, page);
+    }
 }
+
+void ttsim_pack_l1_acc(uint32_t enable) { started("pack_reconfig_l1_acc").l1_acc = enable != 0; }
 
 void ttsim_sfpu_init(uint32_t op) {
     ComputeState& cs = started(kSfpuInits[op]);

@@ -66,6 +66,7 @@ struct ComputeState {
     uint32_t bcast = BCAST_NONE;  // eltwise and unary_bcast: how the second operand is broadcast
     bool acc_to_dest = false;
     bool transpose = false;
+    bool l1_acc = false;  // pack adds to the CB page instead of overwriting it
     uint32_t reduce_type = 0, reduce_dim = 0;
     uint64_t sfpu_inited = 0;  // bit per SfpuOp
     DstState dst_state = DstState::Idle;

@@ -2,10 +2,10 @@
 #pragma once
 
 #include "api/compute/common_globals.h"
+#include "api/compute/src_order.h"
 
 namespace ckernel {
 
-enum class SrcOrder { Regular, Swapped };
 
 template <SrcOrder src_order = SrcOrder::Regular>
 ALWI void compute_kernel_hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb) {

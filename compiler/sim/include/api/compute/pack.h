@@ -15,4 +15,7 @@ ALWI void pack_tile(std::uint32_t ifrom_dst, std::uint32_t icb, std::uint32_t ou
     ttsim_pack_tile(ifrom_dst, icb, output_tile_index, ttsim_line);
 }
 
+// With L1 accumulation on, pack_tile adds the DST tile to what the CB page holds.
+ALWI void pack_reconfig_l1_acc(const std::uint32_t l1_acc_en) { ttsim_pack_l1_acc(l1_acc_en); }
+
 }  // namespace ckernel

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -14,6 +16,8 @@ from compiler.sim import (
     tensor_accessor_args,
 )
 from compiler.sim.reference_programs import KERNELS, split_work
+
+TEST_KERNELS = Path(__file__).parent / "kernels"
 
 
 def test_core_specs():
@@ -98,7 +102,7 @@ def test_kernel_globals_are_per_core_and_reset_each_run():
     cores = ((0, 0), (3, 0))
     p.add_circular_buffer(cores, 0, 2048, 1, DataFormat.Float16_b)
     k = p.add_kernel(
-        KERNELS.parent.parent.parent / "tests" / "sim" / "kernels" / "stateful_reader.cpp",
+        TEST_KERNELS / "stateful_reader.cpp",
         cores,
         "reader",
         compile_args=tensor_accessor_args(out),

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -22,6 +24,7 @@ ONE_CORE = (0, 0)
 ALL_64 = ((0, 0), (7, 7))
 CORES = pytest.mark.parametrize("cores", [ONE_CORE, ALL_64], ids=["1core", "64cores"])
 KERNELS = rp.KERNELS
+TEST_KERNELS = Path(__file__).parent / "kernels"
 
 
 def pcc(a: np.ndarray, b: np.ndarray) -> float:
@@ -156,9 +159,8 @@ def test_legacy_kernel_forms_run(dev, rng):
     p = Program()
     for cb in (0, 1, 16):
         p.add_circular_buffer(ONE_CORE, cb, 2048, 2, fmt)
-    legacy = rp.KERNELS.parent.parent.parent / "tests" / "sim" / "kernels"
-    r = p.add_kernel(legacy / "legacy_reader_binary.cpp", ONE_CORE, "reader")
-    c = p.add_kernel(legacy / "legacy_eltwise_compute.cpp", ONE_CORE, "compute")
+    r = p.add_kernel(TEST_KERNELS / "legacy_reader_binary.cpp", ONE_CORE, "reader")
+    c = p.add_kernel(TEST_KERNELS / "legacy_eltwise_compute.cpp", ONE_CORE, "compute")
     w = p.add_kernel(
         KERNELS / "writer_unary.cpp", ONE_CORE, "writer", compile_args=tensor_accessor_args(bufs[2])
     )
@@ -325,11 +327,10 @@ def test_pack_with_l1_accumulation_adds_to_the_page(dev, rng):
     p = Program()
     for cb in (0, 16):
         p.add_circular_buffer(ONE_CORE, cb, 2048, 2, fmt)
-    tests_kernels = KERNELS.parent.parent.parent / "tests" / "sim" / "kernels"
     r = p.add_kernel(
         KERNELS / "reader_unary.cpp", ONE_CORE, "reader", compile_args=tensor_accessor_args(src)
     )
-    c = p.add_kernel(tests_kernels / "l1_acc_compute.cpp", ONE_CORE, "compute")
+    c = p.add_kernel(TEST_KERNELS / "l1_acc_compute.cpp", ONE_CORE, "compute")
     w = p.add_kernel(
         KERNELS / "writer_unary.cpp", ONE_CORE, "writer", compile_args=tensor_accessor_args(out)
     )

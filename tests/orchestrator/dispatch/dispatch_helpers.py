@@ -25,9 +25,10 @@ sys.exit(0 if ok else 1)
 
 # The behaviour of the scripted agent is chosen by the workstream id:
 #   lazy*  exits 0 without doing the work; crash* exits 3; stall* is silent on attempt 1;
+#   sleep* sleeps; beat* prints nothing but renews its lease for a while, then does the work;
 #   anything else writes work/<id>.txt, after checking its dependencies' work is in its tree.
 AGENT_SCRIPT = """\
-import os, pathlib, sys, time
+import os, pathlib, subprocess, sys, time
 ws, attempt = os.environ["TT_WS_ID"], int(os.environ["TT_WS_ATTEMPT"])
 journal, deps = sys.argv[1], sys.argv[2:]
 with open(journal, "a") as out:
@@ -40,6 +41,11 @@ if ws.startswith("crash"):
     sys.exit(3)
 if ws.startswith("sleep") or (ws.startswith("stall") and attempt == 1):
     time.sleep(120)
+if ws.startswith("beat"):  # silent, but renews its lease itself for a while
+    tt_ws = [sys.executable, "-c", "from orchestrator.cli import main; main()"]
+    for _ in range(6):
+        subprocess.run([*tt_ws, "heartbeat"], stdout=subprocess.DEVNULL, check=True)
+        time.sleep(0.4)
 for dep in deps:
     assert pathlib.Path("work", f"{dep}.txt").is_file(), f"work of {dep} missing"
 pathlib.Path("work").mkdir(exist_ok=True)

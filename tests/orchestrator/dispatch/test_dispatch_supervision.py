@@ -1,0 +1,67 @@
+"""Supervision rules that the scenario test does not reach: time limits and agents' own
+lease renewals as signs of life."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from dispatch_helpers import agent_command, live_claims, make_dispatch_repo, starts
+from typer.testing import CliRunner
+
+from orchestrator.claims.store import ClaimStore
+from orchestrator.cli import app
+from orchestrator.dispatch.blocked import BlockedList
+
+
+def dispatch(
+    tmp: Path, monkeypatch: pytest.MonkeyPatch, entries: dict[str, tuple[str, ...]], *args: str
+) -> tuple[int, str]:
+    root = make_dispatch_repo(tmp / "repo", entries)
+    monkeypatch.chdir(root)
+    command = agent_command(tmp, entries)
+    result = CliRunner().invoke(
+        app, ["dispatch", "--command", command, "--backoff", "0.01", *args], env={"COLUMNS": "250"}
+    )
+    return result.exit_code, result.output
+
+
+def test_an_attempt_past_the_time_limit_is_stopped_and_counts_as_timed_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out = dispatch(
+        tmp_path,
+        monkeypatch,
+        {"sleep": ()},
+        "--timeout",
+        "0.5",
+        "--max-attempts",
+        "2",
+        "--poll",
+        "0.1",
+    )
+    assert code == 1, out
+    root = tmp_path / "repo"
+    blocked = BlockedList(ClaimStore.open(root).refs).active()["sleep"]
+    assert blocked.reason == "timed out after 2 attempt(s): still running after 0.5 s"
+    assert starts(tmp_path) == {("sleep", 1): 1, ("sleep", 2): 1}
+    assert live_claims(root) == {}
+
+
+def test_an_agent_that_renews_its_own_lease_is_not_stalled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out = dispatch(
+        tmp_path,
+        monkeypatch,
+        {"beat": ()},
+        "--stall",
+        "1.0",
+        "--max-attempts",
+        "1",
+        "--prefix",
+        "bot",
+    )
+    assert code == 0, out
+    assert "succeeded beat: integrated into tt-ws/dispatch" in out
+    assert "stalled" not in out

@@ -25,6 +25,7 @@ UNARY = {
     "tanh": ("api/compute/compute_kernel_api.h", "tanh_tile_init()", "tanh_tile({d})"),
     "log": ("api/compute/compute_kernel_api.h", "log_tile_init()", "log_tile({d})"),
     "abs": ("api/compute/compute_kernel_api.h", "abs_tile_init()", "abs_tile({d})"),
+    "fill": ("api/compute/eltwise_unary/fill.h", "fill_tile_init()", "fill_tile({d}, {v}f)"),
 }
 SCALAR = {
     "add_scalar": "add_unary_tile",
@@ -90,7 +91,11 @@ class Renderer:
         self.table: dict[type, Callable[[object, int], list[str]]] = {
             k.For: self.for_,
             k.BlockLoop: self.block_loop,
-            k.If: lambda op, d: [f"if ({op.flag}) {{", *self.body(op.body, 1), "}"],
+            k.If: lambda op, d: [
+                f"if ({'!' if op.negate else ''}{op.flag}) {{",
+                *self.body(op.body, 1),
+                "}",
+            ],
             k.FlagDecl: lambda op, d: [f"bool {op.flag} = false;"],
             k.FlagSet: lambda op, d: [f"{op.flag} = {'true' if op.value else 'false'};"],
             k.CBReserve: lambda op, d: [f"cb_reserve_back({op.cb}, {expr(op.n)});"],
@@ -160,7 +165,7 @@ class Renderer:
     def unary_tile(self, op: k.UnaryTile, depth: int) -> list[str]:
         if op.op in SCALAR:
             return [f"{SCALAR[op.op]}({expr(op.dst)}, {float_bits(op.scalar)});"]
-        return [UNARY[op.op][2].format(d=expr(op.dst)) + ";"]
+        return [UNARY[op.op][2].format(d=expr(op.dst), v=repr(op.scalar)) + ";"]
 
     def _tile_loop(self, op, inner: list[str], comment: str) -> list[str]:
         layout = self.program.layout(op.tensor)

@@ -56,6 +56,7 @@ class BlockLoop:
 class If:
     flag: str
     body: tuple[Op, ...]
+    negate: bool = False  # run the body when the flag is false
 
 
 @dataclass(frozen=True)
@@ -218,7 +219,7 @@ class MatmulBlock:
 class TileExpr:
     """Element-wise expression over CB tiles: leaves are ("cb", name) or ("const", value)."""
 
-    op: str  # load | const | unary op | add | sub | mul
+    op: str  # load | const | fill (every element = value) | unary op | add | sub | mul
     args: tuple[TileExpr, ...] = ()
     cb: str = ""
     value: float = 0.0

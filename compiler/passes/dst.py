@@ -93,6 +93,8 @@ class _Eltwise:
             return [
                 k.For("i", self.cs, (k.CopyInit(e.cb), k.CopyTile(e.cb, self.index(e.cb), "i")))
             ]
+        if e.op == "fill":
+            return [k.UnaryInit("fill"), k.For("i", self.cs, (k.UnaryTile("fill", "i", e.value),))]
         if e.op == "const":
             raise CompileError("T.Parallel", "an element-wise expression needs a tensor operand")
         if len(e.args) == 1:

@@ -8,6 +8,8 @@ whether their CB currently holds a value."""
 
 from __future__ import annotations
 
+import math
+
 from compiler.errors import CompileError
 from compiler.ir import (
     Affine,
@@ -15,7 +17,6 @@ from compiler.ir import (
     BlockLoop,
     Const,
     Copy,
-    Eltwise,
     Expr,
     Fill,
     Gemm,
@@ -42,10 +43,32 @@ def live_flag(buffer: str) -> str:
     return f"{buffer}_live"
 
 
+def live_after(program: Program, stmts: tuple[Stmt, ...], live: set[str]) -> set[str]:
+    """Compute-owned buffers certainly holding a value after `stmts` (loops run at least once)."""
+    live = set(live)
+    for s in stmts:
+        if isinstance(s, Loop):
+            entry = live & live_after(program, s.body, live)
+            live = live_after(program, s.body, entry)
+        elif isinstance(s, BlockLoop):
+            live = set()
+        elif isinstance(s, Gemm):
+            live.add(s.c)
+        elif isinstance(s, Fill):
+            (live.add if s.value != 0.0 else live.discard)(s.buffer)
+        elif program.buffer(s.dst.buffer) and not (
+            isinstance(s, Copy) and program.tensor(s.src.buffer)
+        ):
+            live.add(s.dst.buffer)
+    return live
+
+
 class _Tensorizer:
     def __init__(self, program: Program) -> None:
         self.p = program
         self.filled: list[list[str]] = []  # reader CBs holding a block, per enclosing scope
+        self.ensure: list[str] = []  # compute-owned buffers the current statement reads
+        self.live: set[str] = set()  # compute-owned buffers certainly holding a value here
 
     def read(self, buffer: str, where: str) -> str:
         """The CB of a local buffer compute reads; a reader-fed one must hold its block here."""
@@ -57,7 +80,19 @@ class _Tensorizer:
                 "(its block is released at the end of the loop body that copied it)",
                 where,
             )
+        if cb.producer == "compute" and buffer not in self.ensure:
+            self.ensure.append(buffer)
         return cb.name
+
+    def ensure_value(self, buffer: str) -> list[k.Op]:
+        """A compute-owned buffer read while it holds no value (cleared, never written) reads
+        as zeros: fill its CB first. (`T.clear` itself stays lazy, so a gemm accumulating into
+        a cleared buffer starts from zero without a reload.)"""
+        flag = live_flag(buffer)
+        zeros = k.EltwiseBlock(
+            self.cb(buffer), k.TileExpr("fill", value=0.0), self.ntiles(buffer), None
+        )
+        return [k.If(flag, (zeros, k.FlagSet(flag, True)), negate=True)]
 
     def cb(self, buffer: str) -> str:
         return self.p.cb_for(buffer).name
@@ -96,6 +131,7 @@ class _Tensorizer:
                 "T.Parallel", f"destination {dst} must cover the whole buffer", where
             )
         flag = live_flag(buf.name)
+        self.live.add(buf.name)
         return [
             k.EltwiseBlock(self.cb(buf.name), expr, self.ntiles(buf.name), flag),
             k.FlagSet(flag, True),
@@ -144,6 +180,7 @@ class _Tensorizer:
             )
         if c.name not in self.owned():
             raise CompileError("T.gemm", f"accumulator {c.name} is filled from DRAM", s.where)
+        self.live.add(c.name)
         flag = live_flag(c.name)
         out: list[k.Op] = []
         if s.clear_accum:
@@ -167,7 +204,24 @@ class _Tensorizer:
         ]
         return [*out, *waits, block, k.FlagSet(flag, True)]
 
+    def fill(self, s: Fill) -> list[k.Op]:
+        if s.buffer not in self.owned():
+            raise CompileError(
+                "T.fill", f"{s.buffer} is filled from DRAM; fill a separate buffer", s.where
+            )
+        if not math.isfinite(s.value):
+            raise CompileError("T.fill", f"fill value {s.value} is not finite", s.where)
+        if s.value == 0.0:
+            return self.clear(s.buffer)
+        flag = live_flag(s.buffer)
+        self.live.add(s.buffer)
+        tiles = k.EltwiseBlock(
+            self.cb(s.buffer), k.TileExpr("fill", value=s.value), self.ntiles(s.buffer), None
+        )
+        return [*self.clear(s.buffer), tiles, k.FlagSet(flag, True)]
+
     def clear(self, buffer: str) -> list[k.Op]:
+        self.live.discard(buffer)
         flag = live_flag(buffer)
         return [
             k.If(flag, (k.CBPop(self.cb(buffer), self.ntiles(buffer)),)),
@@ -179,33 +233,39 @@ class _Tensorizer:
         pops: list[str] = []
         self.filled.append(pops)
         for s in stmts:
-            if isinstance(s, Loop):
-                out.append(k.For(s.var, s.extent, self.stmts(s.body)))
-            elif isinstance(s, BlockLoop):
-                release = [op for name in self.owned() for op in self.clear(name)]
-                out.append(k.BlockLoop(self.p.grid, self.stmts(s.body) + tuple(release)))
-            elif isinstance(s, Copy):
-                out += self.copy(s, pops)
-            elif isinstance(s, Gemm):
-                out += self.gemm(s)
-            elif isinstance(s, Fill):
-                if s.value != 0.0 or s.buffer not in self.owned():
-                    raise CompileError(
-                        "T.fill",
-                        f"only T.clear (fill with 0) of a compute-owned buffer is supported, got "
-                        f"{s.buffer} = {s.value}",
-                        s.where,
-                    )
-                out += self.clear(s.buffer)
-            elif isinstance(s, Eltwise):
-                expr = self.expr(s.expr, s.dst, s.where)
-                if self.p.tensor(s.dst.buffer):
-                    out += self.write_global(s.dst, expr)
-                else:
-                    out += self.write_local(s.dst, expr, s.where)
+            self.ensure = []
+            live_before = set(self.live)
+            ops = self.stmt(s, pops)
+            reads = [] if isinstance(s, Loop | BlockLoop) else self.ensure
+            guards = [
+                op for name in reads if name not in live_before for op in self.ensure_value(name)
+            ]
+            out += guards + ops
         self.filled.pop()
         out += [k.CBPop(cb, self.p.cb_for_name(cb).block_tiles) for cb in pops]
         return tuple(out)
+
+    def stmt(self, s: Stmt, pops: list[str]) -> list[k.Op]:
+        if isinstance(s, Loop):
+            # what holds a value on every iteration: before the loop and after one body
+            self.live &= live_after(self.p, s.body, self.live)
+            return [k.For(s.var, s.extent, self.stmts(s.body))]
+        if isinstance(s, BlockLoop):
+            release = [op for name in self.owned() for op in self.clear(name)]
+            self.live = set()
+            body = self.stmts(s.body) + tuple(release)
+            self.live = set()
+            return [k.BlockLoop(self.p.grid, body)]
+        if isinstance(s, Copy):
+            return self.copy(s, pops)
+        if isinstance(s, Gemm):
+            return self.gemm(s)
+        if isinstance(s, Fill):
+            return self.fill(s)
+        expr = self.expr(s.expr, s.dst, s.where)
+        if self.p.tensor(s.dst.buffer):
+            return self.write_global(s.dst, expr)
+        return self.write_local(s.dst, expr, s.where)
 
 
 def tensorize(program: Program) -> k.Lowered:

@@ -190,3 +190,21 @@ def gemm_parallel_b_copy(M, N, K, block_M=64, block_N=64, block_K=32):
             T.copy(C_l, C[by * block_M, bx * block_N])
 
     return main
+
+
+def accumulate_columns(M, N, block=32, init=0.0):
+    """acc = init; for each column block k: acc = acc + A[:, k-block]  (a Parallel accumulation)."""
+
+    @T.prim_func
+    def main(A: T.Tensor((M, N), "bfloat16"), S: T.Tensor((M, block), "float32")):
+        with T.Kernel(T.ceildiv(M, block), threads=128) as bx:
+            A_s = T.alloc_shared((block, block), "bfloat16")
+            acc = T.alloc_fragment((block, block), "float")
+            T.fill(acc, init)
+            for k in T.serial(T.ceildiv(N, block)):
+                T.copy(A[bx * block, k * block], A_s)
+                for i, j in T.Parallel(block, block):
+                    acc[i, j] = acc[i, j] + A_s[i, j]
+            T.copy(acc, S[bx * block, 0])
+
+    return main

@@ -1,0 +1,56 @@
+"""tensorize, checked by running what it lowers to: fills, Parallel accumulation into a cleared
+fragment, scalar operands."""
+
+import pytest
+import tl_kernels as K
+import torch
+
+import compiler
+from compiler.frontend import from_prim_func
+from compiler.kernel_ir import ops as k
+from compiler.pipeline import passes
+from compiler.targets import get_target
+
+
+def tensorized(func):
+    ir = from_prim_func(func)
+    for name, run in passes(get_target("wormhole_n150")):
+        ir = run(ir)
+        if name == "tensorize":
+            return ir
+    raise AssertionError("no tensorize pass")
+
+
+def flatten(ops):
+    for op in ops:
+        yield op
+        if isinstance(op, k.For | k.BlockLoop | k.If):
+            yield from flatten(op.body)
+
+
+@pytest.mark.parametrize("init", [0.0, 1.5])
+def test_parallel_accumulation_starts_from_the_fill_value(init):
+    a = torch.randn(64, 96, generator=torch.Generator().manual_seed(8)).to(torch.bfloat16)
+    out = compiler.run(compiler.compile(K.accumulate_columns(64, 96, init=init)), a)
+    expected = init + a.float().reshape(64, 3, 32).sum(dim=1)
+    torch.testing.assert_close(out, expected, rtol=1e-2, atol=2e-2)
+
+
+def test_a_cleared_buffer_read_by_compute_is_zero_filled_only_when_it_holds_nothing():
+    ops = list(flatten(tensorized(K.accumulate_columns(64, 96)).body))
+    guards = [op for op in ops if isinstance(op, k.If) and op.negate]
+    assert [g.flag for g in guards] == ["acc_live"]
+    (fill,) = [op for op in flatten(guards[0].body) if isinstance(op, k.EltwiseBlock)]
+    assert fill.expr == k.TileExpr("fill", value=0.0)
+
+
+def test_gemm_into_a_cleared_accumulator_needs_no_zero_fill():
+    ops = list(flatten(tensorized(K.gemm(64, 64, 64)).body))
+    assert not [op for op in ops if isinstance(op, k.If) and op.negate]
+
+
+def test_scalar_operands_run_on_the_sfpu():
+    a = torch.randn(96, 64, generator=torch.Generator().manual_seed(9)).to(torch.bfloat16)
+    out = compiler.run(compiler.compile(K.exp_scaled(96, 64)), a)
+    expected = (torch.exp(a.float()) * 2.0 - 1.0).to(torch.bfloat16)
+    torch.testing.assert_close(out.float(), expected.float(), rtol=2e-2, atol=2e-2)

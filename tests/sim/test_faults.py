@@ -243,6 +243,11 @@ BROKEN_CASES = {
         r"reader kernel 'pending_read_at_exit_reader.cpp' returned with 1 noc_async_read and 0 "
         r"noc_async_write not completed by a barrier",
     ),
+    "read into a page not reserved": (
+        "read_unreserved_reader.cpp", "compute_copy.cpp", None, NocError,
+        r"noc_async_read at line 6 touches page 0 of CB 0, which this kernel neither reserved "
+        r"\(cb_reserve_back\) nor has at the front \(cb_wait_front\)",
+    ),
     "stack overflow": (
         "stack_overflow_reader.cpp", "compute_copy.cpp", None, KernelFault,
         r"invalid memory access \(kernel stack overflow\) in core \(0,0\) reader kernel",
@@ -303,3 +308,12 @@ def test_pop_before_write_barrier_is_a_race():
         run_case(
             "reader_unary.cpp", "compute_copy.cpp", writer="pop_before_write_barrier_writer.cpp"
         )
+
+
+def test_write_from_a_page_not_at_the_front_is_a_race():
+    with pytest.raises(
+        NocError,
+        match=r"noc_async_write at line 6 touches page 0 of CB 16, which this "
+        r"kernel neither reserved",
+    ):
+        run_case("idle_reader.cpp", "compute_copy.cpp", writer="write_unwaited_writer.cpp")

@@ -136,6 +136,31 @@ uint8_t* local_l1(uint32_t addr, uint32_t size, const char* call, uint32_t line)
     return reinterpret_cast<uint8_t*>(static_cast<uintptr_t>(addr));
 }
 
+// A NOC transfer that touches CB memory may only touch pages the kernel holds: reserved at the
+// back (cb_reserve_back) or available at the front (cb_wait_front). Anything else races with the
+// CB's other side on device.
+void check_cb_pages(uintptr_t lo, uintptr_t hi, const char* call, uint32_t line) {
+    const Core& core = cur_core();
+    for (uint32_t i = 0; i < kNumCBs; ++i) {
+        const CBState& c = core.cb[i];
+        if (!c.configured) continue;
+        const uintptr_t base = reinterpret_cast<uintptr_t>(c.base);
+        const uintptr_t end = base + static_cast<uintptr_t>(c.num_pages) * c.page_size;
+        if (hi <= base || lo >= end) continue;
+        const uint32_t first = static_cast<uint32_t>((std::max(lo, base) - base) / c.page_size);
+        const uint32_t last = static_cast<uint32_t>((std::min(hi, end) - 1 - base) / c.page_size);
+        for (uint32_t page = first; page <= last; ++page) {
+            const uint32_t from_back = (page + c.num_pages - c.wr_page) % c.num_pages;
+            const uint32_t from_front = (page + c.num_pages - c.rd_page) % c.num_pages;
+            if (from_back < c.reserved || from_front < c.occupancy()) continue;
+            fault(ErrorKind::Noc,
+                  "%s at line %u touches page %u of CB %u, which this kernel neither reserved (cb_reserve_back) "
+                  "nor has at the front (cb_wait_front) [%s]",
+                  call, line, page, i, cb_state(core, i).c_str());
+        }
+    }
+}
+
 }  // namespace
 
 CBState& checked_cb(int32_t cb, const char* call) {
@@ -275,6 +300,7 @@ uint64_t ttsim_noc_addr_xy(uint32_t x, uint32_t y, uint32_t addr) {
 void ttsim_noc_read(uint64_t src, uint32_t dst_l1, uint32_t size, uint32_t line) {
     uint8_t* from = resolve(src, size, "noc_async_read", line);
     uint8_t* to = local_l1(dst_l1, size, "noc_async_read", line);
+    check_cb_pages(reinterpret_cast<uintptr_t>(to), reinterpret_cast<uintptr_t>(to) + size, "noc_async_read", line);
     std::memcpy(to, from, size);
     Fiber& f = cur_fiber();
     f.pending_reads.push_back({reinterpret_cast<uintptr_t>(to), reinterpret_cast<uintptr_t>(to) + size});
@@ -284,6 +310,8 @@ void ttsim_noc_read(uint64_t src, uint32_t dst_l1, uint32_t size, uint32_t line)
 
 void ttsim_noc_write(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t line) {
     uint8_t* from = local_l1(src_l1, size, "noc_async_write", line);
+    check_cb_pages(reinterpret_cast<uintptr_t>(from), reinterpret_cast<uintptr_t>(from) + size, "noc_async_write",
+                   line);
     uint8_t* to = resolve(dst, size, "noc_async_write", line);
     std::memcpy(to, from, size);
     Fiber& f = cur_fiber();
@@ -299,6 +327,8 @@ uint64_t ttsim_noc_mcast_addr(uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1
 
 void ttsim_noc_write_mcast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t num_dests, uint32_t line) {
     uint8_t* from = local_l1(src_l1, size, "noc_async_write_multicast", line);
+    check_cb_pages(reinterpret_cast<uintptr_t>(from), reinterpret_cast<uintptr_t>(from) + size,
+                   "noc_async_write_multicast", line);
     multicast(from, dst, size, num_dests, "noc_async_write_multicast", line);
     Fiber& f = cur_fiber();
     f.pending_writes.push_back({reinterpret_cast<uintptr_t>(from), reinterpret_cast<uintptr_t>(from) + size});

@@ -57,14 +57,27 @@ def _text(ir: Program | k.Lowered) -> str:
     return dump(ir) if isinstance(ir, Program) else dump_kernels(ir)
 
 
-def run_pipeline(program: Program, target: Target, dump_dir: Path | None = None) -> k.Lowered:
+def lower(
+    program: Program, target: Target, stop_after: str | None = None, dump_dir: Path | None = None
+) -> Program | k.Lowered:
+    """The IR after pass `stop_after` (default: after the whole pipeline)."""
+    steps = passes(target)
+    if stop_after is not None and stop_after not in {name for name, _ in steps}:
+        raise ValueError(f"no pass {stop_after!r}; passes: {', '.join(n for n, _ in steps)}")
     ir: Program | k.Lowered = program
     if dump_dir is not None:
         dump_dir.mkdir(parents=True, exist_ok=True)
         (dump_dir / "00-frontend.txt").write_text(_text(ir))
-    for i, (name, run) in enumerate(passes(target), start=1):
+    for i, (name, run) in enumerate(steps, start=1):
         ir = run(ir)
         if dump_dir is not None:
             (dump_dir / f"{i:02d}-{name}.txt").write_text(_text(ir))
+        if name == stop_after:
+            break
+    return ir
+
+
+def run_pipeline(program: Program, target: Target, dump_dir: Path | None = None) -> k.Lowered:
+    ir = lower(program, target, dump_dir=dump_dir)
     assert isinstance(ir, k.Lowered)
     return ir

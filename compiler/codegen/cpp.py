@@ -264,20 +264,13 @@ class Renderer:
         return "\n".join([*lines, *main, "}", ""])
 
     def _used_cbs(self) -> set[str]:
-        used: set[str] = set()
-
-        def visit(ops: tuple[k.Op, ...]) -> None:
-            for op in ops:
-                used.update(
-                    getattr(op, f)
-                    for f in ("cb", "a", "b", "acc", "in0", "in1", "out")
-                    if isinstance(getattr(op, f, None), str)
-                )
-                if isinstance(op, k.For | k.BlockLoop | k.If):
-                    visit(op.body)
-
-        visit(self.kernel.body)
-        return used
+        fields = ("cb", "a", "b", "in0", "in1", "out")
+        return {
+            getattr(op, f)
+            for op in k.walk_ops(self.kernel.body)
+            for f in fields
+            if isinstance(getattr(op, f, None), str)
+        }
 
 
 def render_kernel(program, kernel: k.Kernel) -> str:

@@ -262,6 +262,14 @@ Op = (
 ROLES = ("reader", "compute", "writer")
 
 
+def walk_ops(ops: tuple[Op, ...]):
+    """Every op in order, each loop or conditional before its body."""
+    for op in ops:
+        yield op
+        if isinstance(op, For | BlockLoop | If):
+            yield from walk_ops(op.body)
+
+
 @dataclass(frozen=True)
 class Kernel:
     role: str

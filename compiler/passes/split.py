@@ -33,13 +33,9 @@ def _project(ops: tuple[k.Op, ...], role: str) -> tuple[k.Op, ...]:
 
 
 def _tensors(ops: tuple[k.Op, ...]) -> list[str]:
-    found: list[str] = []
-    for op in ops:
-        if isinstance(op, (*STRUCTURE, k.If)):
-            found += [t for t in _tensors(op.body) if t not in found]
-        elif isinstance(op, k.ReadTiles | k.WriteTiles) and op.tensor not in found:
-            found.append(op.tensor)
-    return found
+    """Tensors the ops address, in order of first use (the kernel's runtime-arg order)."""
+    moves = (op.tensor for op in k.walk_ops(ops) if isinstance(op, k.ReadTiles | k.WriteTiles))
+    return list(dict.fromkeys(moves))
 
 
 def split_kernels(lowered: k.Lowered) -> k.Lowered:

@@ -6,6 +6,15 @@ reads kernel source, so they live in a real module)."""
 import tilelang
 import tilelang.language as T
 
+from compiler.frontend import from_prim_func
+from compiler.pipeline import lower
+from compiler.targets import get_target
+
+
+def lowered(func, stop_after: str):
+    """Test support: `func`'s IR after pass `stop_after` for Wormhole."""
+    return lower(from_prim_func(func), get_target("wormhole_n150"), stop_after=stop_after)
+
 
 def gemm(M, N, K, block_M=64, block_N=64, block_K=32, stages=2, trans_b=False):
     b_shape = (N, K) if trans_b else (K, N)

@@ -7,20 +7,8 @@ import pytest
 import tl_kernels as K
 
 from compiler.errors import CompileError
-from compiler.frontend import from_prim_func
 from compiler.kernel_ir import ops as k
 from compiler.kernel_ir.verify import verify
-from compiler.pipeline import passes
-from compiler.targets import get_target
-
-
-def split(func):
-    ir = from_prim_func(func)
-    for name, run in passes(get_target("wormhole_n150")):
-        if name == "verify":
-            return ir
-        ir = run(ir)
-    raise AssertionError("no verify pass")
 
 
 def with_compute(lowered, body):
@@ -29,12 +17,12 @@ def with_compute(lowered, body):
 
 
 def test_pipeline_output_verifies():
-    lowered = split(K.gemm(128, 128, 64))
+    lowered = K.lowered(K.gemm(128, 128, 64), "split_kernels")
     assert verify(lowered) is lowered
 
 
 def test_pack_before_wait_is_rejected():
-    lowered = split(K.gemm(64, 64, 32))
+    lowered = K.lowered(K.gemm(64, 64, 32), "split_kernels")
     body = [
         k.TileRegs("acquire"),
         k.TileRegs("commit"),
@@ -49,13 +37,13 @@ def test_pack_before_wait_is_rejected():
 
 
 def test_acquire_twice_is_rejected():
-    lowered = split(K.gemm(64, 64, 32))
+    lowered = K.lowered(K.gemm(64, 64, 32), "split_kernels")
     with pytest.raises(CompileError, match="tile_regs_acquire while the DST is in state 'math'"):
         verify(with_compute(lowered, [k.TileRegs("acquire"), k.TileRegs("acquire")]))
 
 
 def test_dst_index_beyond_capacity_is_rejected():
-    lowered = split(K.gemm(64, 64, 32))  # fp32 accumulation: 4 DST tiles
+    lowered = K.lowered(K.gemm(64, 64, 32), "split_kernels")  # fp32 accumulation: 4 DST tiles
     body = [
         k.TileRegs("acquire"),
         k.For("i", 5, (k.CopyTile("cb_C_l", 0, "i"),)),
@@ -66,13 +54,13 @@ def test_dst_index_beyond_capacity_is_rejected():
 
 
 def test_read_in_compute_kernel_is_rejected():
-    lowered = split(K.gemm(64, 64, 32))
+    lowered = K.lowered(K.gemm(64, 64, 32), "split_kernels")
     with pytest.raises(CompileError, match="ReadTiles must be lowered before codegen"):
         verify(with_compute(lowered, [k.ReadTiles("cb_A_s", "A", 0, 0, 1, 1)]))
 
 
 def test_unbalanced_reader_traffic_is_rejected():
-    lowered = split(K.gemm(64, 64, 64))
+    lowered = K.lowered(K.gemm(64, 64, 64), "split_kernels")
     ks = lowered.kernels
     loop = ks.reader.body[0]
     doubled = replace(lowered, kernels=replace(ks, reader=replace(ks.reader, body=(loop, loop))))

@@ -3,27 +3,8 @@
 import pytest
 import tl_kernels as K
 
-from compiler.frontend import from_prim_func
 from compiler.kernel_ir import ops as k
 from compiler.passes.dst import chunk_size
-from compiler.pipeline import passes
-from compiler.targets import get_target
-
-
-def lower_until(func, last: str):
-    ir = from_prim_func(func)
-    for name, run in passes(get_target("wormhole_n150")):
-        ir = run(ir)
-        if name == last:
-            return ir
-    raise AssertionError(last)
-
-
-def flatten(ops):
-    for op in ops:
-        yield op
-        if isinstance(op, k.For | k.BlockLoop | k.If):
-            yield from flatten(op.body)
 
 
 @pytest.mark.parametrize(
@@ -34,22 +15,22 @@ def test_chunk_is_largest_divisor_within_capacity(tiles, capacity, chunk):
 
 
 def test_gemm_accumulator_of_16_tiles_is_split_into_fp32_dst_chunks_of_4():
-    lowered = lower_until(K.gemm(128, 128, 64, block_M=128, block_N=128), "manage_dst")
-    ops = list(flatten(lowered.body))
+    lowered = K.lowered(K.gemm(128, 128, 64, block_M=128, block_N=128), "manage_dst")
+    ops = list(k.walk_ops(lowered.body))
     assert not any(isinstance(op, k.MatmulBlock | k.EltwiseBlock) for op in ops)
     chunk_loops = [op for op in ops if isinstance(op, k.For) and op.var == "chunk"]
     assert [c.extent for c in chunk_loops] == [4, 4]  # matmul, then copy-out
-    phases = [op.phase for op in flatten(chunk_loops[0].body) if isinstance(op, k.TileRegs)]
+    phases = [op.phase for op in k.walk_ops(chunk_loops[0].body) if isinstance(op, k.TileRegs)]
     assert phases == ["acquire", "commit", "wait", "release"]
     dst_loops = [
-        op for op in flatten(chunk_loops[0].body) if isinstance(op, k.For) and op.var == "i"
+        op for op in k.walk_ops(chunk_loops[0].body) if isinstance(op, k.For) and op.var == "i"
     ]
     assert {loop.extent for loop in dst_loops} == {4}
 
 
 def test_computed_binary_operands_are_packed_to_temporaries_before_the_fpu_op():
-    lowered = lower_until(K.sum_times_exp(64, 64), "manage_dst")
-    ops = list(flatten(lowered.body))
+    lowered = K.lowered(K.sum_times_exp(64, 64), "manage_dst")
+    ops = list(k.walk_ops(lowered.body))
     packs = [
         i for i, op in enumerate(ops) if isinstance(op, k.PackTile) and op.cb.startswith("cb_tmp")
     ]
@@ -64,7 +45,7 @@ def test_reading_a_shared_buffer_after_the_loop_that_filled_it_is_an_error():
     from compiler.errors import CompileError
 
     with pytest.raises(CompileError) as err:
-        lower_until(K.read_after_loop(64), "tensorize")
+        K.lowered(K.read_after_loop(64), "tensorize")
     assert err.value.op == "read"
     assert (
         "A_s is read where no T.copy in this or an enclosing loop body fills it" in err.value.reason

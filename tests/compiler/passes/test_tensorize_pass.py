@@ -6,26 +6,7 @@ import tl_kernels as K
 import torch
 
 import compiler
-from compiler.frontend import from_prim_func
 from compiler.kernel_ir import ops as k
-from compiler.pipeline import passes
-from compiler.targets import get_target
-
-
-def tensorized(func):
-    ir = from_prim_func(func)
-    for name, run in passes(get_target("wormhole_n150")):
-        ir = run(ir)
-        if name == "tensorize":
-            return ir
-    raise AssertionError("no tensorize pass")
-
-
-def flatten(ops):
-    for op in ops:
-        yield op
-        if isinstance(op, k.For | k.BlockLoop | k.If):
-            yield from flatten(op.body)
 
 
 @pytest.mark.parametrize("init", [0.0, 1.5])
@@ -37,15 +18,15 @@ def test_parallel_accumulation_starts_from_the_fill_value(init):
 
 
 def test_a_cleared_buffer_read_by_compute_is_zero_filled_only_when_it_holds_nothing():
-    ops = list(flatten(tensorized(K.accumulate_columns(64, 96)).body))
+    ops = list(k.walk_ops(K.lowered(K.accumulate_columns(64, 96), "tensorize").body))
     guards = [op for op in ops if isinstance(op, k.If) and op.negate]
     assert [g.flag for g in guards] == ["acc_live"]
-    (fill,) = [op for op in flatten(guards[0].body) if isinstance(op, k.EltwiseBlock)]
+    (fill,) = [op for op in k.walk_ops(guards[0].body) if isinstance(op, k.EltwiseBlock)]
     assert fill.expr == k.TileExpr("fill", value=0.0)
 
 
 def test_gemm_into_a_cleared_accumulator_needs_no_zero_fill():
-    ops = list(flatten(tensorized(K.gemm(64, 64, 64)).body))
+    ops = list(k.walk_ops(K.lowered(K.gemm(64, 64, 64), "tensorize").body))
     assert not [op for op in ops if isinstance(op, k.If) and op.negate]
 
 

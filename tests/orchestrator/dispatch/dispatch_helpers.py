@@ -120,6 +120,19 @@ def done_on(root: Path, branch: str, where: Path) -> set[str]:
     return {ws for ws, s in report.workstreams.items() if s.state.value == "done"}
 
 
+def running_agents(tmp: Path) -> list[int]:
+    """The journal's agent processes still running (zombies, awaiting their reaper, are not)."""
+    alive = []
+    for *_, pid in journal(tmp):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except FileNotFoundError:
+            continue
+        if stat.rsplit(")", 1)[1].split()[0] != "Z":
+            alive.append(pid)
+    return alive
+
+
 def live_claims(root: Path) -> dict[str, str]:
     store = ClaimStore.open(root)
     return {ws: r.holder for ws, r in store.snapshot().live(store.clock()).items()}

@@ -9,7 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from dispatch_helpers import agent_command, dispatcher, journal, live_claims, make_dispatch_repo
+from dispatch_helpers import (
+    agent_command,
+    dispatcher,
+    journal,
+    live_claims,
+    make_dispatch_repo,
+    running_agents,
+)
 from typer.testing import CliRunner
 
 from orchestrator.cli import app
@@ -54,5 +61,5 @@ def test_ctrl_c_stops_the_agents_and_releases_their_claims(
     assert "cancelled sleep1: stopped by the user; claim released" in out
     assert "cancelled sleep2: stopped by the user; claim released" in out
     assert live_claims(root) == {}
-    assert not [pid for *_, pid in journal(tmp_path) if Path(f"/proc/{pid}").exists()]
+    assert running_agents(tmp_path) == []
     assert "no dispatcher is running on this repository" in status()

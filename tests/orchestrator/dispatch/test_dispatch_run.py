@@ -9,9 +9,9 @@ from dispatch_helpers import (
     agent_command,
     done_on,
     git,
-    journal,
     live_claims,
     make_dispatch_repo,
+    running_agents,
     starts,
 )
 from typer.testing import CliRunner
@@ -80,7 +80,7 @@ def test_three_agents_finish_the_graph_and_block_what_never_passes(
     assert set(blocked) == {"lazy", "crash"}
     # Nothing stays claimed, no agent outlives the run, no stalled agent still sleeps.
     assert live_claims(root) == {}
-    assert not [pid for *_, pid in journal(tmp) if Path(f"/proc/{pid}").exists()]
+    assert running_agents(tmp) == []
     # The user's branch and working tree were not touched.
     assert git(root, "branch", "--show-current") == "main"
     assert not (root / "work").exists()

@@ -339,3 +339,14 @@ def test_pack_with_l1_accumulation_adds_to_the_page(dev, rng):
     p.set_runtime_args(w, ONE_CORE, [out.address, 2, 0])
     dev.run(p)
     np.testing.assert_array_equal(untilize(dev.read_buffer(out), x.shape, fmt), 2 * x)
+
+
+def test_kernel_packer_and_host_tilize_agree_on_bfp8_b(dev, rng):
+    """fp32 in, fp32 DST, bfp8_b out: the runtime's packer gives the bytes tilize gives."""
+    x = (rng.standard_normal((64, 64)) * np.exp(rng.uniform(-4, 4, (64, 64)))).astype(np.float32)
+    result = rp.sfpu_unary(
+        dev, x, "identity", fmt=DataFormat.Float32, fp32_dest_acc_en=True,
+        init="(void)0", call="(void)0", out_fmt=DataFormat.Bfp8_b,
+    )  # fmt: skip
+    expected = untilize(tilize(x, DataFormat.Bfp8_b), x.shape, DataFormat.Bfp8_b)
+    np.testing.assert_array_equal(result.output, expected)

@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "compile",
     "sim",
     "history",
+    "check",
 )
 
 app = typer.Typer(

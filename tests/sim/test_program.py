@@ -113,3 +113,8 @@ def test_kernel_globals_are_per_core_and_reset_each_run():
         dev.run(p)
         words = dev.read_buffer(out).view(np.uint32).reshape(4, 512)
         assert words[:, :2].tolist() == [[1, 1]] * 4  # not 1..4 (shared), not 5..8 (kept)
+
+
+def test_an_empty_program_runs():
+    report = Device().run(Program())
+    assert report.kernel_stats == {} and report.cb_stats == {}

@@ -204,7 +204,7 @@ bool setup(const TtsimCore* cores, uint32_t n_cores, const TtsimCB* cbs, uint32_
     // An inaccessible guard after each core's L1 turns a stray pointer into a reported fault
     // instead of a silent write into the next core.
     s.l1_stride = static_cast<size_t>(l1_size) + kL1Guard;
-    s.l1_arena_size = s.l1_stride * n_cores;
+    s.l1_arena_size = s.l1_stride * std::max<uint32_t>(n_cores, 1);  // mmap refuses size 0
     // Kernels hold L1 addresses in uint32_t, so L1 must live below 4 GB (MAP_32BIT: below 2 GB).
     void* arena = mmap(nullptr, s.l1_arena_size, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT | MAP_NORESERVE, -1, 0);

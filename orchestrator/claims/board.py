@@ -8,7 +8,7 @@ Status counts only evidence admitted by the claims' fencing.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from orchestrator.claims.readiness import Plan, WorkItem, plan
 from orchestrator.claims.record import ClaimRecord
 from orchestrator.claims.store import ClaimStore, Holder
 from orchestrator.claims.worktree import create_worktree, worktree_names
+from orchestrator.dispatch.blocked import BlockedList
 from orchestrator.layout import Layout
 from orchestrator.lint import load_checked_registry
 from orchestrator.registry import Registry, id_key
@@ -30,6 +31,8 @@ class Board:
     registry: Registry
     report: StatusReport
     store: ClaimStore
+    # Workstreams with a blocked record (the dispatcher gave up on them): never handed out.
+    held: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, start: Path | None = None) -> Board:
@@ -37,10 +40,11 @@ class Board:
         registry = load_checked_registry(layout.registry)
         store = ClaimStore.open(layout.root)
         report = current_status(layout, registry, admit=Admission.of(store))
-        return cls(layout, registry, report, store)
+        held = frozenset(BlockedList(store.refs).active())
+        return cls(layout, registry, report, store, held)
 
     def plan(self) -> Plan:
-        return plan(
+        full = plan(
             (
                 WorkItem(
                     ws.id,
@@ -52,6 +56,7 @@ class Board:
             ),
             id_key=id_key,
         )
+        return replace(full, ready=tuple(r for r in full.ready if r.id not in self.held))
 
     def conflict(self, workstream: str, live: Mapping[str, ClaimRecord]) -> str | None:
         """Why `workstream` must wait: a live claim on a workstream owning overlapping paths."""

@@ -221,8 +221,7 @@ class Dispatcher:
         self._next_poll = time.monotonic() + self.config.poll_s
         commit = self.target.commit()
         board = self._board(commit)
-        blocked = self.blocked.active()
-        candidates = [r.id for r in board.plan().ready if r.id not in blocked]
+        candidates = [r.id for r in board.plan().ready]  # blocked records held back
         for slot in idle:
             if not candidates:
                 return

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 from dispatch_helpers import make_dispatch_repo
+from typer.testing import CliRunner
 
 from orchestrator.claims.errors import ClaimRefused
 from orchestrator.claims.record import ClaimRecord
 from orchestrator.claims.store import ClaimStore
+from orchestrator.cli import app
 from orchestrator.dispatch.blocked import BlockedList, BlockedRecord
 from orchestrator.dispatch.command import FIELDS, CommandTemplate, environment
 from orchestrator.dispatch.prompt import render_prompt
@@ -123,3 +125,17 @@ def test_prompt_names_the_gates_the_claim_the_retry_reason_and_the_instructions(
     assert "`tt-ws run b`" in text
     assert "## Why the previous attempt did not count\n\nfailed: exit 3 (log x)" in text
     assert text.endswith("## Project instructions (CLAUDE.md)\n\n# Rules\n\nWrite the work file.\n")
+
+
+def test_next_never_hands_out_a_blocked_workstream_until_it_is_unblocked(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo)
+    BlockedList(ClaimStore.open(repo).refs).mark(blocked_record("a", "crashed"))
+    refused = CliRunner().invoke(app, ["next", "--dry-run"])
+    assert refused.exit_code == 1, refused.output
+    assert "ready, in hand-out order: none" in refused.output
+    unblocked = CliRunner().invoke(app, ["dispatch", "--unblock", "a"])
+    assert unblocked.output == "unblocked a (was: crashed)\n"
+    again = CliRunner().invoke(app, ["next", "--dry-run"])
+    assert "would claim a Work a" in again.output

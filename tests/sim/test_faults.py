@@ -317,3 +317,10 @@ def test_write_from_a_page_not_at_the_front_is_a_race():
         r"kernel neither reserved",
     ):
         run_case("idle_reader.cpp", "compute_copy.cpp", writer="write_unwaited_writer.cpp")
+
+
+def test_a_kernel_polling_a_cb_lets_its_partners_run():
+    report = run_case(
+        "reader_unary.cpp", "compute_copy.cpp", writer="polling_writer.cpp", timeout_s=5
+    )
+    assert report.cb_stats[((0, 0), 16)].pages_popped == N_TILES

@@ -269,7 +269,9 @@ uint32_t ttsim_cb_ptr(int32_t cb, uint32_t write_side) {
 uint32_t ttsim_cb_query(uint32_t op, int32_t cb, int32_t pages) {
     const CBState& c = checked_cb(cb, op == kCbOpReserve ? "cb_pages_reservable_at_back" : "cb_pages_available_at_front");
     const uint32_t n = static_cast<uint32_t>(pages);
-    return op == kCbOpReserve ? c.free_pages() >= n : c.occupancy() >= n;
+    const bool ready = op == kCbOpReserve ? c.free_pages() >= n : c.occupancy() >= n;
+    if (!ready) yield_current();
+    return ready;
 }
 
 uint32_t ttsim_cb_page_size(int32_t cb) { return checked_cb(cb, "get_tile_size").page_size; }

@@ -386,6 +386,8 @@ void block_current(const Block& b) {
     f.stats.blocked_ops += g_sim->seq - since;
 }
 
+void yield_current() { swapcontext(&cur_fiber().ctx, &g_sim->sched_ctx); }
+
 }  // namespace ttsim
 
 using namespace ttsim;

@@ -142,6 +142,9 @@ extern Sim* g_sim;
 [[noreturn]] void fault(ErrorKind kind, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 // Suspend the running kernel until its Block condition holds (the scheduler re-checks it).
 void block_current(const Block& b);
+// Let the other kernels run once (a kernel polling a condition would otherwise spin forever on
+// this single thread while, on device, its partners run in parallel).
+void yield_current();
 bool block_satisfied(const Fiber& f);
 std::string cb_state(const Core& core, uint32_t cb);
 std::string fiber_label(const Fiber& f);

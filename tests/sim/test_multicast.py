@@ -30,7 +30,11 @@ SENDER = (0, 0)
 RECEIVERS = ((1, 0), (3, 1))  # 6 receivers
 
 
-def build(sender_kernel: str = "mcast_sender_reader.cpp", mcast_dests: int = 6):
+def build(
+    sender_kernel: str = "mcast_sender_reader.cpp",
+    mcast_dests: int = 6,
+    receiver_kernel: str = "mcast_receiver_reader.cpp",
+):
     dev = Device()
     x = np.arange(32 * 32 * N_TILES, dtype=np.float32).reshape(32, 32 * N_TILES) % 97
     src = dev.create_buffer(N_TILES * PAGE, PAGE)
@@ -47,7 +51,7 @@ def build(sender_kernel: str = "mcast_sender_reader.cpp", mcast_dests: int = 6):
     )
     (rx0, ry0), (rx1, ry1) = dev.worker_core(RECEIVERS[0]), dev.worker_core(RECEIVERS[1])
     p.set_runtime_args(sender, SENDER, [src.address, N_TILES, rx0, ry0, rx1, ry1, 6, mcast_dests])
-    receiver = p.add_kernel(KERNELS / "mcast_receiver_reader.cpp", RECEIVERS, "reader")
+    receiver = p.add_kernel(KERNELS / receiver_kernel, RECEIVERS, "reader")
     p.set_runtime_args(receiver, RECEIVERS, [*dev.worker_core(SENDER), N_TILES])
     compute = p.add_kernel(KERNELS / "compute_copy.cpp", all_cores, "compute")
     p.set_runtime_args(compute, all_cores, [N_TILES])
@@ -59,8 +63,9 @@ def build(sender_kernel: str = "mcast_sender_reader.cpp", mcast_dests: int = 6):
     return dev, p, x, out
 
 
-def test_multicast_delivers_every_tile_to_every_receiver():
-    dev, p, x, out = build()
+@pytest.mark.parametrize("receiver", ["mcast_receiver_reader.cpp", "spin_receiver_reader.cpp"])
+def test_multicast_delivers_every_tile_to_every_receiver(receiver):
+    dev, p, x, out = build(receiver_kernel=receiver)
     report = dev.run(p)
     got = untilize(dev.read_buffer(out), (32, 32 * N_TILES * 7), BF16)
     for core in range(7):

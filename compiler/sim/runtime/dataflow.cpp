@@ -204,6 +204,8 @@ void ttsim_fail(const char* what) { fault(ErrorKind::KernelFault, "%s", what); }
 uint32_t ttsim_my_x(void) { return static_cast<uint32_t>(cur_core().x); }
 uint32_t ttsim_my_y(void) { return static_cast<uint32_t>(cur_core().y); }
 
+void ttsim_yield(void) { yield_current(); }
+
 void ttsim_cb_op(uint32_t op, int32_t cb, int32_t pages, uint32_t line) {
     const char* call = kCbCallNames[op];
     CBState& c = checked_cb(cb, call);

@@ -95,3 +95,12 @@ FORCE_INLINE T get_common_arg_val(int arg_idx) {
     __builtin_memcpy(&value, &raw, 4);
     return value;
 }
+
+// Kernels spin on L1 words with `do { invalidate_l1_cache(); } while (*sem != v);`: here the call
+// lets the other kernels run, as they do in parallel on device.
+inline __attribute__((always_inline)) void invalidate_l1_cache() { ttsim_yield(); }
+
+inline void riscv_wait(uint32_t cycles) {
+    (void)cycles;
+    ttsim_yield();
+}

@@ -105,6 +105,7 @@ uintptr_t ttsim_arg_addr(int32_t idx, uint32_t common);
 void ttsim_fail(const char* what);
 uint32_t ttsim_my_x(void);
 uint32_t ttsim_my_y(void);
+void ttsim_yield(void);
 
 // Circular buffers (op: 0 reserve_back, 1 push_back, 2 wait_front, 3 pop_front).
 void ttsim_cb_op(uint32_t op, int32_t cb, int32_t pages, uint32_t line);

@@ -11,6 +11,7 @@ sub-expressions feeding an FPU binary op are packed to temporary CBs first."""
 from __future__ import annotations
 
 from dataclasses import replace
+from math import gcd
 
 from compiler.errors import CompileError
 from compiler.kernel_ir import ops as k
@@ -125,7 +126,9 @@ def _loads(e: k.TileExpr) -> set[str]:
 
 def _eltwise(op: k.EltwiseBlock, capacity: int, temps: list[str], filled: set[str]) -> list[k.Op]:
     """`filled`: reader CBs, already waited for where their copy is."""
-    cs = chunk_size(op.ntiles, capacity)
+    # temporaries hold one DST's worth of tiles; a CB's size must be a multiple of what is
+    # reserved at once, so element-wise chunks divide the DST capacity as well as the block
+    cs = gcd(op.ntiles, capacity)
     gen = _Eltwise(op, cs, temps)
     reads = _loads(op.expr)
     waits = [k.CBWait(cb, op.ntiles) for cb in sorted(reads - {op.dst} - filled)]

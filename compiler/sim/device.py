@@ -130,9 +130,16 @@ class Device:
         self._buffers[address] = (buf, np.zeros(size_bytes, dtype=np.uint8))
         return buf
 
+    def deallocate(self, buf: Buffer) -> None:
+        """Free the storage of `buf`; kernels that still use its address get a NocError."""
+        self._storage(buf)
+        del self._buffers[buf.address]
+
     def _storage(self, buf: Buffer) -> np.ndarray:
         if buf.address not in self._buffers:
-            raise ConfigError(f"buffer at 0x{buf.address:x} does not belong to this device")
+            raise ConfigError(
+                f"buffer at 0x{buf.address:x} does not belong to this device (or was deallocated)"
+            )
         return self._buffers[buf.address][1]
 
     def write_buffer(self, buf: Buffer, data: np.ndarray | bytes) -> None:

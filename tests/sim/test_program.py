@@ -93,6 +93,9 @@ def test_buffers_are_checked():
         dev.write_buffer(buf, bytes(5000))
     dev.write_buffer(buf, bytes(range(256)) * 16)
     assert dev.read_buffer(buf)[:3].tolist() == [0, 1, 2]
+    dev.deallocate(buf)
+    with pytest.raises(ConfigError, match="does not belong to this device"):
+        dev.read_buffer(buf)
 
 
 def test_kernel_globals_are_per_core_and_reset_each_run():

@@ -11,6 +11,7 @@ from compiler.sim import (
     ConfigError,
     DataFormat,
     Device,
+    KernelFault,
     Program,
     expand_cores,
     tensor_accessor_args,
@@ -121,3 +122,16 @@ def test_kernel_globals_are_per_core_and_reset_each_run():
 def test_an_empty_program_runs():
     report = Device().run(Program())
     assert report.kernel_stats == {} and report.cb_stats == {}
+
+
+@pytest.mark.parametrize(("common", "fails"), [(7, False), (8, True)])
+def test_common_runtime_args_and_float_args(common, fails):
+    p = Program()
+    k = p.add_kernel(TEST_KERNELS / "common_args_reader.cpp", ((0, 0), (1, 0)), "reader")
+    p.set_runtime_args(k, ((0, 0), (1, 0)), [7, int(np.float32(1.5).view(np.uint32))])
+    p.set_common_runtime_args(k, [common])
+    if fails:
+        with pytest.raises(KernelFault, match="a failed assert"):
+            Device().run(p)
+    else:
+        Device().run(p)

@@ -78,12 +78,15 @@ def render_summary(report: CheckReport) -> str:
 
 
 def fit(markdown: str, limit: int, pointer: str) -> str:
-    """`markdown` if it is at most `limit` bytes, else its first lines and then `pointer`."""
+    """`markdown` if it is at most `limit` bytes, else its first lines and then `pointer`
+    (nothing when not even the pointer fits)."""
     data = markdown.encode()
     if len(data) <= limit:
         return markdown
     tail = f"\n\n… truncated: {pointer}\n"
-    room = max(limit - len(tail.encode()), 0)
+    room = limit - len(tail.encode())
+    if room < 0:
+        return ""
     kept = data[:room].decode(errors="ignore")
     kept = kept[: kept.rfind("\n") + 1] if "\n" in kept else ""
     return kept + tail

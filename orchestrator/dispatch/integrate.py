@@ -3,19 +3,23 @@
 Readiness needs evidence on one shared tree, so finished work is integrated into one branch
 (`tt-ws/dispatch` by default, created from HEAD): the agent's branch is merged with the branch's
 current commit, the gates are run on that merge result, and the branch is moved to the result
-with a compare-and-swap (`git update-ref NEW OLD`), so two dispatchers of one repository never
-lose each other's work. The dispatcher never checks that branch out in anyone's working tree: it
-reads it through a private detached worktree (the view).
+with a compare-and-swap (`git update-ref NEW OLD`; with a claims remote, a push with
+`--force-with-lease` to it), so two dispatchers of one repository, or of clones of one remote,
+never lose each other's work. The dispatcher never checks that branch out in anyone's working
+tree: it reads it through a private detached worktree (the view).
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
+import time
 from pathlib import Path
 
 from orchestrator.errors import GitError, TtWsError
 from orchestrator.layout import RUNS_ROOT
+
+_FETCH_ATTEMPTS = 8
 
 
 def git(
@@ -50,12 +54,15 @@ def identity(name: str) -> dict[str, str]:
 
 
 class TargetBranch:
-    """The integration branch of the repository at `root`."""
+    """The integration branch of the repository at `root`; with `remote` (the claims remote),
+    the branch on that remote is the authority and the local branch a mirror of it, so that
+    dispatchers on clones of one remote see each other's finished work."""
 
-    def __init__(self, root: Path, name: str) -> None:
+    def __init__(self, root: Path, name: str, remote: str | None = None) -> None:
         self.root = root
         self.name = name
         self.ref = f"refs/heads/{name}"
+        self.remote = remote
 
     def ensure(self) -> str:
         """Its commit; created from HEAD when missing. Refused when a worktree has it checked
@@ -71,21 +78,56 @@ class TargetBranch:
                     "into a branch nobody has checked out (default tt-ws/dispatch)"
                 )
         head = checked(self.root, "rev-parse", "--verify", "HEAD^{commit}")
-        # Create only if absent (all-zero old value); a concurrent dispatcher may win: fine.
-        git(self.root, "update-ref", self.ref, head, "0" * len(head))
+        # Create only if absent; a concurrent dispatcher may create it first: fine.
+        if self.remote is None:
+            git(self.root, "update-ref", self.ref, head, "0" * len(head))
+        else:
+            self._push(head, "")
         return self.commit()
 
     def commit(self) -> str:
+        if self.remote is not None:
+            self._fetch()
         return checked(self.root, "rev-parse", "--verify", f"{self.ref}^{{commit}}")
 
     def advance(self, new: str, old: str) -> bool:
         """Move the branch from `old` to `new`; False when it is no longer at `old`."""
+        if self.remote is not None:
+            return self._push(new, old)
         done = git(self.root, "update-ref", "-m", "tt-ws dispatch: integrate", self.ref, new, old)
         if done.returncode == 0:
             return True
         if "cannot lock ref" in done.stderr:
             return False
         raise GitError(f"`git update-ref {self.ref}` failed: {done.stderr.strip()}")
+
+    def _push(self, new: str, old: str) -> bool:
+        """Compare-and-swap on the remote (`old` empty: only if absent); False when it lost."""
+        assert self.remote is not None
+        done = git(
+            self.root, "push", "--porcelain", "--no-verify",
+            f"--force-with-lease={self.ref}:{old}", self.remote, f"{new}:{self.ref}",
+        )  # fmt: skip
+        if done.returncode == 0:
+            checked(self.root, "update-ref", self.ref, new)
+            return True
+        if any(line.startswith("!") for line in done.stdout.splitlines()):
+            return False
+        raise GitError(f"cannot push {self.ref} to {self.remote!r}: {done.stderr.strip()}")
+
+    def _fetch(self) -> None:
+        assert self.remote is not None
+        for _ in range(_FETCH_ATTEMPTS):
+            done = git(
+                self.root, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head",
+                self.remote, f"+{self.ref}:{self.ref}",
+            )  # fmt: skip
+            # Another process of this clone may be updating the same mirror ref: retry.
+            if done.returncode == 0 or "cannot lock ref" not in done.stderr:
+                break
+            time.sleep(0.02)
+        if done.returncode != 0:
+            raise GitError(f"cannot fetch {self.ref} from {self.remote!r}: {done.stderr.strip()}")
 
 
 def commit_all(worktree: Path, message: str, author: str) -> bool:

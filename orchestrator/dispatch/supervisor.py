@@ -35,6 +35,7 @@ from rich.markup import escape
 from orchestrator.claims.board import Board
 from orchestrator.claims.errors import ClaimError, ClaimRefused
 from orchestrator.claims.record import ClaimRecord
+from orchestrator.claims.refs import RemoteRefs
 from orchestrator.claims.store import AGENT_ENV, ClaimStore, Holder, utc_now
 from orchestrator.dispatch.agent import AgentProcess
 from orchestrator.dispatch.blocked import BlockedList, BlockedRecord
@@ -146,7 +147,8 @@ class Dispatcher:
         ]
         self.store = ClaimStore.open(self.root)
         self.blocked = BlockedList(self.store.refs)
-        self.target = TargetBranch(self.root, self.config.target)
+        remote = self.store.refs.remote if isinstance(self.store.refs, RemoteRefs) else None
+        self.target = TargetBranch(self.root, self.config.target, remote)
         base = self.config.worktree_base or self.files.default_worktrees()
         self.view = View(self.root, base / f".dispatch-view-{self.host}-{self.pid}")
         self.started = utc_now()

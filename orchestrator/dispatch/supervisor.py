@@ -118,15 +118,17 @@ class Slot:
         return self.claim.workstream
 
     def state(self) -> SlotState:
+        # Also read by the live view's refresh thread: take each field once.
+        claim, process, log = self.claim, self.process, self.log
         return SlotState(
             slot=self.index,
-            agent=self.holder.name if self.claim else self.name,
-            workstream=self.claim.workstream if self.claim else None,
+            agent=self.holder.name if claim else self.name,
+            workstream=claim.workstream if claim else None,
             state=self.phase.value,
             attempt=self.attempt,
             since=self.since,
-            last_line=self.process.last_line() if self.process else "",
-            log=str(self.log) if self.log else None,
+            last_line=process.last_line() if process else "",
+            log=str(log) if log else None,
         )
 
 

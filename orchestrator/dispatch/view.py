@@ -24,7 +24,6 @@ _STYLES = {
     "succeeded": "green",
     "blocked": "red",
 }
-_LAST_LINE = 80
 
 
 def _styled(state: str) -> str:
@@ -35,11 +34,13 @@ def _styled(state: str) -> str:
 def slots_table(state: DispatcherState, now: datetime) -> Table:
     alive = "" if state.running() else " — [red]not running[/] (stale state file)"
     table = Table(
-        title=f"dispatcher {escape(state.host)}:{state.pid} → {escape(state.target)}{alive}"
+        title=f"dispatcher {escape(state.host)}:{state.pid} → {escape(state.target)}{alive}",
+        expand=True,
     )
     for column in ("Slot", "Agent", "Workstream", "State", "Attempt", "Elapsed"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("Last log line", overflow="ellipsis", max_width=_LAST_LINE)
+        table.add_column(column, no_wrap=True, min_width=len(column))
+    # The last log line takes what is left of the width, cut with an ellipsis.
+    table.add_column("Last log line", no_wrap=True, overflow="ellipsis", ratio=1)
     for slot in state.slots:
         table.add_row(
             str(slot.slot),

@@ -37,7 +37,7 @@ class Outcome(_Model):
     """How a workstream handed out by this dispatcher ended."""
 
     workstream: str
-    result: str  # an ExitReason value, "blocked" or "skipped"
+    result: str  # an ExitReason value, or "blocked"
     attempts: int
     detail: str = ""
     log: str | None = None

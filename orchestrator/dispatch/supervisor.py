@@ -25,7 +25,7 @@ import os
 import socket
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 from pathlib import Path
@@ -62,6 +62,7 @@ _TICK_S = 0.05
 _STATE_EVERY_S = 0.5
 # How often integration may find the branch moved by another dispatcher before giving up.
 _INTEGRATION_RACES = 5
+_OUTCOMES_SHOWN = 50  # in the state file: a --watch dispatcher runs for days
 
 
 @dataclass(frozen=True)
@@ -132,13 +133,12 @@ class Slot:
         )
 
 
-@dataclass
 class Dispatcher:
-    config: DispatchConfig
-    root: Path  # the main working tree
-    outcomes: list[Outcome] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
+    def __init__(self, config: DispatchConfig, root: Path) -> None:
+        """`root`: the main working tree of the repository."""
+        self.config = config
+        self.root = root
+        self.outcomes: list[Outcome] = []
         self.files = DispatchFiles(self.root)
         self.host = socket.gethostname()
         self.pid = os.getpid()
@@ -179,8 +179,12 @@ class Dispatcher:
                             break
                     self._publish(now)
                     time.sleep(_TICK_S)
-        except KeyboardInterrupt:
-            self._cancel_all()
+        except BaseException as exc:
+            # Ctrl-C, SIGTERM, or a bug: either way no agent may outlive us, no claim stay held.
+            interrupted = isinstance(exc, KeyboardInterrupt)
+            self._cancel_all(
+                "stopped by the user" if interrupted else f"the dispatcher failed ({exc!r})"
+            )
             raise
         finally:
             self.view.remove()
@@ -195,7 +199,7 @@ class Dispatcher:
             updated_at=utc_now(),
             target=self.config.target,
             slots=tuple(s.state() for s in self.slots),
-            outcomes=tuple(self.outcomes),
+            outcomes=tuple(self.outcomes[-_OUTCOMES_SHOWN:]),
         )
 
     def _publish(self, now: float) -> None:
@@ -497,14 +501,14 @@ class Dispatcher:
                     slot.process.stop(self.config.grace_s)
                 self._close(slot, ExitReason.CANCELLED, f"lost the claim: {exc}")
 
-    def _cancel_all(self) -> None:
-        """Stop every child first, then give every claim back: nothing outlives Ctrl-C."""
+    def _cancel_all(self, why: str) -> None:
+        """Stop every child first, then give every claim back."""
         held = [s for s in self.slots if s.claim is not None]
         for slot in held:
             if slot.process is not None:
                 slot.process.stop(self.config.grace_s)
         for slot in held:
-            self._finish(slot, ExitReason.CANCELLED, "stopped by the user; claim released")
+            self._finish(slot, ExitReason.CANCELLED, f"{why}; claim released")
 
 
 def _not_done(board: Board, workstreams: tuple[str, ...]) -> str:

@@ -1,17 +1,24 @@
-"""Supervision rules that the scenario test does not reach: time limits and agents' own
-lease renewals as signs of life."""
+"""Supervision rules that the scenario test does not reach: time limits, agents' own lease
+renewals as signs of life, and a failing dispatcher cleaning up after itself."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from dispatch_helpers import agent_command, live_claims, make_dispatch_repo, starts
+from dispatch_helpers import (
+    agent_command,
+    live_claims,
+    make_dispatch_repo,
+    running_agents,
+    starts,
+)
 from typer.testing import CliRunner
 
 from orchestrator.claims.store import ClaimStore
 from orchestrator.cli import app
 from orchestrator.dispatch.blocked import BlockedList
+from orchestrator.dispatch.supervisor import Dispatcher
 
 
 def dispatch(
@@ -65,3 +72,19 @@ def test_an_agent_that_renews_its_own_lease_is_not_stalled(
     assert code == 0, out
     assert "succeeded beat: integrated into tt-ws/dispatch" in out
     assert "stalled" not in out
+
+
+def test_a_dispatcher_that_fails_stops_its_agents_and_releases_their_claims(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: Dispatcher, slot: object) -> None:
+        raise RuntimeError("bug in verification")
+
+    # The agent of `a` exits 0 at once and reaches the broken step; `sleep` is still running.
+    monkeypatch.setattr(Dispatcher, "_verify", broken)
+    code, out = dispatch(tmp_path, monkeypatch, {"a": (), "sleep": ()}, "-n", "2")
+    assert code == 2, out
+    assert "internal error (RuntimeError: bug in verification)" in out
+    assert "cancelled sleep: the dispatcher failed (RuntimeError('bug in verification'))" in out
+    assert live_claims(tmp_path / "repo") == {}
+    assert running_agents(tmp_path) == []

@@ -20,6 +20,7 @@ from orchestrator.check.flaky import flips
 from orchestrator.check.inputs import GateInputs, tree_files
 from orchestrator.check.ratchet import regressions
 from orchestrator.check.worktrees import MergeResult, merge_result, worktree
+from orchestrator.errors import RegistryError, TtWsError
 from orchestrator.evidence import AdmitFn, EvidenceRecord, EvidenceStore
 from orchestrator.layout import REGISTRY_DIR, Layout
 from orchestrator.registry import GateSpec, Registry, Workstream, load_registry
@@ -89,11 +90,12 @@ class _Side:
 
     @classmethod
     def open(cls, name: str, root: Path) -> _Side:
-        registry = (
-            load_registry(root / REGISTRY_DIR)
-            if (root / REGISTRY_DIR).is_dir()
-            else Registry((), ())  # a base from before the registry existed
-        )
+        registry = Registry((), ())  # a base from before the registry existed
+        if (root / REGISTRY_DIR).is_dir():
+            try:
+                registry = load_registry(root / REGISTRY_DIR)
+            except RegistryError as exc:
+                raise TtWsError(f"on the {name} (checked out in {root}): {exc}") from None
         tree = source_tree(root)
         return cls(name, root, registry, tree, GateInputs(registry, tree_files(root, tree.hash)))
 

@@ -1,31 +1,37 @@
-"""`tt-ws check --base REF`: the pull-request gate (see orchestrator.check.pr)."""
+"""`tt-ws check --base REF`: the pull-request gate (see orchestrator.check.pr).
+
+The check's library is imported when the command runs, keeping it out of every other
+command's start-up.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from orchestrator.atomic import write_atomic
-from orchestrator.check.pr import CheckReport, Verdict, run_check
-from orchestrator.check.summary import STEP_SUMMARY_LIMIT, fit, render_summary, result_cell
 from orchestrator.console import console, guarded, sigterm_interrupts
 from orchestrator.errors import display_path
 from orchestrator.layout import RUNS_ROOT, Layout
 from orchestrator.status import claimed_evidence_admission
 from orchestrator.tree import source_tree
 
+if TYPE_CHECKING:
+    from orchestrator.check.pr import CheckReport
+
+# By verdict value (see orchestrator.check.pr.Verdict).
 _VERDICT_STYLES = {
-    Verdict.PASS: "green",
-    Verdict.REGRESSED: "bold red",
-    Verdict.FAIL: "bold red",
-    Verdict.REMOVED: "bold red",
-    Verdict.FAILS_ON_BASE: "yellow",
-    Verdict.NOT_APPLICABLE: "dim",
+    "PASS": "green",
+    "REGRESSED": "bold red",
+    "FAIL": "bold red",
+    "REMOVED": "bold red",
+    "FAILS ON BASE": "yellow",
+    "NOT_APPLICABLE": "dim",
 }
 
 
@@ -35,13 +41,15 @@ def _progress(side: str, workstream: str, gate: str, how: str) -> None:
 
 
 def _table(report: CheckReport) -> Table:
+    from orchestrator.check.summary import result_cell
+
     table = Table(title=f"tt-ws check against {escape(report.base_ref)}")
     for column in ("Workstream", "Gate", "Verdict"):
         table.add_column(column, no_wrap=True)
     for column in ("Base", "Merge result", "Why"):
         table.add_column(column, overflow="fold")
     for gate in report.gates:
-        style = _VERDICT_STYLES[gate.verdict]
+        style = _VERDICT_STYLES[gate.verdict.value]
         why = gate.problems[0].strip().splitlines()[0] if gate.problems else ""
         more = f" (+{len(gate.problems) - 1} more)" if len(gate.problems) > 1 else ""
         table.add_row(
@@ -57,6 +65,8 @@ def _table(report: CheckReport) -> Table:
 
 def _publish(markdown: str, full: Path) -> None:
     """The full summary to `full`; as much as fits to $GITHUB_STEP_SUMMARY when it is set."""
+    from orchestrator.check.summary import STEP_SUMMARY_LIMIT, fit
+
     write_atomic(full, markdown)
     step = os.environ.get("GITHUB_STEP_SUMMARY")
     if not step:
@@ -83,6 +93,9 @@ def check_command(
     """Gate a pull request: run the gates the change affects on the merge result of HEAD into
     BASE and fail when a test that passed on the base fails or is missing, a count drops, or a
     gate goes from PASS to FAIL. Unaffected gates are NOT_APPLICABLE."""
+    from orchestrator.check.pr import Verdict, run_check
+    from orchestrator.check.summary import render_summary
+
     layout = Layout.find()
     if source_tree(layout.root).dirty:
         console.print(

@@ -44,7 +44,6 @@ def test_a_branch_that_breaks_a_test_fails_naming_the_test(project: Path) -> Non
     assert "base 1.2 tests: recorded evidence" in output  # the first check's run of the base
 
 
-
 def test_a_branch_that_deletes_a_test_fails(project: Path) -> None:
     branch(project, "feature")
     tests = (project / "tests/test_add.py").read_text()
@@ -153,3 +152,12 @@ def test_the_check_leaves_no_worktree_behind(project: Path) -> None:
     check(project)
     assert git(project, "worktree", "list").count("\n") == 0
     assert git(project, "status", "--porcelain") == ""
+
+
+def test_a_broken_registry_on_the_merge_result_is_a_clear_error(project: Path) -> None:
+    branch(project, "feature")
+    change(project, {"workstreams/phase-1.yaml": "phase: {id: 1, title: Basics}\nworkstreams: 3\n"})
+    code, output = tt_ws("check", "--base", "main")
+    assert code == 1
+    assert "error: on the merge (checked out in " in output
+    assert "phase-1.yaml:2: workstreams: Input should be a valid tuple" in output

@@ -25,6 +25,7 @@ import os
 import socket
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -352,14 +353,19 @@ class Dispatcher:
                 f"printed nothing and renewed nothing for {self.config.stall_s:g} s",
             )
 
-    def _renewed_by_agent(self, slot: Slot, now: float) -> bool:
-        """Whether the agent renewed its lease itself (`tt-ws heartbeat`) since we last did."""
-        current = self.store.snapshot().records.get(slot.workstream)
+    def _renewed_by_agent(
+        self, slot: Slot, now: float, records: Mapping[str, ClaimRecord] | None = None
+    ) -> bool:
+        """Whether the agent renewed its lease itself (`tt-ws heartbeat`) since we last did;
+        if so, that counts as a sign of life."""
+        current = (records if records is not None else self.store.snapshot().records).get(
+            slot.workstream
+        )
         if current is None or current.expiry == slot.lease_seen:
             return False
         slot.lease_seen = current.expiry
-        assert slot.process is not None
-        slot.process.touch(now)
+        if slot.phase is Phase.RUNNING and slot.process is not None:
+            slot.process.touch(now)
         return True
 
     # --- verification and integration ----------------------------------------------------------
@@ -488,9 +494,12 @@ class Dispatcher:
         if now < self._next_renewal:
             return
         self._next_renewal = now + max(0.05, self.config.lease.total_seconds() / 4)
+        records = self.store.snapshot().records
         for slot in self.slots:
             if slot.claim is None:
                 continue
+            # Look before overwriting it: the agent's own renewal since ours is a sign of life.
+            self._renewed_by_agent(slot, now, records)
             try:
                 slot.lease_seen = self.store.renew(
                     slot.workstream, slot.holder, self.config.lease

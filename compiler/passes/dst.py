@@ -1,7 +1,7 @@
 """Pass `manage_dst`: expand block-level compute ops into DST sections
 (acquire -> math -> commit -> wait -> pack -> release), each touching at most the DST capacity
-(8 tiles, 4 with fp32 accumulation): a block is processed in equal chunks of the largest divisor
-of its tile count that fits.
+(8 tiles, 4 with fp32 accumulation): a block is processed in equal chunks — for matmul the
+largest divisor of its tile count that fits, for element-wise gcd(tiles, DST capacity).
 
 Matmul: per chunk of output tiles, reload the accumulator's running value (copy_tile) when it
 holds one, accumulate `matmul_tiles` over K, then pop the old chunk and push the new one — the

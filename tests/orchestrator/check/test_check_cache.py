@@ -59,7 +59,7 @@ def test_an_unrelated_change_reuses_results_as_evidence_for_the_new_tree(project
     assert set(gate_states(project).values()) == {GateState.PASS}
 
 
-def test_no_cache_runs_every_gate(project: Path) -> None:
+def test_no_cache_runs_the_gate_again(project: Path) -> None:
     assert tt_ws("run", "1.2")[0] == 0
     code, output = tt_ws("run", "1.2", "--no-cache")
     assert code == 0 and "cached" not in output

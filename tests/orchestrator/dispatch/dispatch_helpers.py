@@ -43,7 +43,7 @@ if ws.startswith("sleep") or (ws.startswith("stall") and attempt == 1):
     time.sleep(120)
 if ws.startswith("beat"):  # silent, but renews its lease itself for a while
     tt_ws = [sys.executable, "-c", "from orchestrator.cli import main; main()"]
-    for _ in range(6):
+    for _ in range(8):
         subprocess.run([*tt_ws, "heartbeat"], stdout=subprocess.DEVNULL, check=True)
         time.sleep(0.4)
 for dep in deps:

@@ -25,6 +25,7 @@ from compiler.sim.device import (
     CBStat,
     Device,
     KernelStat,
+    KernelTiming,
     RunReport,
     tensor_accessor_args,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "KernelCompileError",
     "KernelFault",
     "KernelStat",
+    "KernelTiming",
     "L1BudgetError",
     "NocError",
     "Program",

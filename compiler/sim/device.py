@@ -17,6 +17,7 @@ import numpy as np
 
 from compiler.sim import native
 from compiler.sim.build import FIDELITY_PASSES, compile_kernels, core_copy, mutable_globals
+from compiler.sim.cost import cost_model
 from compiler.sim.errors import ConfigError, L1BudgetError, error_for_kind
 from compiler.sim.program import ROLES, CoreCoord, Program
 
@@ -59,6 +60,19 @@ class CBStat:
 
 
 @dataclass(frozen=True)
+class KernelTiming:
+    """Modelled time of one kernel in device cycles (compiler/sim/cost.py). `busy` has one
+    entry per timeline: a data-movement kernel uses the first; compute has unpack, math, pack."""
+
+    cycles: int
+    busy: tuple[int, int, int]
+    wait_in: int  # in cb_wait_front (or a semaphore wait): starved by a producer
+    wait_out: int  # in cb_reserve_back: held back by a consumer
+    noc_wait: int  # in NOC barriers
+    matmul_tiles: int
+
+
+@dataclass(frozen=True)
 class KernelStat:
     name: str
     times_blocked: int
@@ -68,6 +82,7 @@ class KernelStat:
     noc_writes: int
     noc_bytes: int
     tile_ops: int
+    timing: KernelTiming
 
 
 @dataclass(frozen=True)
@@ -262,6 +277,7 @@ class Device:
         events_len = ctypes.c_uint64(0)
         msg = ctypes.create_string_buffer(1 << 20)
         with _RUN_LOCK:
+            native.library().ttsim_set_cost_params(ctypes.byref(cost_model(self.arch).native()))
             t0 = time.perf_counter()
             rc = native.library().ttsim_run(
                 native.c_array(native.CoreDesc, [native.CoreDesc(x, y) for x, y in cores]), len(cores),
@@ -293,6 +309,14 @@ class Device:
                     s.noc_writes,
                     s.noc_bytes,
                     s.tile_ops,
+                    KernelTiming(
+                        s.cycles,
+                        tuple(s.busy_cycles),
+                        s.wait_in_cycles,
+                        s.wait_out_cycles,
+                        s.noc_wait_cycles,
+                        s.matmul_tiles,
+                    ),
                 )
                 for (core, role, name), s in zip(placements, k_stats, strict=False)
             },

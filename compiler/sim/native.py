@@ -67,6 +67,40 @@ class KernelStatsDesc(ctypes.Structure):
         ("noc_writes", u64),
         ("noc_bytes", u64),
         ("tile_ops", u64),
+        ("cycles", u64),
+        ("busy_cycles", u64 * 3),
+        ("wait_in_cycles", u64),
+        ("wait_out_cycles", u64),
+        ("noc_wait_cycles", u64),
+        ("matmul_tiles", u64),
+    ]
+
+
+class CostParamsDesc(ctypes.Structure):
+    _fields_ = [
+        ("link_bytes_per_cycle", ctypes.c_double),
+        ("dram_bytes_per_cycle", ctypes.c_double),
+        *(
+            (name, u32)
+            for name in (
+                "dram_latency",
+                "hop_cycles",
+                "dram_hops",
+                "noc_issue",
+                "cb_op",
+                "compute_cb_op",
+                "dst_op",
+                "init",
+                "matmul_lofi",
+                "eltwise",
+                "datacopy",
+                "reduce",
+                "sfpu_simple",
+                "sfpu_transcendental",
+            )
+        ),
+        ("unpack_bytes_per_cycle", ctypes.c_double),
+        ("pack_bytes_per_cycle", ctypes.c_double),
     ]
 
 
@@ -108,6 +142,8 @@ def library() -> ctypes.CDLL:
         ctypes.c_char_p,
         u32,
     ]
+    lib.ttsim_set_cost_params.restype = None
+    lib.ttsim_set_cost_params.argtypes = [ctypes.POINTER(CostParamsDesc)]
     return lib
 
 

@@ -42,7 +42,7 @@ def split_work(n_units: int, cores: list[CoreCoord]) -> list[tuple[CoreCoord, in
     return shares
 
 
-def _upload(dev: Device, matrix: np.ndarray, fmt: DataFormat) -> Buffer:
+def upload(dev: Device, matrix: np.ndarray, fmt: DataFormat) -> Buffer:
     data = tilize(matrix, fmt)
     buf = dev.create_buffer(data.size, tile_size(fmt))
     dev.write_buffer(buf, data)
@@ -90,7 +90,7 @@ def eltwise_binary(
     `bcast` (cols / rows / scalar) b's column 0, row 0 or [0][0] is broadcast."""
     ht, wt = _tiles(a.shape)
     placed = expand_cores(cores)
-    buf_a, buf_b = _upload(dev, a, fmt), _upload(dev, b, fmt)
+    buf_a, buf_b = upload(dev, a, fmt), upload(dev, b, fmt)
     out = dev.create_buffer(buf_a.size, tile_size(fmt))
     shares = split_work(ht * wt, placed)
     used = [core for core, _, _ in shares]
@@ -140,7 +140,7 @@ def sfpu_unary(
     input and the result."""
     ht, wt = _tiles(x.shape)
     placed = expand_cores(cores)
-    buf_x = _upload(dev, x, fmt)
+    buf_x = upload(dev, x, fmt)
     out_fmt = fmt if out_fmt is None else out_fmt
     out = dev.create_buffer(ht * wt * tile_size(out_fmt), tile_size(out_fmt))
     shares = split_work(ht * wt, placed)
@@ -190,7 +190,7 @@ def matmul(
     if kt != kt_b:
         raise ConfigError(f"matmul: inner dimensions differ: {a.shape} @ {b.shape}")
     placed = expand_cores(cores)
-    buf_a, buf_b = _upload(dev, a, fmt), _upload(dev, b, fmt)
+    buf_a, buf_b = upload(dev, a, fmt), upload(dev, b, fmt)
     out = dev.create_buffer(mt * nt * tile_size(fmt), tile_size(fmt))
     shares = split_work(mt * nt, placed)
     used = [core for core, _, _ in shares]
@@ -247,7 +247,7 @@ def reduce(
         "col": (wt, ht, 1, wt, (TILE, wt * TILE)),
         "scalar": (1, ht * wt, 0, 1, (TILE, TILE)),
     }[dim]
-    buf_x = _upload(dev, x, fmt)
+    buf_x = upload(dev, x, fmt)
     out = dev.create_buffer(groups * tile_size(fmt), tile_size(fmt))
     shares = split_work(groups, placed)
     used = [core for core, _, _ in shares]
@@ -287,7 +287,7 @@ def softmax_rows(
     if wt != 1:
         raise ConfigError(f"softmax_rows takes 32-wide inputs, got {x.shape}")
     placed = expand_cores(cores)
-    buf_x = _upload(dev, x, fmt)
+    buf_x = upload(dev, x, fmt)
     out = dev.create_buffer(buf_x.size, tile_size(fmt))
     shares = split_work(ht, placed)
     used = [core for core, _, _ in shares]

@@ -320,6 +320,9 @@ float sfpu_apply(uint32_t op, float x, float param) {
     }
 }
 
+// Bytes the unpacker reads for one tile of CB `cb`.
+uint32_t unpacked_bytes(uint32_t cb) { return tile_bytes(cur_core().cb[cb].format); }
+
 }  // namespace
 
 uint32_t tile_bytes(uint32_t format) {
@@ -356,6 +359,7 @@ void ttsim_dst(uint32_t op, uint32_t line) {
         fault(ErrorKind::Dst, "%s at line %u while DST is %s (expected %s): DST lifecycle is acquire -> commit -> wait -> release",
               t.call, line, dst_state_name(cs.dst_state), dst_state_name(t.from));
     cs.dst_state = t.to;
+    cost_dst(op);
     if (t.to == DstState::Acquired || t.to == DstState::Legacy) std::fill(cs.dst_touched, cs.dst_touched + kDstTiles, false);
 }
 
@@ -363,6 +367,7 @@ void ttsim_hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb) {
     ComputeState& cs = compute_state("compute_kernel_hw_startup");
     for (uint32_t cb : {icb0, icb1, ocb}) checked_cb(static_cast<int32_t>(cb), "compute_kernel_hw_startup");
     cs.hw_started = true;
+    cost_init();
 }
 
 void ttsim_fpu_init(uint32_t mode, uint32_t sub, uint32_t icb0, uint32_t icb1, uint32_t flag) {
@@ -372,6 +377,7 @@ void ttsim_fpu_init(uint32_t mode, uint32_t sub, uint32_t icb0, uint32_t icb1, u
     checked_cb(static_cast<int32_t>(icb0), names[mode]);
     checked_cb(static_cast<int32_t>(icb1), names[mode]);
     cs.fpu_mode = mode;
+    cost_init();
     switch (mode) {
         case FPU_MATMUL: cs.transpose = flag != 0; break;
         case FPU_ELTWISE:
@@ -408,6 +414,7 @@ void ttsim_matmul_tiles(uint32_t in0, uint32_t in1, uint32_t i0, uint32_t i1, ui
     }
     std::memcpy(d, acc, sizeof acc);
     round_dst(cs, d);
+    cost_fpu(Fpu::Matmul, unpacked_bytes(in0) + unpacked_bytes(in1));
 }
 
 void ttsim_binary_tiles(uint32_t op, uint32_t bcast, uint32_t in0, uint32_t in1, uint32_t i0, uint32_t i1, uint32_t idst,
@@ -443,6 +450,7 @@ void ttsim_binary_tiles(uint32_t op, uint32_t bcast, uint32_t in0, uint32_t in1,
         }
     }
     round_dst(cs, d);
+    cost_fpu(op == BIN_MUL ? Fpu::EltwiseMul : Fpu::Eltwise, unpacked_bytes(in0) + unpacked_bytes(in1));
 }
 
 void ttsim_copy_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
@@ -452,6 +460,7 @@ void ttsim_copy_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
     float* d = math_dst("copy_tile", idst);
     unpack(p, cur_core().cb[cb].format, d);  // fp32 with fp32 DST goes straight to DST, unrounded
     round_dst(cs, d);
+    cost_fpu(Fpu::Datacopy, unpacked_bytes(cb));
 }
 
 void ttsim_unary_bcast(uint32_t bcast, uint32_t cb, uint32_t itile, uint32_t idst) {
@@ -464,6 +473,7 @@ void ttsim_unary_bcast(uint32_t bcast, uint32_t cb, uint32_t itile, uint32_t ids
     unpack(p, cur_core().cb[cb].format, d);
     broadcast(d, bcast, 0);
     round_dst(cs, d);
+    cost_fpu(Fpu::Datacopy, unpacked_bytes(cb));
 }
 
 void ttsim_transpose_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
@@ -475,6 +485,7 @@ void ttsim_transpose_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
     for (uint32_t r = 0; r < 32; ++r)
         for (uint32_t c = 0; c < 32; ++c) d[c * 32 + r] = a[r * 32 + c];
     round_dst(cs, d);
+    cost_fpu(Fpu::Datacopy, unpacked_bytes(cb));
 }
 
 void ttsim_reduce_tile(uint32_t type, uint32_t dim, uint32_t icb, uint32_t scb, uint32_t itile, uint32_t stile,
@@ -513,6 +524,7 @@ void ttsim_reduce_tile(uint32_t type, uint32_t dim, uint32_t icb, uint32_t scb, 
         combine(d[0], acc);
     }
     round_dst(cs, d);
+    cost_fpu(Fpu::Reduce, unpacked_bytes(icb) + unpacked_bytes(scb));
 }
 
 void ttsim_pack_tile(uint32_t idst, uint32_t ocb, uint32_t out_index, uint32_t line) {
@@ -541,6 +553,7 @@ void ttsim_pack_tile(uint32_t idst, uint32_t ocb, uint32_t out_index, uint32_t l
     } else {
         pack(src, c.format, page);
     }
+    cost_pack(c.format);
 }
 
 void ttsim_pack_l1_acc(uint32_t enable) { started("pack_reconfig_l1_acc").l1_acc = enable != 0; }
@@ -550,6 +563,7 @@ void ttsim_sfpu_init(uint32_t op) {
     // one init configures every op it covers (binop_with_scalar_tile_init: add/sub/mul/div/rsub)
     for (uint32_t other = 0; other < SFPU_COUNT; ++other)
         if (std::strcmp(kSfpuInits[other], kSfpuInits[op]) == 0) cs.sfpu_inited |= 1ull << other;
+    cost_init();
 }
 
 void ttsim_sfpu(uint32_t op, uint32_t idst, float param) {
@@ -560,6 +574,7 @@ void ttsim_sfpu(uint32_t op, uint32_t idst, float param) {
     float* d = math_dst(name, idst);
     for (uint32_t i = 0; i < kTileElems; ++i) d[i] = sfpu_apply(op, d[i], param);
     round_dst(cs, d);
+    cost_sfpu(op);
 }
 
 void ttsim_sfpu_binary(uint32_t op, uint32_t idst0, uint32_t idst1, uint32_t odst) {
@@ -572,6 +587,7 @@ void ttsim_sfpu_binary(uint32_t op, uint32_t idst0, uint32_t idst1, uint32_t ods
     float* d = math_dst(name, odst);
     for (uint32_t i = 0; i < kTileElems; ++i) d[i] = op == SFPU_MAX ? std::max(x[i], y[i]) : std::min(x[i], y[i]);
     round_dst(cs, d);
+    cost_sfpu(op);
 }
 
 void ttsim_typecast(uint32_t in_fmt, uint32_t out_fmt, uint32_t idst) {
@@ -590,6 +606,7 @@ void ttsim_typecast(uint32_t in_fmt, uint32_t out_fmt, uint32_t idst) {
         }
     }
     round_dst(cs, d);
+    cost_sfpu(SFPU_TYPECAST);
 }
 
 }  // extern "C"

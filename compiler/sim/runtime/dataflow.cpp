@@ -6,6 +6,7 @@
 // ranges they touch stay "pending" until the matching barrier, so publishing a CB page a read is
 // still filling (or freeing one a write is still draining) is reported as the race it is.
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 #include "state.h"
@@ -98,7 +99,8 @@ uint8_t* resolve(uint64_t noc, uint32_t size, const char* call, uint32_t line) {
 
 // Writes `size` bytes from `src` to `local` in every program core of the multicast rectangle
 // except the sender, after checking that `num_dests` counts exactly those cores.
-void multicast(const uint8_t* src, uint64_t mcast, uint32_t size, uint32_t num_dests, const char* call, uint32_t line) {
+void multicast(const uint8_t* src, uint64_t mcast, uint32_t size, uint32_t num_dests, const char* call, uint32_t line,
+               bool semaphore = false) {
     const uint64_t target = mcast >> 32;
     if ((target & 0xF0000000ull) != kMcastTarget)
         fault(ErrorKind::Noc, "%s at line %u: 0x%llx is not a multicast address (use get_noc_multicast_addr)", call, line,
@@ -123,6 +125,7 @@ void multicast(const uint8_t* src, uint64_t mcast, uint32_t size, uint32_t num_d
             continue;
         // L1 layouts are identical across cores (same CB and semaphore offsets), as on device.
         std::memcpy(c.l1 + self_offset, src, size);
+        if (semaphore) cost_sem_update(c.l1 + self_offset);
     }
 }
 
@@ -219,6 +222,7 @@ void ttsim_cb_op(uint32_t op, int32_t cb, int32_t pages, uint32_t line) {
         case kCbOpReserve:
             check_no_wrap(c, c.wr_page, pages, call, cb);
             while (c.free_pages() < n) block_current({op, cb, pages, line});
+            cost_cb(op, c, n);
             c.reserved = std::max(c.reserved, n);
             break;
         case kCbOpPush: {
@@ -232,6 +236,7 @@ void ttsim_cb_op(uint32_t op, int32_t cb, int32_t pages, uint32_t line) {
                       "cb_push_back(cb=%d, %d) at line %u publishes pages a noc_async_read is still filling: call "
                       "noc_async_read_barrier() before pushing",
                       cb, pages, line);
+            cost_cb(op, c, n);
             c.pushed += n;
             c.wr_page = (c.wr_page + n) % c.num_pages;
             c.reserved = c.reserved > n ? c.reserved - n : 0;
@@ -240,6 +245,7 @@ void ttsim_cb_op(uint32_t op, int32_t cb, int32_t pages, uint32_t line) {
         }
         case kCbOpWait:
             while (c.occupancy() < n) block_current({op, cb, pages, line});
+            cost_cb(op, c, n);
             break;
         case kCbOpPop: {
             if (n > c.occupancy())
@@ -252,6 +258,7 @@ void ttsim_cb_op(uint32_t op, int32_t cb, int32_t pages, uint32_t line) {
                       "cb_pop_front(cb=%d, %d) at line %u frees pages a noc_async_write is still reading: call "
                       "noc_async_write_barrier() before popping",
                       cb, pages, line);
+            cost_cb(op, c, n);
             c.popped += n;
             c.rd_page = (c.rd_page + n) % c.num_pages;
             break;
@@ -310,6 +317,8 @@ void ttsim_noc_read(uint64_t src, uint32_t dst_l1, uint32_t size, uint32_t line)
     f.pending_reads.push_back({reinterpret_cast<uintptr_t>(to), reinterpret_cast<uintptr_t>(to) + size});
     ++f.stats.noc_reads;
     f.stats.noc_bytes += size;
+    const bool dram = (src >> 32) == kDramTarget;
+    cost_noc(size, dram, dram ? 0 : noc_hops(src), true);
 }
 
 void ttsim_noc_write(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t line) {
@@ -322,6 +331,8 @@ void ttsim_noc_write(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_t line
     f.pending_writes.push_back({reinterpret_cast<uintptr_t>(from), reinterpret_cast<uintptr_t>(from) + size});
     ++f.stats.noc_writes;
     f.stats.noc_bytes += size;
+    const bool dram = (dst >> 32) == kDramTarget;
+    cost_noc(size, dram, dram ? 0 : noc_hops(dst), false);
 }
 
 uint64_t ttsim_noc_mcast_addr(uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1, uint32_t addr) {
@@ -338,6 +349,10 @@ void ttsim_noc_write_mcast(uint32_t src_l1, uint64_t dst, uint32_t size, uint32_
     f.pending_writes.push_back({reinterpret_cast<uintptr_t>(from), reinterpret_cast<uintptr_t>(from) + size});
     ++f.stats.noc_writes;
     f.stats.noc_bytes += static_cast<uint64_t>(size) * num_dests;
+    // one packet, delivered along the rectangle: latency to its far corner
+    const uint64_t t = dst >> 32;
+    const int32_t x1 = static_cast<int32_t>((t >> 7) & 0x7F), y1 = static_cast<int32_t>(t & 0x7F);
+    cost_noc(size, false, static_cast<uint32_t>(std::abs(x1 - cur_core().x) + std::abs(y1 - cur_core().y)), false);
 }
 
 uint32_t ttsim_semaphore(uint32_t id) {
@@ -350,27 +365,32 @@ void ttsim_sem_wait(const volatile uint32_t* sem, uint32_t value, uint32_t at_le
     const uint32_t op = at_least ? kSemWaitMin : kSemWaitEq;
     Block b{op, 0, static_cast<int32_t>(value), line, sem};
     while (!(at_least ? *sem >= value : *sem == value)) block_current(b);
+    cost_sem_wait(const_cast<const uint32_t*>(sem));
 }
 
 void ttsim_sem_inc(uint64_t addr, uint32_t incr, uint32_t line) {
     uint8_t* p = resolve(addr, 4, "noc_semaphore_inc", line);
     *reinterpret_cast<volatile uint32_t*>(p) += incr;
+    cost_sem_update(p);
 }
 
 void ttsim_sem_set_remote(uint32_t src_l1, uint64_t dst, uint32_t line) {
     uint8_t* from = local_l1(src_l1, 4, "noc_semaphore_set_remote", line);
-    std::memcpy(resolve(dst, 4, "noc_semaphore_set_remote", line), from, 4);
+    uint8_t* to = resolve(dst, 4, "noc_semaphore_set_remote", line);
+    std::memcpy(to, from, 4);
+    cost_sem_update(to);
 }
 
 void ttsim_sem_set_mcast(uint32_t src_l1, uint64_t dst, uint32_t num_dests, uint32_t line) {
     uint8_t* from = local_l1(src_l1, 4, "noc_semaphore_set_multicast", line);
-    multicast(from, dst, 4, num_dests, "noc_semaphore_set_multicast", line);
+    multicast(from, dst, 4, num_dests, "noc_semaphore_set_multicast", line, true);
 }
 
 void ttsim_noc_barrier(uint32_t reads, uint32_t writes) {
     Fiber& f = cur_fiber();
     if (reads) f.pending_reads.clear();
     if (writes) f.pending_writes.clear();
+    cost_noc_barrier(reads != 0, writes != 0);
 }
 
 }  // extern "C"

@@ -228,6 +228,7 @@ bool setup(const TtsimCore* cores, uint32_t n_cores, const TtsimCB* cbs, uint32_
         cb.num_pages = c.num_pages;
         cb.format = c.format;
         cb.base = s.cores[c.core].l1 + c.l1_offset;
+        cost_setup_cb(cb);
     }
     std::map<std::string, void (*)()> entries;
     s.fibers.resize(n_kernels);
@@ -414,8 +415,10 @@ extern "C" int ttsim_run(const TtsimCore* cores, uint32_t n_cores, const TtsimCB
             const CBState& cb = sim.cores[c].cb[i];
             cb_stats[c * kNumCBs + i] = {cb.pushed, cb.popped, cb.max_occupancy, cb.configured ? 1u : 0u};
         }
-    for (uint32_t k = 0; k < n_kernels && kernel_stats && k < sim.fibers.size(); ++k)
+    for (uint32_t k = 0; k < n_kernels && kernel_stats && k < sim.fibers.size(); ++k) {
+        cost_finish(sim.fibers[k]);
         kernel_stats[k] = sim.fibers[k].stats;
+    }
     if (events_len) *events_len = sim.events_len;
     int rc = static_cast<int>(sim.error);
     if (msg && msg_cap) snprintf(msg, msg_cap, "%s", sim.message.c_str());

@@ -52,6 +52,11 @@ struct CBState {
     uint32_t rd_page = 0;
     uint32_t reserved = 0;  // pages granted by cb_reserve_back and not yet pushed
     uint32_t max_occupancy = 0;
+    // Modelled time each page was last pushed / popped: CB blocking carries time from producer
+    // to consumer (a consumer cannot start before the page it waits for was pushed).
+    std::vector<uint64_t> push_t;
+    std::vector<uint64_t> pop_t;
+    uint32_t pusher = UINT32_MAX, popper = UINT32_MAX;  // fibers on each side, once seen
 
     uint32_t occupancy() const { return static_cast<uint32_t>(pushed - popped); }
     uint32_t free_pages() const { return num_pages - occupancy(); }
@@ -74,6 +79,21 @@ struct ComputeState {
     uint32_t fidelity = 4;  // multiplier passes: 1 LoFi .. 4 HiFi4
     bool dst_touched[kDstTiles] = {};
     alignas(64) float dst[kDstTiles][kTileElems];  // row-major 32x32 per tile
+};
+
+// Modelled timelines of one kernel (cost.cpp). Data-movement kernels use timeline 0; compute
+// kernels 0 unpack, 1 math, 2 pack, which run in parallel on device and meet at CBs and DST.
+struct Timing {
+    uint64_t t[3] = {0, 0, 0};
+    uint64_t busy[3] = {0, 0, 0};
+    uint64_t wait_in = 0, wait_out = 0, noc_wait = 0;
+    uint64_t reads_done = 0, writes_done = 0;  // when the outstanding transfers land
+    uint64_t port_free = 0;                    // this RISC's NOC port
+    uint64_t math_start = 0;                   // start of the last math op (bounds unpack run-ahead)
+    uint64_t commit_t = 0;                     // math handed the DST half to pack
+    uint64_t release_t[2] = {0, 0};            // pack released each DST half
+    uint32_t half = 0;
+    uint64_t matmul_tiles = 0;
 };
 
 struct Range {
@@ -115,6 +135,7 @@ struct Fiber {
     std::vector<Range> pending_reads;   // L1 destinations of reads not yet barriered
     std::vector<Range> pending_writes;  // L1 sources of writes not yet barriered
     TtsimKernelStats stats{};
+    Timing tm;
 };
 
 struct Sim {
@@ -134,6 +155,8 @@ struct Sim {
     uint64_t events_cap = 0;
     uint64_t events_len = 0;
     uint64_t seq = 0;
+    std::vector<uint64_t> dram_bins;  // bytes served by DRAM per time bin (cost.cpp)
+    std::vector<std::pair<uintptr_t, uint64_t>> sem_t;  // semaphore address -> last remote update
 };
 
 extern Sim* g_sim;
@@ -156,5 +179,22 @@ inline Core& cur_core() { return g_sim->cores[g_sim->cur->core]; }
 CBState& checked_cb(int32_t cb, const char* call);
 uint32_t tile_bytes(uint32_t format);
 const uint8_t* cb_tile_for_read(uint32_t cb, uint32_t index, const char* call);
+
+// ---- the cycle-approximate cost model (cost.cpp): hooks the API calls make ----
+enum class Fpu : uint32_t { Matmul, Eltwise, EltwiseMul, Datacopy, Reduce };
+void cost_setup_cb(CBState& c);
+void cost_cb(uint32_t op, CBState& c, uint32_t pages);  // before the CB's pointers move
+// A NOC transfer; `dram` when one end is DRAM, `hops` otherwise (core to core).
+void cost_noc(uint32_t bytes, bool dram, uint32_t hops, bool read);
+void cost_noc_barrier(bool reads, bool writes);
+void cost_sem_update(const void* sem);
+void cost_sem_wait(const void* sem);
+void cost_dst(uint32_t op);
+void cost_init();
+void cost_fpu(Fpu kind, uint32_t bytes_unpacked);
+void cost_sfpu(uint32_t op);
+void cost_pack(uint32_t format);
+uint32_t noc_hops(uint64_t noc_addr);
+void cost_finish(Fiber& f);
 
 }  // namespace ttsim

@@ -65,6 +65,36 @@ struct TtsimKernelStats {
     uint64_t noc_writes;
     uint64_t noc_bytes;
     uint64_t tile_ops;
+    // Modelled time (compiler/sim/runtime/cost.cpp), in device cycles. A data-movement kernel has
+    // one timeline; a compute kernel three (unpack, math, pack TRISCs), busy_* per timeline.
+    uint64_t cycles;          // when the kernel finished
+    uint64_t busy_cycles[3];  // time spent working (not waiting) per timeline
+    uint64_t wait_in_cycles;  // waiting in cb_wait_front for a producer
+    uint64_t wait_out_cycles; // waiting in cb_reserve_back for a consumer
+    uint64_t noc_wait_cycles; // waiting in NOC barriers for transfers to land
+    uint64_t matmul_tiles;    // matmul_tiles calls (2 * 32^3 flops each)
+};
+
+// Constants of the cycle-approximate model (compiler/sim/cost.py documents their sources).
+struct TtsimCostParams {
+    double link_bytes_per_cycle;  // one core's NOC port
+    double dram_bytes_per_cycle;  // all DRAM channels together, shared by every core
+    uint32_t dram_latency;        // cycles from request to first byte, besides hops
+    uint32_t hop_cycles;          // per router hop
+    uint32_t dram_hops;           // average hops between a core and a DRAM bank
+    uint32_t noc_issue;           // a RISC-V issuing one NOC command
+    uint32_t cb_op;               // one CB call on a data-movement RISC-V
+    uint32_t compute_cb_op;       // one CB call on a TRISC
+    uint32_t dst_op;              // one tile_regs_* call
+    uint32_t init;                // an *_init reconfiguring unpacker and math
+    uint32_t matmul_lofi;         // one 32x32x32 matmul_tiles at LoFi; times fidelity passes
+    uint32_t eltwise;             // one FPU binary tile op at LoFi (mul: times fidelity passes)
+    uint32_t datacopy;            // copy_tile / transpose / unary_bcast math
+    uint32_t reduce;              // reduce_tile math
+    uint32_t sfpu_simple;         // relu, negative, abs, fill, scalar ops, max/min, typecast
+    uint32_t sfpu_transcendental; // exp, log, recip, sqrt, rsqrt, gelu, sigmoid, tanh, silu, square
+    double unpack_bytes_per_cycle;
+    double pack_bytes_per_cycle;
 };
 
 struct TtsimEvent {
@@ -98,6 +128,9 @@ int ttsim_run(
     uint64_t* events_len,
     char* msg,
     uint32_t msg_cap);
+
+// The model the next ttsim_run applies (defaults until set).
+void ttsim_set_cost_params(const TtsimCostParams* params);
 
 // ---- kernel-facing calls ----
 uint32_t ttsim_arg(int32_t idx, uint32_t common);

@@ -1,0 +1,101 @@
+"""Turns the modelled timelines of a run (`RunReport.kernel_stats[...].timing`) into the figures a
+user asks for: cycles and utilization per core, the bottleneck (reader-, compute- or
+writer-bound), estimated time, TFLOPS and % of the device's matmul peak."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from compiler.sim import RunReport
+from compiler.sim.cost import TILE_FLOPS, cost_model
+from compiler.sim.program import CoreCoord
+
+MATH = 1  # compute timelines: 0 unpack, 1 math, 2 pack
+# A compute kernel waiting more than this share of its time on one side is bound by that side.
+WAIT_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class CorePerf:
+    core: CoreCoord
+    cycles: int
+    reader_cycles: int
+    compute_cycles: int
+    writer_cycles: int
+    math_utilization: float  # share of the core's cycles the FPU/SFPU is busy
+    bottleneck: str  # "reader", "compute" or "writer"
+
+
+@dataclass(frozen=True)
+class ProgramPerf:
+    arch: str
+    math_fidelity: str
+    cycles: int
+    seconds: float
+    flops: int
+    tflops: float
+    peak_tflops: float
+    pct_peak: float
+    dram_gbps: float  # NOC bytes moved per second (reads and writes)
+    bottleneck: str  # the most common bottleneck among the slowest cores
+    cores: tuple[CorePerf, ...]
+
+
+def _bottleneck(report: RunReport, core: CoreCoord, cycles: int) -> str:
+    stats = report.kernel_stats
+    compute = stats.get((core, "compute"))
+    if compute is None:
+        movers = [r for r in ("reader", "writer") if (core, r) in stats]
+        return max(movers, key=lambda r: stats[(core, r)].timing.cycles)
+    t = compute.timing
+    if max(t.wait_in, t.wait_out) < WAIT_SHARE * cycles:
+        return "compute"
+    return "reader" if t.wait_in >= t.wait_out else "writer"
+
+
+def core_perf(report: RunReport, core: CoreCoord) -> CorePerf:
+    stats = report.kernel_stats
+
+    def cycles(role: str) -> int:
+        k = stats.get((core, role))
+        return k.timing.cycles if k else 0
+
+    total = max(cycles(r) for r in ("reader", "compute", "writer"))
+    compute = stats.get((core, "compute"))
+    math = compute.timing.busy[MATH] if compute else 0
+    return CorePerf(
+        core,
+        total,
+        cycles("reader"),
+        cycles("compute"),
+        cycles("writer"),
+        math / total if total else 0.0,
+        _bottleneck(report, core, total),
+    )
+
+
+def analyze(report: RunReport, arch: str, math_fidelity: str) -> ProgramPerf:
+    """Program figures of a run on `arch` whose matmuls ran at `math_fidelity`."""
+    model = cost_model(arch)
+    cores = tuple(core_perf(report, c) for c in sorted({c for c, _ in report.kernel_stats}))
+    cycles = max((c.cycles for c in cores), default=0)
+    seconds = model.seconds(cycles)
+    flops = TILE_FLOPS * sum(k.timing.matmul_tiles for k in report.kernel_stats.values())
+    noc_bytes = sum(k.noc_bytes for k in report.kernel_stats.values())
+    tflops = flops / seconds / 1e12 if seconds else 0.0
+    peak = model.peak_tflops(math_fidelity)
+    slowest = [c.bottleneck for c in cores if c.cycles >= 0.95 * cycles]
+    return ProgramPerf(
+        arch=arch,
+        math_fidelity=math_fidelity,
+        cycles=cycles,
+        seconds=seconds,
+        flops=flops,
+        tflops=tflops,
+        peak_tflops=peak,
+        pct_peak=100.0 * tflops / peak,
+        dram_gbps=noc_bytes / seconds / 1e9 if seconds else 0.0,
+        bottleneck=Counter(slowest).most_common(1)[0][0] if slowest else "none",
+        cores=cores,
+    )

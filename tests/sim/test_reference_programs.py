@@ -341,6 +341,31 @@ def test_pack_with_l1_accumulation_adds_to_the_page(dev, rng):
     np.testing.assert_array_equal(untilize(dev.read_buffer(out), x.shape, fmt), 2 * x)
 
 
+def test_in_order_pack_places_tiles_on_consecutive_pages(dev, rng):
+    """pack_tile without out_of_order_output ignores the index, as the hardware packer does:
+    two tiles packed into one reservation land on its first and second page."""
+    fmt = DataFormat.Float16_b
+    x = round_to_bf16(rng.standard_normal((32, 128)).astype(np.float32))
+    src = dev.create_buffer(4 * 2048, 2048)
+    dev.write_buffer(src, tilize(x, fmt))
+    out = dev.create_buffer(4 * 2048, 2048)
+    p = Program()
+    for cb in (0, 16):
+        p.add_circular_buffer(ONE_CORE, cb, 2048, 4, fmt)
+    r = p.add_kernel(
+        KERNELS / "reader_unary.cpp", ONE_CORE, "reader", compile_args=tensor_accessor_args(src)
+    )
+    c = p.add_kernel(TEST_KERNELS / "pack_in_order_compute.cpp", ONE_CORE, "compute")
+    w = p.add_kernel(
+        KERNELS / "writer_unary.cpp", ONE_CORE, "writer", compile_args=tensor_accessor_args(out)
+    )
+    p.set_runtime_args(r, ONE_CORE, [src.address, 4, 0])
+    p.set_runtime_args(c, ONE_CORE, [4])
+    p.set_runtime_args(w, ONE_CORE, [out.address, 4, 0])
+    dev.run(p)
+    np.testing.assert_array_equal(untilize(dev.read_buffer(out), x.shape, fmt), x)
+
+
 def test_kernel_packer_and_host_tilize_agree_on_bfp8_b(dev, rng):
     """fp32 in, fp32 DST, bfp8_b out: the runtime's packer gives the bytes tilize gives."""
     x = (rng.standard_normal((64, 64)) * np.exp(rng.uniform(-4, 4, (64, 64)))).astype(np.float32)

@@ -534,6 +534,7 @@ void ttsim_pack_tile(uint32_t idst, uint32_t ocb, uint32_t out_index, uint32_t l
               line, dst_state_name(cs.dst_state));
     check_index(cs, idst, "pack_tile");
     CBState& c = checked_cb(static_cast<int32_t>(ocb), "pack_tile");
+    if (out_index == TTSIM_PACK_IN_ORDER) out_index = c.packed_in_order++;
     if (out_index >= c.reserved)
         fault(ErrorKind::CB,
               "pack_tile(%u, cb=%u, %u) at line %u writes page %u past the back of the CB but only %u pages are reserved: "

@@ -240,6 +240,7 @@ void ttsim_cb_op(uint32_t op, int32_t cb, int32_t pages, uint32_t line) {
             c.pushed += n;
             c.wr_page = (c.wr_page + n) % c.num_pages;
             c.reserved = c.reserved > n ? c.reserved - n : 0;
+            c.packed_in_order = 0;
             c.max_occupancy = std::max(c.max_occupancy, c.occupancy());
             break;
         }

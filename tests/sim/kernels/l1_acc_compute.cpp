@@ -1,5 +1,6 @@
 // Packs each tile twice into the same output page, the second time with L1 accumulation on:
-// the page ends up holding twice the tile. Runtime args: n tiles.
+// the page ends up holding twice the tile. Out-of-order packing names the page: in-order packing
+// would advance to the next page. Runtime args: n tiles.
 #include <cstdint>
 
 #include "api/compute/common.h"
@@ -18,9 +19,9 @@ void kernel_main() {
         cb_reserve_back(tt::CBIndex::c_16, 1);
         tile_regs_wait();
         pack_reconfig_l1_acc(0);
-        pack_tile(0, tt::CBIndex::c_16);
+        pack_tile<true>(0, tt::CBIndex::c_16, 0);
         pack_reconfig_l1_acc(1);
-        pack_tile(0, tt::CBIndex::c_16);
+        pack_tile<true>(0, tt::CBIndex::c_16, 0);
         tile_regs_release();
         cb_push_back(tt::CBIndex::c_16, 1);
     }

@@ -174,6 +174,9 @@ void ttsim_transpose_tile(uint32_t cb, uint32_t itile, uint32_t idst);
 void ttsim_sfpu_binary(uint32_t op, uint32_t idst0, uint32_t idst1, uint32_t odst);
 void ttsim_copy_tile(uint32_t cb, uint32_t itile, uint32_t idst);
 void ttsim_reduce_tile(uint32_t type, uint32_t dim, uint32_t icb, uint32_t scb, uint32_t itile, uint32_t stile, uint32_t idst);
+// out_index TTSIM_PACK_IN_ORDER: the hardware default (out_of_order_output=false) packs tiles one
+// after another from the CB's write pointer, whatever index the kernel passes.
+#define TTSIM_PACK_IN_ORDER 0xFFFFFFFFu
 void ttsim_pack_tile(uint32_t idst, uint32_t ocb, uint32_t out_index, uint32_t line);
 void ttsim_pack_l1_acc(uint32_t enable);
 void ttsim_sfpu_init(uint32_t op);

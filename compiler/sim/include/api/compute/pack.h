@@ -12,7 +12,7 @@ ALWI void pack_init(std::uint32_t ocb, std::uint32_t call_line = __builtin_LINE(
 
 template <bool out_of_order_output = false, bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
 ALWI void pack_tile(std::uint32_t ifrom_dst, std::uint32_t icb, std::uint32_t output_tile_index = 0, TTSIM_LINE) {
-    ttsim_pack_tile(ifrom_dst, icb, output_tile_index, ttsim_line);
+    ttsim_pack_tile(ifrom_dst, icb, out_of_order_output ? output_tile_index : TTSIM_PACK_IN_ORDER, ttsim_line);
 }
 
 // With L1 accumulation on, pack_tile adds the DST tile to what the CB page holds.

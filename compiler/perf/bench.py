@@ -1,0 +1,188 @@
+"""The benchmark behind `tt-ws bench`: for every shape of a registered example, compile time,
+emulator wall time and modelled performance; and for the examples that have one, a pair of the
+generated program against a hand-written reference (`compiler.perf.reference`) on the same
+inputs, whose ratio of modelled cycles says how much the compiler leaves on the table.
+
+Every run is checked against the example's torch reference: a wrong answer is never timed."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from compiler.api import Artifact
+from compiler.examples import get_example
+from compiler.examples.harness import PCC_MIN, pcc
+from compiler.examples.spec import Example
+from compiler.perf.analysis import ProgramPerf, analyze
+from compiler.perf.reference import eltwise_add, gemm
+from compiler.sim import Device, RunReport
+
+PERF_SCHEMA = "tt-ws.perf/1"
+# Fidelity of the GEMM pairs: the one the issue's gate names ("% of Wormhole peak at HiFi2").
+PAIR_FIDELITY = "HiFi2"
+
+
+class BenchError(Exception):
+    """A benchmarked program gave a wrong answer (or could not run)."""
+
+
+@dataclass(frozen=True)
+class Timed:
+    """One program's run: compile and emulator wall times, and what the model says."""
+
+    compile_s: float
+    sim_wall_s: float
+    perf: ProgramPerf
+
+
+@dataclass(frozen=True)
+class ShapeBench:
+    example: str
+    shape: str
+    generated: Timed
+
+
+@dataclass(frozen=True)
+class PairBench:
+    """Generated vs hand-written on one problem; `ratio` = generated / hand-written cycles."""
+
+    name: str
+    problem: str
+    generated: Timed
+    hand_written: Timed
+
+    @property
+    def ratio(self) -> float:
+        return self.generated.perf.cycles / self.hand_written.perf.cycles
+
+
+@dataclass(frozen=True)
+class Pair:
+    name: str
+    problem: str
+    arch: str
+    params: dict[str, int]  # the example kernel's parameters
+    hand_written: Callable[[Device, list[torch.Tensor]], tuple[np.ndarray, RunReport]]
+
+
+def with_fidelity(artifact: Artifact, math_fidelity: str) -> Artifact:
+    """The artifact with every kernel at `math_fidelity` (a device setting, not code)."""
+    kernels = [k.model_copy(update={"math_fidelity": math_fidelity}) for k in artifact.plan.kernels]
+    return Artifact(artifact.plan.model_copy(update={"kernels": kernels}), artifact.sources)
+
+
+def _check(what: str, got: torch.Tensor, expected: torch.Tensor) -> None:
+    value = pcc(got, expected)
+    if value < PCC_MIN:
+        raise BenchError(f"{what}: wrong result (PCC {value:.6f} < {PCC_MIN}); not timed")
+
+
+def run_generated(
+    example: Example, params: dict[str, int], name: str, arch: str, fidelity: str | None = None
+) -> Timed:
+    """Compile the example's kernel with `params` for `arch`, run it and check it."""
+    import compiler
+    from compiler.backends.sim import execute
+    from compiler.sim import SimError
+
+    started = time.perf_counter()
+    artifact = compiler.compile(example.kernel(**params), target=arch, name=name)
+    compile_s = time.perf_counter() - started
+    if fidelity is not None:
+        artifact = with_fidelity(artifact, fidelity)
+    inputs = example.make_inputs(params, torch.Generator().manual_seed(0))
+    try:
+        run = execute(artifact, inputs)
+    except SimError as err:
+        raise BenchError(f"{name}: the emulator stopped: {str(err).splitlines()[0]}") from None
+    _check(name, run.outputs[0], example.reference(*inputs))
+    kernels_fidelity = artifact.plan.kernels[0].math_fidelity
+    return Timed(compile_s, run.report.wall_s, analyze(run.report, arch, kernels_fidelity))
+
+
+def _numpy(t: torch.Tensor) -> np.ndarray:
+    return t.float().numpy()
+
+
+def _hand_gemm(dev: Device, inputs: list[torch.Tensor]) -> tuple[np.ndarray, RunReport]:
+    a, b = inputs
+    result = gemm(dev, _numpy(a), _numpy(b), math_fidelity=PAIR_FIDELITY)
+    return result.output, result.report
+
+
+def _hand_add(dev: Device, inputs: list[torch.Tensor]) -> tuple[np.ndarray, RunReport]:
+    a, b = inputs
+    result = eltwise_add(dev, _numpy(a), _numpy(b))
+    return result.output, result.report
+
+
+def _gemm(n: int, arch: str) -> Pair:
+    suffix = "" if arch == "wormhole_n150" else "_bh"
+    return Pair(f"gemm_{n}{suffix}", f"{n}^3 bf16 GEMM", arch, {"M": n, "N": n, "K": n}, _hand_gemm)
+
+
+GEMM_PAIRS = (
+    _gemm(1024, "wormhole_n150"),
+    _gemm(2048, "wormhole_n150"),
+    _gemm(2048, "blackhole_p150"),
+)
+# The generated program of each example measured against a hand-written one.
+PAIRS: dict[str, tuple[Pair, ...]] = {
+    "1.1": (
+        Pair("add_1024", "1024^2 bf16 add", "wormhole_n150", {"M": 1024, "N": 1024}, _hand_add),
+    ),
+    "1.3": GEMM_PAIRS,
+    # the double-buffered GEMM (phase 2), once registered, against the same reference
+    "2.1": GEMM_PAIRS,
+}
+
+
+def bench_pair(example: Example, pair: Pair) -> PairBench:
+    fidelity = PAIR_FIDELITY if pair.name.startswith("gemm") else None
+    generated = run_generated(
+        example, pair.params, f"{example.id}-{pair.name}", pair.arch, fidelity
+    )
+    inputs = example.make_inputs(pair.params, torch.Generator().manual_seed(0))
+    output, report = pair.hand_written(Device(pair.arch), inputs)
+    _check(f"hand-written {pair.name}", torch.from_numpy(output), example.reference(*inputs))
+    hand_fidelity = PAIR_FIDELITY if fidelity else "HiFi4"
+    hand = Timed(report.compile_s, report.wall_s, analyze(report, pair.arch, hand_fidelity))
+    return PairBench(pair.name, pair.problem, generated, hand)
+
+
+def bench_example(example_id: str, pairs: bool = True) -> tuple[list[ShapeBench], list[PairBench]]:
+    """Every shape of the example (on Wormhole, at the fidelity the compiler chose) and, with
+    `pairs`, its generated-vs-hand-written pairs."""
+    example = get_example(example_id)
+    shapes = [
+        ShapeBench(
+            example.id,
+            s.name,
+            run_generated(example, s.params, f"{example.id}-{s.name}", "wormhole_n150"),
+        )
+        for s in example.shapes
+    ]
+    measured = [bench_pair(example, p) for p in PAIRS.get(example_id, ())] if pairs else []
+    return shapes, measured
+
+
+def metrics(shapes: list[ShapeBench], pairs: list[PairBench]) -> dict[str, float]:
+    """The numbers a perf gate can hold a threshold on (names: lowercase and underscores)."""
+    out: dict[str, float] = {}
+    for s in shapes:
+        out[f"{s.shape}_cycles"] = float(s.generated.perf.cycles)
+        out[f"{s.shape}_compile_s"] = s.generated.compile_s
+        out[f"{s.shape}_sim_wall_s"] = s.generated.sim_wall_s
+    for p in pairs:
+        out[f"{p.name}_ratio"] = p.ratio
+        out[f"{p.name}_generated_cycles"] = float(p.generated.perf.cycles)
+        out[f"{p.name}_hand_written_cycles"] = float(p.hand_written.perf.cycles)
+        out[f"{p.name}_generated_pct_peak"] = p.generated.perf.pct_peak
+        out[f"{p.name}_hand_written_pct_peak"] = p.hand_written.perf.pct_peak
+        out[f"{p.name}_generated_tflops"] = p.generated.perf.tflops
+    return out

@@ -3,6 +3,7 @@ only authority, nothing runs twice."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,10 @@ from dispatch_helpers import (
     make_dispatch_repo,
     starts,
 )
+
+from orchestrator.dispatch.command import CommandTemplate
+from orchestrator.dispatch.retry import RetryPolicy
+from orchestrator.dispatch.supervisor import DispatchConfig, Dispatcher
 
 # Two chains that meet, plus independent work: enough for both dispatchers to find something.
 ENTRIES: dict[str, tuple[str, ...]] = {
@@ -68,3 +73,33 @@ def test_two_dispatchers_on_clones_of_one_remote_run_each_workstream_once(tmp_pa
     git(clones[0], "fetch", "-q", "origin", "+refs/heads/tt-ws/dispatch:refs/heads/tt-ws/dispatch")
     assert done_on(clones[0], "tt-ws/dispatch", tmp_path / "check") == set(ENTRIES)
     assert live_claims(clones[1]) == {}
+
+
+def test_a_claim_won_on_an_outdated_view_is_checked_against_the_newest_branch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The window two dispatchers race in: B reads the board, A integrates `a` and releases its
+    # claim, B wins the claim on `a`. B must look again before starting an agent.
+    root = make_dispatch_repo(tmp_path / "repo", {"a": (), "lazy": ()})
+    monkeypatch.chdir(root)
+    before = git(root, "rev-parse", "HEAD")
+    config = DispatchConfig(
+        agents=1,
+        command=CommandTemplate(agent_command(tmp_path, {})),
+        retry=RetryPolicy(1, 0.0),
+        stall_s=20,
+        timeout_s=None,
+        lease=timedelta(minutes=1),
+        target="tt-ws/dispatch",
+        poll_s=0.1,
+    )
+    Dispatcher(config, root).run()  # A: integrates `a`, blocks `lazy`
+    late = Dispatcher(config, root)  # B, still looking at the commit it read before
+    try:
+        assert late._why_not_now("a", before) == "done on tt-ws/dispatch meanwhile"
+        assert late._why_not_now("lazy", before) == (
+            "blocked: failed after 1 attempt(s): the agent exited 0 but the gates do not pass: "
+            "lazy build: exit_code == 0: got 1"
+        )
+    finally:
+        late.view.remove()

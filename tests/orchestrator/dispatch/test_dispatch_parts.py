@@ -139,3 +139,15 @@ def test_next_never_hands_out_a_blocked_workstream_until_it_is_unblocked(
     assert unblocked.output == "unblocked a (was: crashed)\n"
     again = CliRunner().invoke(app, ["next", "--dry-run"])
     assert "would claim a Work a" in again.output
+
+
+def test_dispatch_refuses_to_integrate_into_a_checked_out_branch(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(app, ["dispatch", "--command", "true", "--into", "main"])
+    assert result.exit_code == 1
+    assert f"error: branch main is checked out in {repo}; the dispatcher integrates" in (
+        result.output
+    )
+    assert ClaimStore.open(repo).snapshot().records == {}

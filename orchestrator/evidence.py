@@ -49,6 +49,7 @@ class EvidenceRecord(BaseModel):
     # whose claim had expired or belonged to someone else.
     claim_holder: str | None = None
     fencing_token: int | None = None
+    claim_expiry: datetime | None = None
     # The content hash of what the gate read (orchestrator.check.inputs), so that an unchanged
     # gate can be reused; and, for a record the cache made instead of running the gate, the
     # file name of the record it repeats.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
@@ -30,6 +30,9 @@ class Claim:
 
     holder: str
     fencing_token: int
+    # The lease end as known at the stamp. Written into the record so that a clone without the
+    # claim refs can still judge it; a renewal during the run is not a change of claim.
+    expiry: datetime | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,7 @@ def run_gate(
         finished_at=finished,
         claim_holder=claim.holder if claim else None,
         fencing_token=claim.fencing_token if claim else None,
+        claim_expiry=claim.expiry if claim else None,
         inputs=inputs,
     )
     path = store.append(record)

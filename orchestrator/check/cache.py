@@ -96,6 +96,7 @@ class InputCache:
                 "pid": os.getpid(),
                 "claim_holder": claim.holder if claim else None,
                 "fencing_token": claim.fencing_token if claim else None,
+                "claim_expiry": claim.expiry if claim else None,
                 "cached_from": path.name,
             }
         )

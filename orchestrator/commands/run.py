@@ -48,7 +48,7 @@ def claim_stamp(layout: Layout) -> Callable[[str], Claim | None]:
 
     def stamp(workstream_id: str) -> Claim | None:
         found = stamps_for_run(layout.root, [workstream_id])[workstream_id]
-        return Claim(found.holder, found.token) if found else None
+        return Claim(found.holder, found.token, found.expiry) if found else None
 
     return stamp
 

@@ -217,6 +217,20 @@ def test_a_run_under_a_live_claim_is_stamped_and_counts(board_repo: Path) -> Non
     assert Board.load().report.workstreams["base"].state is WorkstreamState.DONE
 
 
+def test_a_run_under_a_claim_carries_its_lease_end_and_counts_without_the_claim_refs(
+    board_repo: Path,
+) -> None:
+    """A clone that never fetched refs/tt-ws/* (CI) judges the record by its own lease end."""
+    assert tt_ws("claim", "base", "--agent", "alice")[0] == 0
+    lease_end = ClaimStore.open(board_repo).snapshot().records["base"].expiry
+    assert run_as("alice", "base")[0] == 0
+    (record,) = records(board_repo)
+    assert record.claim_expiry == lease_end and record.finished_at < lease_end
+    for ref in ("refs/tt-ws/claims/base", "refs/tt-ws/fence"):
+        subprocess.run(["git", "update-ref", "-d", ref], cwd=board_repo, check=True)
+    assert Board.load().report.workstreams["base"].state is WorkstreamState.DONE
+
+
 def test_a_run_on_a_workstream_held_by_another_agent_is_refused_before_it_starts(
     board_repo: Path,
 ) -> None:

@@ -38,6 +38,8 @@ INFRA = {
     "infra.registry",
     "infra.orchestrator",
     "infra.claims",
+    "infra.checks",
+    "infra.dispatch",
     "infra.simulator",
     "infra.compiler",
 }

@@ -12,6 +12,7 @@ from compiler.kernel_ir.dump import dump_kernels
 from compiler.kernel_ir.verify import verify
 from compiler.passes.cbs import allocate_cbs
 from compiler.passes.check import check_program
+from compiler.passes.coarsen import coarsen_blocks
 from compiler.passes.dst import manage_dst
 from compiler.passes.forward_outputs import forward_outputs
 from compiler.passes.layout import plan_layout
@@ -34,6 +35,9 @@ def passes(target: Target) -> list[tuple[str, Callable]]:
         ("stage_globals", stage_globals),
         # `X = expr; copy X -> G` with X used nowhere else -> `G = expr` (one CB round trip less)
         ("forward_outputs", forward_outputs),
+        # several blocks per core -> one merged block per core: panels read once, not per block
+        # (needs the target's grid and L1 budget; only for block-window copy/gemm programs)
+        ("coarsen_blocks", coarsen_blocks),
         # blocks -> cores as contiguous ranges (needs the target's grid)
         ("infer_schedule", infer_schedule),
         # tensors -> padded DRAM tiles; rejects copies that are not tile-aligned

@@ -1,0 +1,66 @@
+"""coarsen_blocks: GEMMs with several blocks per core get one merged block per core (their A and
+B panels read once instead of once per block), numerically unchanged; programs it cannot prove
+block-shaped, and grids with a block or less per core, are left as written."""
+
+import pytest
+import tl_kernels as K
+import torch
+
+import compiler
+from compiler.ir import dump
+
+
+def coarsened(func):
+    return K.lowered(func, "coarsen_blocks")
+
+
+def test_four_blocks_per_core_merge_two_by_two():
+    program = coarsened(K.gemm(1024, 1024, 64))  # 16 x 16 blocks of 64x64 on 64 cores
+    assert program.grid == (("bx", 8), ("by", 8))
+    assert {b.name: b.shape for b in program.buffers} == {
+        "A_s": (128, 32),
+        "B_s": (32, 128),
+        "C_l": (128, 128),
+    }
+    text = dump(program)
+    assert "copy A[128*by : +128, 32*k : +32] -> A_s[0 : +128, 0 : +32]" in text
+    assert "copy B[32*k : +32, 128*bx : +128] -> B_s[0 : +32, 0 : +128]" in text
+    assert "copy C_l[0 : +128, 0 : +128] -> C[128*by : +128, 128*bx : +128]" in text
+
+
+def test_a_transposed_b_merges_along_its_rows():
+    program = coarsened(K.gemm(1024, 1024, 64, trans_b=True))
+    assert {b.name: b.shape for b in program.buffers}["B_s"] == (128, 32)
+    assert "copy B[128*bx : +128, 32*k : +32]" in dump(program)
+
+
+def test_one_block_per_core_or_less_is_left_alone():
+    for func in (K.gemm(512, 512, 64), K.gemm(128, 128, 64)):  # 64 blocks, 4 blocks
+        program = coarsened(func)
+        assert program == K.lowered(func, "forward_outputs")
+
+
+def test_element_wise_programs_are_left_alone():
+    func = K.add_global(1024, 1024)  # 1024 blocks of 32x32, an element-wise Parallel loop
+    assert coarsened(func) == K.lowered(func, "forward_outputs")
+
+
+def test_merges_stop_at_the_l1_budget():
+    # 32 x 32 blocks of 128x128: a 4x4 merge would need a 512x512 fp32 accumulator (1 MiB)
+    program = K.lowered(K.gemm(4096, 4096, 64, block_M=128, block_N=128), "allocate_cbs")
+    used = sum(c.num_pages * (4096 if c.dtype == "float32" else 2048) for c in program.cbs)
+    assert used <= program.target.l1_budget_bytes
+    assert 1 < program.schedule.num_blocks < 32 * 32 / 4
+
+
+@pytest.mark.parametrize("trans_b", [False, True])
+def test_merged_blocks_compute_the_same_product(trans_b):
+    # 16 x 8 blocks of 32x32: two per core, merged along one axis
+    func = K.gemm(256, 512, 64, block_M=32, block_N=32, trans_b=trans_b)
+    assert coarsened(func).grid in ((("bx", 8), ("by", 8)), (("bx", 16), ("by", 4)))
+    gen = torch.Generator().manual_seed(0)
+    a = torch.randn(256, 64, generator=gen).to(torch.bfloat16)
+    b = torch.randn(*((512, 64) if trans_b else (64, 512)), generator=gen).to(torch.bfloat16)
+    out = compiler.run(compiler.compile(func), a, b)
+    expected = a.float() @ (b.float().T if trans_b else b.float())
+    torch.testing.assert_close(out.float(), expected, rtol=2e-2, atol=2e-2)

@@ -63,6 +63,7 @@ def build_plan(lowered: k.Lowered) -> Plan:
         BufferPlan(
             name=t.name,
             param_index=i,
+            host_shape=t.host_shape or t.shape,
             shape=t.shape,
             dtype=t.dtype,
             tile_rows=p.layout(t.name).tile_rows,

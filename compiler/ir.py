@@ -58,11 +58,13 @@ class Affine:
 
 @dataclass(frozen=True)
 class Tensor:
-    """A global (DRAM) tensor parameter of the kernel."""
+    """A global (DRAM) tensor parameter of the kernel. `shape` is 2-D; a 1-D parameter
+    (`host_shape`) is viewed as a (1, n) row or (n, 1) column (see the frontend)."""
 
     name: str
     shape: tuple[int, ...]
     dtype: str
+    host_shape: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,19 @@ class Gemm:
 
 
 @dataclass(frozen=True)
+class Reduce:
+    """`T.reduce_sum/max(src, dst, dim, clear)`: `dim` of src's 2-D view is folded away; with
+    `clear` false the result is combined with dst's value."""
+
+    src: str
+    dst: str
+    kind: str  # sum | max
+    dim: int
+    clear: bool
+    where: str
+
+
+@dataclass(frozen=True)
 class Eltwise:
     """`dst[i, j] = expr` for every (i, j) of a T.Parallel nest; regions span the whole nest."""
 
@@ -188,7 +203,7 @@ class BlockLoop:
     body: tuple[Stmt, ...]
 
 
-Stmt = Copy | Fill | Gemm | Eltwise | Loop | BlockLoop
+Stmt = Copy | Fill | Gemm | Reduce | Eltwise | Loop | BlockLoop
 
 
 @dataclass(frozen=True)
@@ -304,6 +319,8 @@ def dump(program: Program) -> str:
                 lines.append(f"{pad}fill {s.buffer} = {s.value}")
             elif isinstance(s, Gemm):
                 lines.append(f"{pad}gemm {s.c} += {s.a} @ {s.b} trans_b={s.trans_b}")
+            elif isinstance(s, Reduce):
+                lines.append(f"{pad}reduce_{s.kind} {s.dst} <- {s.src} dim={s.dim} clear={s.clear}")
             else:
                 lines.append(f"{pad}{s.dst} = {expr_str(s.expr)}")
 

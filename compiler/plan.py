@@ -18,10 +18,12 @@ class _Model(BaseModel):
 
 
 class BufferPlan(_Model):
-    """A PrimFunc tensor parameter, DRAM-interleaved in tiles (row-major tile order)."""
+    """A PrimFunc tensor parameter, DRAM-interleaved in tiles (row-major tile order). `shape` is
+    its 2-D view; a 1-D parameter (`host_shape`) is a (1, n) row or an (n, 1) column."""
 
     name: str
     param_index: int
+    host_shape: tuple[int, ...]
     shape: tuple[int, int]
     dtype: str
     tile_rows: int

@@ -65,9 +65,9 @@ def _bind(artifact: Artifact, tensors: list[torch.Tensor]) -> dict[str, torch.Te
     bound: dict[str, torch.Tensor | None] = dict.fromkeys((b.name for b in plan.buffers), None)
     for name, t in zip(named, tensors, strict=True):
         b = next(x for x in plan.buffers if x.name == name)
-        if tuple(t.shape) != tuple(b.shape):
+        if tuple(t.shape) != tuple(b.host_shape):
             raise CompileError(
-                "run", f"tensor {name} has shape {tuple(t.shape)}, expected {tuple(b.shape)}"
+                "run", f"tensor {name} has shape {tuple(t.shape)}, expected {tuple(b.host_shape)}"
             )
         bound[name] = t
     return bound
@@ -83,7 +83,7 @@ def execute(artifact: Artifact, tensors: list[torch.Tensor], timeout_s: float = 
         host = np.zeros((rows, cols), dtype=np.float32)
         given = bound[b.name]
         if given is not None:
-            host[: b.shape[0], : b.shape[1]] = given.detach().float().cpu().numpy()
+            host[: b.shape[0], : b.shape[1]] = given.detach().float().cpu().reshape(b.shape).numpy()
         dram[b.name] = device.create_buffer(b.num_pages * b.page_size, b.page_size)
         device.write_buffer(dram[b.name], tilize(host, _format(b)))
     program = Program()
@@ -110,9 +110,8 @@ def execute(artifact: Artifact, tensors: list[torch.Tensor], timeout_s: float = 
     outputs = []
     for b in plan.outputs():
         full = untilize(device.read_buffer(dram[b.name]), _padded(b), _format(b))
-        result = torch.from_numpy(np.ascontiguousarray(full[: b.shape[0], : b.shape[1]])).to(
-            TORCH_DTYPES[b.dtype]
-        )
+        window = np.ascontiguousarray(full[: b.shape[0], : b.shape[1]])
+        result = torch.from_numpy(window).to(TORCH_DTYPES[b.dtype]).reshape(b.host_shape)
         if bound[b.name] is not None:
             bound[b.name].copy_(result)
         outputs.append(result)

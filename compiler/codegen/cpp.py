@@ -7,6 +7,7 @@ one `TensorAccessorArgs` group per tensor, in the same order."""
 
 from __future__ import annotations
 
+import math
 import re
 import struct
 from collections.abc import Callable
@@ -25,7 +26,7 @@ UNARY = {
     "tanh": ("api/compute/compute_kernel_api.h", "tanh_tile_init()", "tanh_tile({d})"),
     "log": ("api/compute/compute_kernel_api.h", "log_tile_init()", "log_tile({d})"),
     "abs": ("api/compute/compute_kernel_api.h", "abs_tile_init()", "abs_tile({d})"),
-    "fill": ("api/compute/eltwise_unary/fill.h", "fill_tile_init()", "fill_tile({d}, {v}f)"),
+    "fill": ("api/compute/eltwise_unary/fill.h", "fill_tile_init()", "fill_tile({d}, {v})"),
 }
 SCALAR = {
     "add_scalar": "add_unary_tile",
@@ -39,10 +40,15 @@ COMPUTE_HEADERS = (
     "api/compute/cb_api.h",
     "api/compute/reg_api.h",
     "api/compute/pack.h",
-    "api/compute/tile_move_copy.h",
-    "api/compute/matmul.h",
-    "api/compute/eltwise_binary.h",
 )
+# headers of the compute ops a kernel uses (only what it performs is included)
+OP_HEADERS = {
+    k.MatmulInit: "api/compute/matmul.h",
+    k.BinaryInit: "api/compute/eltwise_binary.h",
+    k.CopyInit: "api/compute/tile_move_copy.h",
+    k.ReduceInit: "api/compute/reduce.h",
+}
+POOL_TYPES = {"sum": "PoolType::SUM", "max": "PoolType::MAX"}
 TILE_BYTES = {"bfloat16": 2048, "float16": 2048, "float32": 4096}
 
 
@@ -79,6 +85,12 @@ def expr(e: k.IExpr) -> str:
     return inner if e.op in "*/%" and not isinstance(e.a, k.IBin) else f"({inner})"
 
 
+def float_literal(value: float) -> str:
+    if math.isinf(value):
+        return f"{'-' if value < 0 else ''}__builtin_inff()"
+    return f"{value!r}f"
+
+
 def float_bits(value: float) -> str:
     return f"0x{struct.unpack('<I', struct.pack('<f', value))[0]:08x}u /* {value!r}f */"
 
@@ -103,6 +115,12 @@ class Renderer:
             k.CBWait: lambda op, d: [f"cb_wait_front({op.cb}, {expr(op.n)});"],
             k.CBPop: lambda op, d: [f"cb_pop_front({op.cb}, {expr(op.n)});"],
             k.ReadTiles: self.read_tiles,
+            k.FillScaler: self.fill_scaler,
+            k.ReduceInit: self.reduce_init,
+            k.ReduceTile: lambda op, d: [
+                f"reduce_tile<{POOL_TYPES[op.kind]}, ReduceDim::{op.dim}>({op.src}, {op.scaler}, "
+                f"{expr(op.index)}, 0, {expr(op.dst)});"
+            ],
             k.WriteTiles: self.write_tiles,
             k.HwStartup: lambda op, d: [
                 f"compute_kernel_hw_startup({op.in0}, {op.in1}, {op.out});"
@@ -130,6 +148,8 @@ class Renderer:
         lines: list[str] = []
         for op in ops:
             render = self.table.get(type(op))
+            if type(op) in OP_HEADERS:
+                self.headers.add(OP_HEADERS[type(op)])
             if render is None:
                 raise AssertionError(
                     f"codegen: no C++ for {type(op).__name__} {op} in {self.kernel.role}"
@@ -165,7 +185,27 @@ class Renderer:
     def unary_tile(self, op: k.UnaryTile, depth: int) -> list[str]:
         if op.op in SCALAR:
             return [f"{SCALAR[op.op]}({expr(op.dst)}, {float_bits(op.scalar)});"]
-        return [UNARY[op.op][2].format(d=expr(op.dst), v=repr(op.scalar)) + ";"]
+        value = "" if op.scalar is None else float_literal(op.scalar)
+        return [UNARY[op.op][2].format(d=expr(op.dst), v=value) + ";"]
+
+    def reduce_init(self, op: k.ReduceInit, depth: int) -> list[str]:
+        return [
+            f"reduce_init<{POOL_TYPES[op.kind]}, ReduceDim::{op.dim}>({op.src}, {op.scaler}, {op.out});"
+        ]
+
+    def fill_scaler(self, op: k.FillScaler, depth: int) -> list[str]:
+        bits = struct.unpack("<I", struct.pack("<f", op.value))[0] >> 16
+        return [
+            f"// reduce_tile's scaler: one tile of {op.value!r} (bf16), held by compute until it ends",
+            f"cb_reserve_back({op.cb}, 1);",
+            "{",
+            f"{INDENT}volatile tt_l1_ptr uint16_t* scaler = reinterpret_cast<volatile tt_l1_ptr uint16_t*>(get_write_ptr({op.cb}));",
+            f"{INDENT}for (uint32_t i = 0; i < 1024; ++i) {{",
+            f"{INDENT * 2}scaler[i] = 0x{bits:04x};",
+            f"{INDENT}}}",
+            "}",
+            f"cb_push_back({op.cb}, 1);",
+        ]
 
     def _tile_loop(self, op, inner: list[str], comment: str) -> list[str]:
         layout = self.program.layout(op.tensor)
@@ -264,7 +304,7 @@ class Renderer:
         return "\n".join([*lines, *main, "}", ""])
 
     def _used_cbs(self) -> set[str]:
-        fields = ("cb", "a", "b", "in0", "in1", "out")
+        fields = ("cb", "a", "b", "in0", "in1", "out", "src", "scaler")
         return {
             getattr(op, f)
             for op in k.walk_ops(self.kernel.body)

@@ -1,4 +1,4 @@
-"""Phase-1 TileLang examples (ordinary TileLang programs with torch references and shapes) and
+"""TileLang examples (ordinary TileLang programs with torch references and shapes) and
 their harness: `python -m compiler.examples build|check <id>`."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ MODULES = {
     "1.1": "compiler.examples.elementwise_add",
     "1.2": "compiler.examples.multi_operand_elementwise",
     "1.3": "compiler.examples.simple_gemm",
+    "2.3": "compiler.examples.reduction",
 }
 
 

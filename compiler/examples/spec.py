@@ -15,7 +15,7 @@ class Shape:
 
     name: str
     why: str  # which mapping case it exercises (one block, more blocks than cores, ...)
-    params: dict[str, int] = field(default_factory=dict)
+    params: dict[str, int | str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -23,9 +23,14 @@ class Example:
     id: str
     title: str
     kernel: Callable[..., object]  # params -> TileLang PrimFunc
-    make_inputs: Callable[[dict[str, int], torch.Generator], list[torch.Tensor]]
+    make_inputs: Callable[[dict[str, int | str], torch.Generator], list[torch.Tensor]]
     reference: Callable[..., torch.Tensor]
     shapes: tuple[Shape, ...]
+    reference_params: tuple[str, ...] = ()  # shape params the reference takes as keywords
+
+    def expected(self, params: dict[str, int | str], inputs: list[torch.Tensor]) -> torch.Tensor:
+        kwargs = {name: params[name] for name in self.reference_params if name in params}
+        return self.reference(*inputs, **kwargs)
 
 
 # The mapping cases every element-wise example runs (64x64 blocks unless given).

@@ -26,11 +26,13 @@ from compiler.ir import (
     LocalBuffer,
     Loop,
     Program,
+    Reduce,
     Region,
     Stmt,
     Tensor,
     Unary,
 )
+from compiler.targets import TILE
 
 FLOAT_DTYPES = {"bfloat16", "float16", "float32"}
 SCOPES = {"shared.dyn": "shared", "shared": "shared", "local.fragment": "fragment"}
@@ -47,6 +49,7 @@ UNARY_CALLS = {
 # Attributes that only steer GPU scheduling (block rasterization): the TT schedule is our own.
 GPU_HINTS = {"threadblock_swizzle_pattern"}
 BINARY_NODES = {tirx.Add: "add", tirx.Sub: "sub", tirx.Mul: "mul"}
+REDUCE_KINDS = {"sum": "sum", "max": "max"}
 
 
 _DECL = re.compile(r"^(#|from |@|\w+ = T\.(Buffer|int32|int64|handle|var)\()")
@@ -70,9 +73,60 @@ class _Scope:
     opaque: set[str] = field(default_factory=set)  # thread indices: no meaning on Tensix
 
 
+def _vector_orientations(func: tirx.PrimFunc) -> dict[str, str]:
+    """1-D tensors and buffers -> "col" (indexed by row: a row reduction's result, laid out as
+    column 0 of a column of tiles) or "row" (row 0 of a row of tiles). Fixed by `T.reduce_*`
+    destinations and spread through copies and 1-D T.Parallel statements; default "row"."""
+    fixed: dict[str, str] = {}
+    links: list[tuple[str, str]] = []
+
+    def buffers_of(node: object) -> list[object]:
+        found: list[object] = []
+
+        def visit(n: object) -> None:
+            if isinstance(n, tirx.BufferLoad | tirx.BufferStore) and len(n.buffer.shape) == 1:
+                found.append(n.buffer)
+
+        tirx.stmt_functor.post_order_visit(node, visit)
+        return found
+
+    def visit(n: object) -> None:
+        if isinstance(n, tirx.Call) and n.op.name == "tl.tileop.reduce":
+            src, dst = (a.args[0].buffer for a in n.args[:2])
+            if len(dst.shape) == 1 and len(src.shape) == 2:
+                fixed[dst.name] = "col" if int(n.args[3]) in (1, -1) else "row"
+            elif len(dst.shape) == 1:
+                links.append((src.name, dst.name))
+        elif isinstance(n, tirx.Call) and n.op.name == "tl.tileop.copy":
+            ends = [a.args[0].buffer for a in n.args[:2]]
+            if all(len(b.shape) == 1 for b in ends):
+                links.append((ends[0].name, ends[1].name))
+        elif isinstance(n, tirx.BufferStore) and len(n.buffer.shape) == 1:
+            links.extend((n.buffer.name, b.name) for b in buffers_of(n.value))
+
+    tirx.stmt_functor.post_order_visit(func.body, visit)
+    changed = True
+    while changed:
+        changed = False
+        for a, b in links:
+            for x, y in ((a, b), (b, a)):
+                if x in fixed and y not in fixed:
+                    fixed[y] = fixed[x]
+                    changed = True
+    return fixed
+
+
+def _vector_shape(length: int, orientation: str, pad: bool) -> tuple[int, int]:
+    """The 2-D view of a 1-D vector; local buffers (`pad`) are whole tiles."""
+    n = -(-length // TILE) * TILE if pad else length
+    width = TILE if pad else 1
+    return (n, width) if orientation == "col" else (width, n)
+
+
 class _Frontend:
     def __init__(self, func: tirx.PrimFunc) -> None:
         self.func = func
+        self.vectors = _vector_orientations(func)
         self.tensors: dict[str, Tensor] = {}
         self.buffers: dict[str, LocalBuffer] = {}
         self.grid: list[tuple[str, int]] = []
@@ -82,12 +136,14 @@ class _Frontend:
             if buf is None:
                 raise CompileError("prim_func", f"scalar parameter {param.name} is not supported")
             shape = tuple(self._int(d, "tensor shape", buf) for d in buf.shape)
-            if len(shape) != 2:
+            if len(shape) not in (1, 2):
                 raise CompileError(
-                    "tensor", f"{buf.name} has shape {shape}; only 2-D tensors are supported"
+                    "tensor",
+                    f"{buf.name} has shape {shape}; only 1-D and 2-D tensors are supported",
                 )
             self._check_dtype(str(buf.dtype), f"tensor {buf.name}")
-            self.tensors[buf.name] = Tensor(buf.name, shape, str(buf.dtype))
+            view = self._view(buf.name, shape, pad=False)
+            self.tensors[buf.name] = Tensor(buf.name, view, str(buf.dtype), shape)
 
     # -- helpers ---------------------------------------------------------------------------
     @staticmethod
@@ -95,6 +151,21 @@ class _Frontend:
         if isinstance(value, tirx.IntImm | int):
             return int(value)
         raise CompileError(what, f"must be a compile-time constant, got {value}", _where(node))
+
+    def _view(self, name: str, shape: tuple[int, ...], pad: bool) -> tuple[int, ...]:
+        if len(shape) == 1:
+            return _vector_shape(shape[0], self.vectors.get(name, "row"), pad)
+        return shape
+
+    def _view_region(
+        self, name: str, start: tuple[Affine, ...], extent: tuple[int, ...]
+    ) -> tuple[tuple[Affine, ...], tuple[int, ...]]:
+        """A 1-D window of a vector as a 2-D window over whole tiles of its view."""
+        if len(start) != 1:
+            return start, extent
+        if self.vectors.get(name, "row") == "col":
+            return (start[0], Affine()), _vector_shape(extent[0], "col", pad=True)
+        return (Affine(), start[0]), _vector_shape(extent[0], "row", pad=True)
 
     @staticmethod
     def _check_dtype(dtype: str, what: str) -> None:
@@ -142,7 +213,7 @@ class _Frontend:
             raise CompileError(
                 "region", f"{buf.name}: {len(extents)} extents for {len(start)} dims", _where(node)
             )
-        return Region(buf.name, start, extents)
+        return Region(buf.name, *self._view_region(buf.name, start, extents))
 
     def _full_local(self, region: Region, op: str, node: object) -> str:
         buf = self.buffers.get(region.buffer)
@@ -196,11 +267,13 @@ class _Frontend:
             if scope_name not in SCOPES:
                 raise CompileError("alloc", f"{buf.name}: memory scope {scope_name} not supported")
             shape = tuple(self._int(d, "buffer shape", block) for d in buf.shape)
-            if len(shape) != 2:
-                raise CompileError("alloc", f"{buf.name} has shape {shape}; only 2-D buffers")
+            if len(shape) not in (1, 2):
+                raise CompileError(
+                    "alloc", f"{buf.name} has shape {shape}; only 1-D and 2-D buffers"
+                )
             self._check_dtype(str(buf.dtype), f"buffer {buf.name}")
             self.buffers[buf.name] = LocalBuffer(
-                buf.name, shape, str(buf.dtype), SCOPES[scope_name]
+                buf.name, self._view(buf.name, shape, pad=True), str(buf.dtype), SCOPES[scope_name]
             )
         return self.stmts(block.body, scope)
 
@@ -246,7 +319,28 @@ class _Frontend:
                 for x in call.args[:3]
             )
             return Gemm(a, b, c, bool(call.args[3]), bool(call.args[4]), bool(call.args[9]), where)
+        if name == "tl.tileop.reduce":
+            return self._reduce(call, scope, node)
         raise CompileError(name, "tile operation not supported by the TT backend", where)
+
+    def _reduce(self, call: tirx.Call, scope: _Scope, node: object) -> Reduce:
+        """`T.reduce_sum/max(src, dst, dim, clear)`: the reduced dimension, in the 2-D view
+        (a vector's only dimension is its long side)."""
+        where = _where(node)
+        src_region, dst_region = (self._region(x, scope, node) for x in call.args[:2])
+        src, dst = (self._full_local(r, "T.reduce", node) for r in (src_region, dst_region))
+        kind = str(call.args[2].value)
+        if kind not in REDUCE_KINDS:
+            raise CompileError(
+                "T.reduce",
+                f"reduction {kind!r} has no Tensix reduce_tile (supported: sum, max)",
+                where,
+            )
+        rank = len(call.args[0].args[0].buffer.shape)
+        dim = int(call.args[3]) % rank
+        if rank == 1:
+            dim = 0 if self.vectors.get(src, "row") == "col" else 1
+        return Reduce(src, dst, REDUCE_KINDS[kind], dim, bool(call.args[4]), where)
 
     # -- T.Parallel ----------------------------------------------------------------------------
     def _parallel(self, node: tirx.For, scope: _Scope) -> list[Stmt]:
@@ -308,6 +402,16 @@ class _Frontend:
 
     def _access(self, buf, indices, pvars, scope: _Scope, node) -> Region:
         """buf[indices] inside a Parallel nest: dimension d must advance with parallel var d."""
+        if len(indices) == len(pvars) == 1:
+            aff = self._affine(indices[0], scope, node)
+            if aff.coeff(pvars[0][0]) != 1:
+                raise CompileError(
+                    "T.Parallel",
+                    f"{buf.name} must be indexed by parallel var {pvars[0][0]} with stride 1",
+                    _where(node),
+                )
+            start = (aff.without(pvars[0][0]),)
+            return Region(buf.name, *self._view_region(buf.name, start, (pvars[0][1],)))
         if len(indices) != len(pvars):
             raise CompileError(
                 "T.Parallel",

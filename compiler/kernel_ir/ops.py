@@ -122,6 +122,15 @@ class WriteTiles:
     cols: int
 
 
+@dataclass(frozen=True)
+class FillScaler:
+    """Reserve one tile of `cb`, set every element to `value` (bf16), push: `reduce_tile`'s
+    scaler operand."""
+
+    cb: str
+    value: float
+
+
 # --- compute --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class HwStartup:
@@ -193,6 +202,25 @@ class UnaryTile:
 
 
 @dataclass(frozen=True)
+class ReduceInit:
+    kind: str  # sum | max  (PoolType)
+    dim: str  # REDUCE_ROW | REDUCE_COL  (ReduceDim)
+    src: str
+    scaler: str
+    out: str
+
+
+@dataclass(frozen=True)
+class ReduceTile:
+    kind: str
+    dim: str
+    src: str
+    scaler: str
+    index: IExpr
+    dst: IExpr
+
+
+@dataclass(frozen=True)
 class PackTile:
     """Pack DST[dst] to page `index` of the CB's reserved region (`pack_tile<true>`: out-of-order
     output, so the page is explicit rather than the packer's sequential write pointer)."""
@@ -213,6 +241,22 @@ class MatmulBlock:
     kt: int
     transpose_b: bool
     live_flag: str  # runtime flag: accumulator CB holds a value (else start from zero)
+
+
+@dataclass(frozen=True)
+class ReduceBlock:
+    """Fold the `mt x nt` tiles of `src` along `dim` (1: each row -> REDUCE_ROW, result in
+    column 0 of `mt` tiles; 0: each column -> REDUCE_COL, row 0 of `nt` tiles) into `acc`,
+    combining with its value when `live_flag` is set."""
+
+    acc: str
+    src: str
+    scaler: str
+    kind: str
+    dim: int
+    mt: int
+    nt: int
+    live_flag: str
 
 
 @dataclass(frozen=True)
@@ -245,6 +289,7 @@ Op = (
     | CBPop
     | ReadTiles
     | WriteTiles
+    | FillScaler
     | HwStartup
     | TileRegs
     | MatmulInit
@@ -255,8 +300,11 @@ Op = (
     | BinaryTiles
     | UnaryInit
     | UnaryTile
+    | ReduceInit
+    | ReduceTile
     | PackTile
     | MatmulBlock
+    | ReduceBlock
     | EltwiseBlock
 )
 ROLES = ("reader", "compute", "writer")

@@ -19,9 +19,12 @@ MATH_OPS = (
     k.BinaryTiles,
     k.UnaryInit,
     k.UnaryTile,
+    k.ReduceInit,
+    k.ReduceTile,
 )
+INITS = (k.MatmulInit, k.CopyInit, k.BinaryInit, k.UnaryInit, k.ReduceInit)
 ALLOWED = {
-    "reader": (k.For, k.BlockLoop, k.ReadTiles),
+    "reader": (k.For, k.BlockLoop, k.ReadTiles, k.FillScaler),
     "writer": (k.For, k.BlockLoop, k.WriteTiles),
 }
 # DST lifecycle: state -> {phase: next state}
@@ -83,7 +86,13 @@ class _Verifier:
             if role in ALLOWED and not isinstance(op, ALLOWED[role]):
                 raise _fail(op, f"{type(op).__name__} does not belong in the {role} kernel")
             if role == "compute" and isinstance(
-                op, k.ReadTiles | k.WriteTiles | k.MatmulBlock | k.EltwiseBlock
+                op,
+                k.ReadTiles
+                | k.WriteTiles
+                | k.FillScaler
+                | k.MatmulBlock
+                | k.ReduceBlock
+                | k.EltwiseBlock,
             ):
                 raise _fail(op, f"{type(op).__name__} must be lowered before codegen")
             if isinstance(op, k.For | k.BlockLoop):
@@ -102,11 +111,7 @@ class _Verifier:
                 if nxt is None:
                     raise _fail(op, f"tile_regs_{op.phase} while the DST is in state '{state}'")
                 state = nxt
-            elif (
-                isinstance(op, MATH_OPS)
-                and state != "math"
-                and not isinstance(op, k.MatmulInit | k.CopyInit | k.BinaryInit | k.UnaryInit)
-            ):
+            elif isinstance(op, MATH_OPS) and state != "math" and not isinstance(op, INITS):
                 raise _fail(op, f"math on the DST outside acquire..commit (state '{state}')")
             elif isinstance(op, k.PackTile) and state != "pack":
                 raise _fail(op, f"pack_tile outside wait..release (state '{state}')")
@@ -121,12 +126,17 @@ class _Verifier:
         elif isinstance(op, k.CopyTile):
             self.index(op.cb, op.index, env, op)
             self.dst(op.dst, env, op)
+        elif isinstance(op, k.ReduceTile):
+            self.index(op.src, op.index, env, op)
+            self.index(op.scaler, 0, env, op)
+            self.dst(op.dst, env, op)
         elif isinstance(op, k.UnaryTile | k.PackTile):
             self.dst(op.dst, env, op)
             if isinstance(op, k.PackTile):
                 self.cb(op.cb, op)
         elif isinstance(
-            op, k.CBReserve | k.CBPush | k.CBWait | k.CBPop | k.ReadTiles | k.WriteTiles
+            op,
+            k.CBReserve | k.CBPush | k.CBWait | k.CBPop | k.ReadTiles | k.WriteTiles | k.FillScaler,
         ):
             self.cb(op.cb, op)
 
@@ -139,11 +149,10 @@ def _traffic(ops: tuple[k.Op, ...], kinds: tuple[type, ...], trips: int, out: Co
         elif isinstance(op, k.BlockLoop):
             _traffic(op.body, kinds, trips, out)
         elif isinstance(op, kinds):
-            n = (
-                op.rows * op.cols
-                if isinstance(op, k.ReadTiles | k.WriteTiles)
-                else bounds(op.n, {})[1]
-            )
+            if isinstance(op, k.ReadTiles | k.WriteTiles):
+                n = op.rows * op.cols
+            else:
+                n = 1 if isinstance(op, k.FillScaler) else bounds(op.n, {})[1]
             out[op.cb] += trips * n
 
 
@@ -155,7 +164,7 @@ def verify(lowered: k.Lowered) -> k.Lowered:
             raise CompileError("verify", f"{kernel.role} kernel ends with the DST still acquired")
     ks = lowered.kernels
     flows = {
-        "reader": (ks.reader.body, (k.ReadTiles,), ks.compute.body, (k.CBPop,)),
+        "reader": (ks.reader.body, (k.ReadTiles, k.FillScaler), ks.compute.body, (k.CBPop,)),
         "compute": (ks.compute.body, (k.CBPush,), ks.writer.body, (k.WriteTiles,)),
     }
     for producer, (p_ops, p_kinds, c_ops, c_kinds) in flows.items():

@@ -4,7 +4,8 @@ global tensor written by the kernel gets a staging CB between compute and the wr
 - reader-fed buffers (destination of a global -> local copy): depth = `num_stages` of the
   enclosing `T.Pipelined` loop, else 2 (double buffering across blocks);
 - compute-owned buffers (gemm accumulators, element-wise results): depth 1, they hold one value;
-- output staging CBs: depth 2; temporaries for element-wise sub-expressions: one DST chunk.
+- output staging CBs: depth 2; temporaries for element-wise sub-expressions: one DST chunk;
+- reductions: one bf16 scaler tile (all ones) the reader fills once (`reduce_tile` multiplies by it).
 Indices follow tt-metal's habit: inputs from 0, outputs from 16, intermediates from 24."""
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from compiler.errors import CompileError
-from compiler.ir import CB, BlockLoop, Copy, Eltwise, Loop, Program, Stmt, walk
+from compiler.ir import CB, BlockLoop, Copy, Eltwise, Loop, Program, Reduce, Stmt, walk
 from compiler.passes.eltwise import temps_needed
 from compiler.targets import TILE
 
 TILE_BYTES = {"bfloat16": TILE * TILE * 2, "float16": TILE * TILE * 2, "float32": TILE * TILE * 4}
 OUTPUT_BASE, INTERMEDIATE_BASE, MAX_CB = 16, 24, 32
+SCALER = "scaler"  # the CB's buffer name: no TileLang buffer, filled by the reader
 
 
 def _reader_depths(
@@ -63,6 +65,10 @@ def allocate_cbs(program: Program) -> Program:
                 f"{s.dst.buffer} is filled from DRAM and also written by compute; use two buffers",
                 s.where,
             )
+        if isinstance(s, Reduce) and s.dst in reader_depth:
+            raise CompileError(
+                "T.reduce", f"{s.dst} is filled from DRAM; reduce into a fragment", s.where
+            )
         if isinstance(s, Eltwise):
             temps = max(temps, temps_needed(s.expr))
 
@@ -75,6 +81,8 @@ def allocate_cbs(program: Program) -> Program:
     for i, b in enumerate(inputs):
         n = tiles(b.shape)
         cbs.append(CB(i, f"cb_{b.name}", b.name, b.dtype, n, n * reader_depth[b.name], "reader"))
+    if any(isinstance(s, Reduce) for s in walk(program.body)):
+        cbs.append(CB(len(inputs), f"cb_{SCALER}", SCALER, "bfloat16", 1, 1, "reader"))
     for i, (name, extent) in enumerate(sorted(written.items())):
         n = tiles(extent)
         cbs.append(
@@ -95,7 +103,7 @@ def allocate_cbs(program: Program) -> Program:
     for i, (name, dtype, n) in enumerate(intermediates):
         cbs.append(CB(INTERMEDIATE_BASE + i, f"cb_{name}", name, dtype, n, n, "compute"))
     if (
-        len(inputs) > OUTPUT_BASE
+        sum(c.producer == "reader" for c in cbs) > OUTPUT_BASE
         or len(written) > INTERMEDIATE_BASE - OUTPUT_BASE
         or (INTERMEDIATE_BASE + len(intermediates) > MAX_CB)
     ):

@@ -5,7 +5,18 @@ loop variable in scope. Errors name the statement."""
 from __future__ import annotations
 
 from compiler.errors import CompileError
-from compiler.ir import BlockLoop, Copy, Eltwise, Gemm, Loop, Program, Region, Stmt, expr_loads
+from compiler.ir import (
+    BlockLoop,
+    Copy,
+    Eltwise,
+    Gemm,
+    Loop,
+    Program,
+    Reduce,
+    Region,
+    Stmt,
+    expr_loads,
+)
 
 
 def _region(program: Program, region: Region, bound: set[str], where: str) -> None:
@@ -41,11 +52,12 @@ def _stmts(program: Program, stmts: tuple[Stmt, ...], bound: set[str]) -> None:
         elif isinstance(s, Eltwise):
             for region in (s.dst, *expr_loads(s.expr)):
                 _region(program, region, bound, s.where)
-        elif isinstance(s, Gemm):
-            for name in (s.a, s.b, s.c):
+        elif isinstance(s, Gemm | Reduce):
+            op = "T.gemm" if isinstance(s, Gemm) else "T.reduce"
+            for name in (s.a, s.b, s.c) if isinstance(s, Gemm) else (s.src, s.dst):
                 if program.buffer(name) is None:
                     raise CompileError(
-                        "T.gemm", f"operand {name} is not a shared/fragment buffer", s.where
+                        op, f"operand {name} is not a shared/fragment buffer", s.where
                     )
 
 

@@ -3,9 +3,10 @@
 (8 tiles, 4 with fp32 accumulation): a block is processed in equal chunks — for matmul the
 largest divisor of its tile count that fits, for element-wise gcd(tiles, DST capacity).
 
-Matmul: per chunk of output tiles, reload the accumulator's running value (copy_tile) when it
-holds one, accumulate `matmul_tiles` over K, then pop the old chunk and push the new one — the
-CB rotates, as tt-metal's large-block matmul does with its partials CB. Element-wise: computed
+Matmul and reduce: per chunk of output tiles, reload the accumulator's running value
+(copy_tile) when it holds one, accumulate `matmul_tiles` over K (or `reduce_tile` over the
+folded tiles), then pop the old chunk and push the new one — the CB rotates, as tt-metal's
+large-block matmul does with its partials CB. Element-wise: computed
 sub-expressions feeding an FPU binary op are packed to temporary CBs first."""
 
 from __future__ import annotations
@@ -41,24 +42,51 @@ def _section(math: list[k.Op], between: list[k.Op], cs: int, out_cb: str) -> lis
     ]
 
 
+def _accumulate(acc: str, live_flag: str, total: int, cs: int, math: list[k.Op]) -> list[k.Op]:
+    """Per chunk of `cs` accumulator tiles: reload the running value when the flag says the CB
+    holds one, run `math` (tile i of the chunk in DST slot i), pop the old chunk and push the new
+    one — the CB rotates, as tt-metal's large-block matmul does with its partials CB."""
+    reload = k.If(
+        live_flag,
+        (k.CBWait(acc, cs), k.CopyInit(acc), k.For("i", cs, (k.CopyTile(acc, "i", "i"),))),
+    )
+    body = _section([reload, *math], [k.If(live_flag, (k.CBPop(acc, cs),))], cs, acc)
+    return [k.For("chunk", total // cs, tuple(body))]
+
+
+def _chunk_tile(cs: int) -> k.IExpr:
+    return k.add(k.mul("chunk", cs), "i")
+
+
 def _matmul(op: k.MatmulBlock, capacity: int) -> list[k.Op]:
     total = op.mt * op.nt
     cs = chunk_size(total, capacity)
-    t = k.add(k.mul("chunk", cs), "i")
+    t = _chunk_tile(cs)
     m, n = k.IBin("/", t, op.nt), k.IBin("%", t, op.nt)
     ib = k.add(k.mul(n, op.kt), "kt") if op.transpose_b else k.add(k.mul("kt", op.nt), n)
-    reload = k.If(
-        op.live_flag,
-        (k.CBWait(op.acc, cs), k.CopyInit(op.acc), k.For("i", cs, (k.CopyTile(op.acc, "i", "i"),))),
-    )
     mac = k.MatmulTiles(op.a, op.b, k.add(k.mul(m, op.kt), "kt"), ib, "i")
     math = [
-        reload,
         k.MatmulInit(op.a, op.b, op.transpose_b),
         k.For("i", cs, (k.For("kt", op.kt, (mac,)),)),
     ]
-    body = _section(math, [k.If(op.live_flag, (k.CBPop(op.acc, cs),))], cs, op.acc)
-    return [k.For("chunk", total // cs, tuple(body))]
+    return _accumulate(op.acc, op.live_flag, total, cs, math)
+
+
+def _reduce(op: k.ReduceBlock, capacity: int) -> list[k.Op]:
+    """dim 1: output tile m folds row m's nt tiles (REDUCE_ROW); dim 0: output tile n folds
+    column n's mt tiles (REDUCE_COL). reduce_tile accumulates into DST, so a reloaded value
+    takes part in the sum/max."""
+    total, folded = (op.mt, op.nt) if op.dim == 1 else (op.nt, op.mt)
+    cs = chunk_size(total, capacity)
+    t = _chunk_tile(cs)
+    index = k.add(k.mul(t, op.nt), "r") if op.dim == 1 else k.add(k.mul("r", op.nt), t)
+    dim = "REDUCE_ROW" if op.dim == 1 else "REDUCE_COL"
+    tile = k.ReduceTile(op.kind, dim, op.src, op.scaler, index, "i")
+    math = [
+        k.ReduceInit(op.kind, dim, op.src, op.scaler, op.acc),
+        k.For("i", cs, (k.For("r", folded, (tile,)),)),
+    ]
+    return _accumulate(op.acc, op.live_flag, total, cs, math)
 
 
 class _Eltwise:
@@ -155,6 +183,8 @@ def manage_dst(lowered: k.Lowered) -> k.Lowered:
         for op in ops:
             if isinstance(op, k.MatmulBlock):
                 out += _matmul(op, capacity)
+            elif isinstance(op, k.ReduceBlock):
+                out += _reduce(op, capacity)
             elif isinstance(op, k.EltwiseBlock):
                 out += _eltwise(op, capacity, temps, filled)
             elif isinstance(op, k.For | k.BlockLoop | k.If):

@@ -15,6 +15,7 @@ from compiler.ir import (
     Gemm,
     Loop,
     Program,
+    Reduce,
     Stmt,
     expr_loads,
     walk,
@@ -31,6 +32,8 @@ def _uses(program: Program) -> dict[str, int]:
             names = [s.dst.buffer, *(r.buffer for r in expr_loads(s.expr))]
         elif isinstance(s, Gemm):
             names = [s.a, s.b, s.c]
+        elif isinstance(s, Reduce):
+            names = [s.src, s.dst]
         elif isinstance(s, Fill):
             names = [s.buffer]
         else:

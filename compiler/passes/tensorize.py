@@ -2,8 +2,9 @@
 does (never by names): global->local copies become reader tile reads that compute waits for and
 pops at the end of the enclosing scope; local->global copies become a compute copy into the
 output staging CB plus writer tile writes; `T.gemm` becomes a `MatmulBlock` over the 32x32 tile
-decomposition accumulating in its CB; `T.Parallel` assignments become `EltwiseBlock`s; `T.clear`
-drops an accumulator's value. Compute-owned buffers carry a runtime `<buf>_live` flag saying
+decomposition accumulating in its CB; `T.reduce_sum/max` becomes a `ReduceBlock` (reduce_tile
+with the scaler tile the reader fills once); `T.Parallel` assignments become `EltwiseBlock`s;
+`T.clear` drops an accumulator's value. Compute-owned buffers carry a runtime `<buf>_live` flag saying
 whether their CB currently holds a value."""
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ from compiler.ir import (
     Load,
     Loop,
     Program,
+    Reduce,
     Region,
     Stmt,
     Unary,
 )
 from compiler.kernel_ir import ops as k
+from compiler.passes.cbs import SCALER
 from compiler.targets import TILE
 
 
@@ -54,6 +57,8 @@ def live_after(program: Program, stmts: tuple[Stmt, ...], live: set[str]) -> set
             live = set()
         elif isinstance(s, Gemm):
             live.add(s.c)
+        elif isinstance(s, Reduce):
+            live.add(s.dst)
         elif isinstance(s, Fill):
             (live.add if s.value != 0.0 else live.discard)(s.buffer)
         elif program.buffer(s.dst.buffer) and not (
@@ -204,13 +209,46 @@ class _Tensorizer:
         ]
         return [*out, *waits, block, k.FlagSet(flag, True)]
 
+    def reduce(self, s: Reduce) -> list[k.Op]:
+        src, dst = self.p.buffer(s.src), self.p.buffer(s.dst)
+        mt, nt = (d // TILE for d in src.shape)
+        want = (mt, 1) if s.dim == 1 else (1, nt)
+        if tuple(d // TILE for d in dst.shape) != want:
+            raise CompileError(
+                "T.reduce",
+                f"reducing {src.name}{list(src.shape)} along dim {s.dim} gives {want[0]}x{want[1]} "
+                f"tiles, but {dst.name} holds {dst.shape[0] // TILE}x{dst.shape[1] // TILE}",
+                s.where,
+            )
+        if dst.name not in self.owned():
+            raise CompileError("T.reduce", f"destination {dst.name} is filled from DRAM", s.where)
+        out = self.clear(dst.name) if s.clear else []
+        self.live.add(dst.name)
+        flag = live_flag(dst.name)
+        block = k.ReduceBlock(
+            self.cb(dst.name),
+            self.read(src.name, s.where),
+            self.p.cb_for(SCALER).name,
+            s.kind,
+            s.dim,
+            mt,
+            nt,
+            flag,
+        )
+        waits = (
+            [k.CBWait(self.cb(src.name), self.ntiles(src.name))]
+            if self.p.cb_for(src.name).producer == "compute"
+            else []
+        )
+        return [*out, *waits, block, k.FlagSet(flag, True)]
+
     def fill(self, s: Fill) -> list[k.Op]:
         if s.buffer not in self.owned():
             raise CompileError(
                 "T.fill", f"{s.buffer} is filled from DRAM; fill a separate buffer", s.where
             )
-        if not math.isfinite(s.value):
-            raise CompileError("T.fill", f"fill value {s.value} is not finite", s.where)
+        if math.isnan(s.value):
+            raise CompileError("T.fill", "fill value NaN has no use on Tensix", s.where)
         if s.value == 0.0:
             return self.clear(s.buffer)
         flag = live_flag(s.buffer)
@@ -260,6 +298,8 @@ class _Tensorizer:
             return self.copy(s, pops)
         if isinstance(s, Gemm):
             return self.gemm(s)
+        if isinstance(s, Reduce):
+            return self.reduce(s)
         if isinstance(s, Fill):
             return self.fill(s)
         expr = self.expr(s.expr, s.dst, s.where)
@@ -276,4 +316,8 @@ def tensorize(program: Program) -> k.Lowered:
     outputs = [c.name for c in program.cbs if c.producer == "compute"]
     in0 = inputs[0] if inputs else outputs[0]
     startup = k.HwStartup(in0, inputs[1] if len(inputs) > 1 else in0, outputs[0])
-    return k.Lowered(program, (*decls, startup, *t.stmts(program.body)))
+    scaler = next((c.name for c in program.cbs if c.buffer == SCALER), None)
+    # the scaler tile is filled once per kernel and held until compute ends
+    head = [k.FillScaler(scaler, 1.0), k.CBWait(scaler, 1)] if scaler else []
+    tail = [k.CBPop(scaler, 1)] if scaler else []
+    return k.Lowered(program, (*decls, startup, *head, *t.stmts(program.body), *tail))

@@ -79,15 +79,15 @@ def transposed_access(M):
     return main
 
 
-def row_sum(M, N):
+def row_min(M, N):
     @T.prim_func
-    def main(A: T.Tensor((M, N), "float32"), B: T.Tensor((M, N), "float32")):
+    def main(A: T.Tensor((M, N), "float32"), B: T.Tensor((M,), "float32")):
         with T.Kernel(1, threads=128) as bx:
             A_s = T.alloc_shared((M, N), "float32")
             S = T.alloc_fragment((M,), "float32")
             T.copy(A[0, 0], A_s)
-            T.reduce_sum(A_s, S, dim=1)
-            T.copy(A_s, B[0, 0])
+            T.reduce_min(A_s, S, dim=1)
+            T.copy(S, B[0])
 
     return main
 

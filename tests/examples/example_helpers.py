@@ -18,7 +18,7 @@ def run_shape(example_id: str, shape_name: str, seed: int = 0):
     shape = next(s for s in example.shapes if s.name == shape_name)
     inputs = example.make_inputs(shape.params, torch.Generator().manual_seed(seed))
     run = execute(compile_shape(example, shape), inputs)
-    return run, example.reference(*inputs)
+    return run, example.expected(shape.params, inputs)
 
 
 def assert_matches_torch(out: torch.Tensor, expected: torch.Tensor) -> None:
@@ -31,3 +31,24 @@ def compiler_test_kernels():
     """tests/compiler/tl_kernels: TileLang variants (transposed B, bounds guards) of the examples."""
     sys.path.insert(0, str(Path(__file__).parents[1] / "compiler"))
     return importlib.import_module("tl_kernels")
+
+
+def lowered(prim_func):
+    """The kernel IR after the whole pipeline (what codegen renders), on Wormhole."""
+    from compiler.frontend import from_prim_func
+    from compiler.pipeline import run_pipeline
+    from compiler.targets import get_target
+
+    return run_pipeline(from_prim_func(prim_func), get_target(None))
+
+
+def op_types(ops) -> set[str]:
+    """Names of the kernel-IR op types in `ops` (loops and conditionals included)."""
+    from compiler.kernel_ir import ops as k
+
+    return {type(op).__name__ for op in k.walk_ops(ops)}
+
+
+def compute_inits(prim_func) -> set[str]:
+    """The set-up calls (`*Init` ops) of the compute kernel: what the hardware is configured for."""
+    return {name for name in op_types(lowered(prim_func).kernels.compute.body) if "Init" in name}

@@ -17,7 +17,14 @@ import time
 from pathlib import Path
 
 from orchestrator.errors import GitError, TtWsError
-from orchestrator.layout import RUNS_ROOT
+from orchestrator.layout import RUNS_ROOT, STATUS_DIR, Layout
+from orchestrator.lint import load_checked_registry
+from orchestrator.status import (
+    claimed_evidence_admission,
+    current_status,
+    render_pages,
+    write_pages,
+)
 
 _FETCH_ATTEMPTS = 8
 
@@ -143,14 +150,33 @@ def commit_all(worktree: Path, message: str, author: str) -> bool:
 
 def merge(worktree: Path, commit: str, author: str) -> str | None:
     """Merge `commit` into the worktree's branch; None on success, else what conflicted (the
-    merge is aborted, the branch left as it was)."""
+    merge is aborted, the branch left as it was).
+
+    Conflicts confined to `status/` are resolved with `commit`'s side: the pages are generated,
+    and rendered afresh once the gates have run (evidence files have unique names and never
+    conflict). Agents that follow CLAUDE.md commit regenerated pages, so this is the usual case.
+    """
     done = git(worktree, "merge", "-q", "--no-edit", commit, env=identity(author))
     if done.returncode == 0:
         return None
     conflicted = git(worktree, "diff", "--name-only", "--diff-filter=U").stdout.split()
+    if conflicted and all(f.startswith(f"{STATUS_DIR}/") for f in conflicted):
+        checked(worktree, "checkout", "--theirs", "--", *conflicted)
+        checked(worktree, "add", "--", *conflicted)
+        checked(worktree, "commit", "-q", "--no-edit", "--no-verify", env=identity(author))
+        return None
     git(worktree, "merge", "--abort")
     detail = ", ".join(conflicted) or (done.stderr.strip() or done.stdout.strip())
     return f"merge with {commit[:12]} failed: {detail}"
+
+
+def render_status(worktree: Path) -> None:
+    """`tt-ws status` in the worktree, so the integrated commit passes `tt-ws status --check`."""
+    layout = Layout(worktree)
+    report = current_status(
+        layout, load_checked_registry(layout.registry), claimed_evidence_admission(layout)
+    )
+    write_pages(layout, render_pages(report))
 
 
 def head(worktree: Path) -> str:

@@ -49,6 +49,7 @@ from orchestrator.dispatch.integrate import (
     head,
     merge,
     remove_worktree,
+    render_status,
 )
 from orchestrator.dispatch.prompt import INSTRUCTIONS_FILE, render_prompt
 from orchestrator.dispatch.retry import ExitReason, RetryPolicy
@@ -406,7 +407,8 @@ class Dispatcher:
         worktree = Path(slot.claim.worktree or "")
         ws = slot.workstream
         try:
-            commit_all(worktree, f"{ws}: evidence of the dispatcher's gate run", slot.holder.name)
+            render_status(worktree)
+            commit_all(worktree, f"{ws}: evidence and status of the gate run", slot.holder.name)
             candidate = head(worktree)
             board = self._board(candidate)
         except TtWsError as exc:

@@ -26,7 +26,8 @@ sys.exit(0 if ok else 1)
 # The behaviour of the scripted agent is chosen by the workstream id:
 #   lazy*  exits 0 without doing the work; crash* exits 3; stall* is silent on attempt 1;
 #   sleep* sleeps; beat* prints nothing but renews its lease for a while, then does the work;
-#   anything else writes work/<id>.txt, after checking its dependencies' work is in its tree.
+#   anything else writes work/<id>.txt, after checking its dependencies' work is in its tree,
+#   and a status page of its own.
 AGENT_SCRIPT = """\
 import os, pathlib, subprocess, sys, time
 ws, attempt = os.environ["TT_WS_ID"], int(os.environ["TT_WS_ATTEMPT"])
@@ -50,6 +51,9 @@ for dep in deps:
     assert pathlib.Path("work", f"{dep}.txt").is_file(), f"work of {dep} missing"
 pathlib.Path("work").mkdir(exist_ok=True)
 pathlib.Path("work", f"{ws}.txt").write_text(f"{ws} done\\n")
+# As CLAUDE.md asks, agents regenerate status/ too: parallel agents' pages conflict on merge.
+pathlib.Path("status").mkdir(exist_ok=True)
+pathlib.Path("status", "PHASES.md").write_text(f"# status as {ws} saw it\\n")
 print("wrote the work", flush=True)
 """
 
@@ -118,6 +122,17 @@ def done_on(root: Path, branch: str, where: Path) -> set[str]:
     git(root, "worktree", "add", "-q", "--detach", str(where), branch)
     report = Board.load(where).report
     return {ws for ws, s in report.workstreams.items() if s.state.value == "done"}
+
+
+def status_check(checkout: Path) -> subprocess.CompletedProcess[str]:
+    """`tt-ws status --check` in `checkout`."""
+    return subprocess.run(
+        [sys.executable, "-c", "from orchestrator.cli import main; main()", "status", "--check"],
+        cwd=checkout,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def running_agents(tmp: Path) -> list[int]:

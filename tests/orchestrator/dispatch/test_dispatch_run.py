@@ -13,6 +13,7 @@ from dispatch_helpers import (
     make_dispatch_repo,
     running_agents,
     starts,
+    status_check,
 )
 from typer.testing import CliRunner
 
@@ -57,6 +58,10 @@ def test_three_agents_finish_the_graph_and_block_what_never_passes(
 
     # Gates that the agents made pass: the work and its dependents are done on the branch.
     assert done_on(root, "tt-ws/dispatch", tmp / "check") == {"a", "b", "c", "d", "stall"}
+    # ... and its status pages were regenerated with the evidence (the agents' conflicting
+    # pages resolved on merge).
+    checked = status_check(tmp / "check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
     # Dependents started only after their dependencies were integrated (the agent asserts that
     # the dependencies' files are in its tree, and each ran exactly once).
     ran = starts(tmp)

@@ -37,7 +37,7 @@ class ProgramPerf:
     tflops: float
     peak_tflops: float
     pct_peak: float
-    dram_gbps: float  # NOC bytes moved per second (reads and writes)
+    noc_gbps: float  # bytes moved over the NOC per second (DRAM reads and writes, core to core)
     bottleneck: str  # the most common bottleneck among the slowest cores
     cores: tuple[CorePerf, ...]
 
@@ -95,7 +95,7 @@ def analyze(report: RunReport, arch: str, math_fidelity: str) -> ProgramPerf:
         tflops=tflops,
         peak_tflops=peak,
         pct_peak=100.0 * tflops / peak,
-        dram_gbps=noc_bytes / seconds / 1e9 if seconds else 0.0,
+        noc_gbps=noc_bytes / seconds / 1e9 if seconds else 0.0,
         bottleneck=Counter(slowest).most_common(1)[0][0] if slowest else "none",
         cores=cores,
     )

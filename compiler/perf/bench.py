@@ -19,7 +19,7 @@ from compiler.examples import get_example
 from compiler.examples.harness import PCC_MIN, pcc
 from compiler.examples.spec import Example
 from compiler.perf.analysis import ProgramPerf, analyze
-from compiler.perf.reference import eltwise_add, gemm
+from compiler.perf.reference import eltwise_add, gemm, gemm_mcast
 from compiler.sim import Device, RunReport
 
 PERF_SCHEMA = "tt-ws.perf/1"
@@ -115,21 +115,32 @@ def _hand_gemm(dev: Device, inputs: list[torch.Tensor]) -> tuple[np.ndarray, Run
     return result.output, result.report
 
 
+def _hand_gemm_mcast(dev: Device, inputs: list[torch.Tensor]) -> tuple[np.ndarray, RunReport]:
+    a, b = inputs
+    # one block per core over an 8x8 grid (on Blackhole, 64 of its 130 cores)
+    result = gemm_mcast(dev, _numpy(a), _numpy(b), grid=(8, 8), math_fidelity=PAIR_FIDELITY)
+    return result.output, result.report
+
+
 def _hand_add(dev: Device, inputs: list[torch.Tensor]) -> tuple[np.ndarray, RunReport]:
     a, b = inputs
     result = eltwise_add(dev, _numpy(a), _numpy(b))
     return result.output, result.report
 
 
-def _gemm(n: int, arch: str) -> Pair:
-    suffix = "" if arch == "wormhole_n150" else "_bh"
-    return Pair(f"gemm_{n}{suffix}", f"{n}^3 bf16 GEMM", arch, {"M": n, "N": n, "K": n}, _hand_gemm)
+def _gemm(n: int, arch: str, mcast: bool = False) -> Pair:
+    name = f"gemm_{n}" + ("" if arch == "wormhole_n150" else "_bh") + ("_vs_mcast" if mcast else "")
+    problem = f"{n}^3 bf16 GEMM" + (" vs multicast" if mcast else "")
+    hand = _hand_gemm_mcast if mcast else _hand_gemm
+    return Pair(name, problem, arch, {"M": n, "N": n, "K": n}, hand)
 
 
 GEMM_PAIRS = (
     _gemm(1024, "wormhole_n150"),
     _gemm(2048, "wormhole_n150"),
     _gemm(2048, "blackhole_p150"),
+    # informational: the reference with A/B multicast, what tt-metal's fast matmuls do
+    _gemm(2048, "wormhole_n150", mcast=True),
 )
 # The generated program of each example measured against a hand-written one.
 PAIRS: dict[str, tuple[Pair, ...]] = {

@@ -66,7 +66,7 @@ def test_many_cores_share_the_dram_bandwidth() -> None:
         report = rp.matmul(Device(arch), a, b, cores=ALL_64, math_fidelity="HiFi2").report
         perf = analyze(report, arch, "HiFi2")
         limit = MODELS[arch].dram_bytes_per_cycle * MODELS[arch].clock_ghz
-        assert 0.85 * limit <= perf.dram_gbps <= 1.01 * limit, (arch, perf.dram_gbps, limit)
+        assert 0.85 * limit <= perf.noc_gbps <= 1.01 * limit, (arch, perf.noc_gbps, limit)
         assert perf.bottleneck == "reader"
 
 

@@ -103,8 +103,21 @@ class Const:
 
 @dataclass(frozen=True)
 class Unary:
-    op: str  # exp, relu, sqrt, ...
+    op: str  # exp, relu, sqrt, ... or typecast_<from>_<to> (see `typecast_op`)
     x: Expr
+
+
+def typecast_op(src: str, dst: str) -> str:
+    """The unary op of `T.cast(x, dst)` on an x of dtype `src` (an SFPU `typecast_tile`)."""
+    return f"typecast_{src}_{dst}"
+
+
+def typecast_dtypes(op: str) -> tuple[str, str] | None:
+    """(from, to) of a `typecast_op`, None for other ops."""
+    if not op.startswith("typecast_"):
+        return None
+    src, dst = op.removeprefix("typecast_").split("_")
+    return src, dst
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from compiler.ir import typecast_dtypes
 from compiler.kernel_ir import ops as k
 
 INDENT = "    "
@@ -35,6 +36,9 @@ SCALAR = {
     "rsub_scalar": "rsub_unary_tile",
 }
 SCALAR_HEADER = "api/compute/eltwise_unary/binop_with_scalar.h"
+TYPECAST_HEADER = "api/compute/eltwise_unary/typecast.h"
+# tt-metal's DataFormat codes, the template arguments of typecast_tile
+FORMAT_CODES = {"float32": 0, "float16": 1, "bfloat16": 5}
 COMPUTE_HEADERS = (
     "api/compute/compute_kernel_hw_startup.h",
     "api/compute/cb_api.h",
@@ -174,7 +178,19 @@ class Renderer:
             stride *= extent
         return [*lines, *body, "}"]
 
+    @staticmethod
+    def typecast_args(op: str) -> str | None:
+        """`<IN, OUT>` of a typecast op (DataFormat codes), None for other ops."""
+        dtypes = typecast_dtypes(op)
+        if dtypes is None:
+            return None
+        return f"<{FORMAT_CODES[dtypes[0]]}, {FORMAT_CODES[dtypes[1]]}>"
+
     def unary_init(self, op: k.UnaryInit, depth: int) -> list[str]:
+        cast = self.typecast_args(op.op)
+        if cast is not None:
+            self.headers.add(TYPECAST_HEADER)
+            return [f"typecast_tile_init{cast}();  // {op.op}"]
         if op.op in SCALAR:
             self.headers.add(SCALAR_HEADER)
             return ["binop_with_scalar_tile_init();"]
@@ -183,6 +199,9 @@ class Renderer:
         return [f"{init};"]
 
     def unary_tile(self, op: k.UnaryTile, depth: int) -> list[str]:
+        cast = self.typecast_args(op.op)
+        if cast is not None:
+            return [f"typecast_tile{cast}({expr(op.dst)});"]
         if op.op in SCALAR:
             return [f"{SCALAR[op.op]}({expr(op.dst)}, {float_bits(op.scalar)});"]
         value = "" if op.scalar is None else float_literal(op.scalar)

@@ -31,6 +31,7 @@ from compiler.ir import (
     Stmt,
     Tensor,
     Unary,
+    typecast_op,
 )
 from compiler.targets import TILE
 
@@ -442,8 +443,15 @@ class _Frontend:
         if isinstance(e, tirx.FloatImm | tirx.IntImm):
             return Const(float(e.value))
         if isinstance(e, tirx.Cast):
-            self._check_dtype(str(e.dtype), "cast")
-            return self._expr(e.value, pvars, scope, node)
+            src, dst = str(e.value.dtype), str(e.dtype)
+            self._check_dtype(dst, "cast")
+            inner = self._expr(e.value, pvars, scope, node)
+            if src == dst or (dst == "float32" and not isinstance(inner, Load)):
+                # widening a computed value changes nothing: DST already holds it at least as
+                # wide (these casts are TileLang's implicit promotions of bf16 arithmetic)
+                return inner
+            self._check_dtype(src, "cast source")
+            return Unary(typecast_op(src, dst), inner)
         for cls, op in BINARY_NODES.items():
             if isinstance(e, cls):
                 return Binary(

@@ -200,7 +200,8 @@ class Eltwise:
 
 @dataclass(frozen=True)
 class Loop:
-    """A serial loop; `num_stages` > 1 when written as `T.Pipelined(..., num_stages=n)`."""
+    """A serial loop; `num_stages` is n when written as `T.Pipelined(..., num_stages=n)`, 0 for
+    a plain serial loop."""
 
     var: str
     extent: int

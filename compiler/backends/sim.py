@@ -73,7 +73,10 @@ def _bind(artifact: Artifact, tensors: list[torch.Tensor]) -> dict[str, torch.Te
     return bound
 
 
-def execute(artifact: Artifact, tensors: list[torch.Tensor], timeout_s: float = 120.0) -> SimRun:
+def execute(
+    artifact: Artifact, tensors: list[torch.Tensor], timeout_s: float = 120.0, trace: int = 0
+) -> SimRun:
+    """Run the artifact; `trace` > 0 records the first `trace` CB operations in the report."""
     plan = artifact.plan
     bound = _bind(artifact, tensors)
     device = Device(plan.target)
@@ -106,7 +109,7 @@ def execute(artifact: Artifact, tensors: list[torch.Tensor], timeout_s: float = 
             values = {f"{name}_addr": buf.address for name, buf in dram.items()}
             values |= {"first_block": w.first_block, "num_blocks": w.num_blocks}
             program.set_runtime_args(kernel, w.core, [values[a] for a in kp.runtime_args])
-    report = device.run(program, timeout_s=timeout_s)
+    report = device.run(program, timeout_s=timeout_s, trace=trace)
     outputs = []
     for b in plan.outputs():
         full = untilize(device.read_buffer(dram[b.name]), _padded(b), _format(b))

@@ -11,6 +11,7 @@ MODULES = {
     "1.1": "compiler.examples.elementwise_add",
     "1.2": "compiler.examples.multi_operand_elementwise",
     "1.3": "compiler.examples.simple_gemm",
+    "2.1": "compiler.examples.gemm_cb_double_buffering",
     "2.2": "compiler.examples.cast",
     "2.3": "compiler.examples.reduction",
 }

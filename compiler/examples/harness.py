@@ -88,8 +88,9 @@ def check_shape(example: Example, shape: Shape, seed: int = 0) -> list[Check]:
     prefix = f"{shape.name} ({shape.why})"
     inputs = example.make_inputs(shape.params, torch.Generator().manual_seed(seed))
     expected = example.expected(shape.params, inputs)
+    artifact = compile_shape(example, shape)
     try:
-        run = execute(compile_shape(example, shape), inputs)
+        run = execute(artifact, inputs)
     except SimError as err:
         # a run that did not finish verifies nothing: every check fails, naming the fault
         detail = f"run failed ({type(err).__name__}): {str(err).splitlines()[0]}"
@@ -104,6 +105,14 @@ def check_shape(example: Example, shape: Shape, seed: int = 0) -> list[Check]:
         if s.pages_pushed != s.pages_popped
     }
     cbs = len(run.report.cb_stats)
+    extra = (
+        [
+            Check(f"{prefix}: {name}", ok, detail)
+            for name, ok, detail in example.extra_checks(shape, artifact.plan, run.report)
+        ]
+        if example.extra_checks
+        else []
+    )
     # reaching here means the emulator finished every kernel: it raises DeadlockError,
     # WatchdogTimeout, DstError or ComputeStateError otherwise
     return [
@@ -124,6 +133,7 @@ def check_shape(example: Example, shape: Shape, seed: int = 0) -> list[Check]:
         Check(
             f"{prefix}: DST lifecycle clean", True, "no DST or compute-state fault in the emulator"
         ),
+        *extra,
     ]
 
 

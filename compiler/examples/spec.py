@@ -27,6 +27,8 @@ class Example:
     reference: Callable[..., torch.Tensor]
     shapes: tuple[Shape, ...]
     reference_params: tuple[str, ...] = ()  # shape params the reference takes as keywords
+    # example-specific checks of a finished run: (shape, plan, run report) -> (name, passed, detail)
+    extra_checks: Callable[..., list[tuple[str, bool, str]]] | None = None
 
     def expected(self, params: dict[str, int | str], inputs: list[torch.Tensor]) -> torch.Tensor:
         kwargs = {name: params[name] for name in self.reference_params if name in params}

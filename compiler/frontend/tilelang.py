@@ -295,7 +295,7 @@ class _Frontend:
             stages = node.annotations.get("num_stages")
             body = tuple(self.stmts(node.body, scope))
             return [
-                Loop(node.loop_var.name, extent, int(stages) if stages else 1, body, _where(node))
+                Loop(node.loop_var.name, extent, int(stages or 0), body, _where(node))
             ]
         raise CompileError("for", f"loop kind {kind} not supported", _where(node))
 

@@ -2,7 +2,7 @@
 global tensor written by the kernel gets a staging CB between compute and the writer.
 
 - reader-fed buffers (destination of a global -> local copy): depth = `num_stages` of the
-  enclosing `T.Pipelined` loop, else 2 (double buffering across blocks);
+  enclosing `T.Pipelined` loop (1: single-buffered), else 2 (double buffering across blocks);
 - compute-owned buffers (gemm accumulators, element-wise results): depth 1, they hold one value;
 - output staging CBs: depth 2; temporaries for element-wise sub-expressions: one DST chunk;
 - reductions: one bf16 scaler tile (all ones) the reader fills once (`reduce_tile` multiplies by it).
@@ -27,7 +27,7 @@ def _reader_depths(
 ) -> None:
     for s in stmts:
         if isinstance(s, Loop):
-            _reader_depths(s.body, s.num_stages if s.num_stages > 1 else stages, program, out)
+            _reader_depths(s.body, s.num_stages or stages, program, out)
         elif isinstance(s, BlockLoop):
             _reader_depths(s.body, stages, program, out)
         elif isinstance(s, Copy) and program.tensor(s.src.buffer) and program.buffer(s.dst.buffer):

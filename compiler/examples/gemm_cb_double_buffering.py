@@ -1,0 +1,118 @@
+"""Example 2.1 — the TileLang GEMM with its software pipeline depth as a parameter:
+`T.Pipelined(..., num_stages=n)` becomes input CBs n K-blocks deep, so the reader fetches
+block k+1 (up to k+n-1) while compute multiplies block k."""
+
+# No `from __future__ import annotations`: TileLang evaluates the T.Tensor annotations.
+import tilelang.language as T
+import torch
+
+from compiler.examples.spec import Example, Shape
+from compiler.plan import Plan
+
+
+def matmul(
+    M,
+    N,
+    K,
+    block_M=128,
+    block_N=128,
+    block_K=32,
+    num_stages=2,
+    dtype="bfloat16",
+    accum_dtype="float",
+):
+    @T.prim_func
+    def main(
+        A: T.Tensor((M, K), dtype),
+        B: T.Tensor((K, N), dtype),
+        C: T.Tensor((M, N), dtype),
+    ):
+        with T.Kernel(T.ceildiv(N, block_N), T.ceildiv(M, block_M), threads=128) as (bx, by):
+            A_shared = T.alloc_shared((block_M, block_K), dtype)
+            B_shared = T.alloc_shared((block_K, block_N), dtype)
+            C_local = T.alloc_fragment((block_M, block_N), accum_dtype)
+
+            T.clear(C_local)
+            for k in T.Pipelined(T.ceildiv(K, block_K), num_stages=num_stages):
+                T.copy(A[by * block_M, k * block_K], A_shared)
+                T.copy(B[k * block_K, bx * block_N], B_shared)
+                T.gemm(A_shared, B_shared, C_local)
+
+            T.copy(C_local, C[by * block_M, bx * block_N])
+
+    return main
+
+
+def make_inputs(params: dict[str, int | str], gen: torch.Generator) -> list[torch.Tensor]:
+    dtype = getattr(torch, str(params.get("dtype", "bfloat16")))
+    a = torch.randn((params["M"], params["K"]), generator=gen).to(dtype)
+    b = torch.randn((params["K"], params["N"]), generator=gen).to(dtype)
+    return [a, b]
+
+
+def reference(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    return (a.float() @ b.float()).to(a.dtype)
+
+
+def reader_lead(shape: Shape, plan: Plan, report) -> list[tuple[str, bool, str]]:
+    """The A CB is `num_stages` K-blocks deep and the reader filled every stage before compute
+    freed one (its peak occupancy over all cores), when the K loop is that long."""
+    stages = int(shape.params.get("num_stages", 2))
+    k_steps = -(-int(shape.params["K"]) // int(shape.params.get("block_K", 32)))
+    cb = next(c for c in plan.cbs if c.buffer == "A_shared")
+    block = cb.num_pages // stages
+    peak = max(s.max_occupancy for (_, index), s in report.cb_stats.items() if index == cb.index)
+    want = min(stages, k_steps) * block
+    detail = (
+        f"A_shared CB: {cb.num_pages} pages = {stages} x {block}-tile K-blocks; peak "
+        f"occupancy {peak} pages = {peak / block:g} blocks (expected {want // block})"
+    )
+    return [("reader runs num_stages K-blocks ahead", peak == want, detail)]
+
+
+SMALL = {"block_M": 64, "block_N": 64, "block_K": 32}
+EXAMPLE = Example(
+    id="2.1",
+    title="GEMM with CB double-buffering",
+    kernel=matmul,
+    make_inputs=make_inputs,
+    reference=reference,
+    extra_checks=reader_lead,
+    shapes=(
+        Shape(
+            "double_256",
+            "num_stages=2 at 256^3: 4 blocks, 8 K steps",
+            {"M": 256, "N": 256, "K": 256},
+        ),
+        Shape(
+            "triple_512x512x1024",
+            "num_stages=3, 32 K steps per block",
+            {"M": 512, "N": 512, "K": 1024, "num_stages": 3},
+        ),
+        Shape(
+            "four_stages_long_k",
+            "num_stages=4, K = 2048 on 64x64 blocks",
+            {"M": 128, "N": 128, "K": 2048, "num_stages": 4, **SMALL},
+        ),
+        Shape(
+            "single_stage",
+            "num_stages=1: single-buffered, the reader waits for every pop",
+            {"M": 256, "N": 256, "K": 256, "num_stages": 1},
+        ),
+        Shape(
+            "fp32_inputs",
+            "fp32 A and B (the FPU reads them as tf32), fp32 C",
+            {"M": 128, "N": 128, "K": 128, "dtype": "float32", **SMALL},
+        ),
+        Shape(
+            "many_blocks_per_core",
+            "256 blocks of 64x64: 4 per core",
+            {"M": 1024, "N": 1024, "K": 128, **SMALL},
+        ),
+        Shape(
+            "ragged",
+            "200x300x100: M, N, K not multiples of the block nor of 32",
+            {"M": 200, "N": 300, "K": 100, **SMALL},
+        ),
+    ),
+)

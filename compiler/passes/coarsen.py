@@ -1,11 +1,13 @@
-"""Pass `coarsen_blocks`: when every core would run several grid blocks, merge fx x fy
-neighbouring blocks into one bigger block per core.
+"""Pass `coarsen_blocks`: merge fx x fy neighbouring grid blocks into one bigger block when the
+emulator's cost model says the program gets faster.
 
 Each block of a GEMM reads its own panels of A and B from DRAM; a core running four 128x128
 blocks one after another reads 4 A panels and 4 B panels, where one 256x256 block reads 2 of
 each: half the DRAM traffic for the same work, which is what a hand-written matmul gets by
-giving each core one block (docs/performance.md). The model shows GEMMs on many blocks per core
-are DRAM-bound, so this is the waste that matters most.
+giving each core one block (docs/performance.md). Without multicast, GEMMs on many blocks are
+DRAM-bound, so this is the waste that matters most. Merging also costs: fewer blocks to spread
+over the cores, more output tiles per core. `estimated_cycles` weighs both with the constants of
+`compiler/sim/cost.py`; a merge must cut the estimate by a tenth.
 
 The rewrite is exact only for programs whose blocks are windows of the global tensors: it fires
 when every statement is a copy, fill, gemm or loop; every grid variable appears only as
@@ -15,13 +17,18 @@ buffer; and the merged buffers still fit in L1. Anything else is left as written
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from math import prod
 
 from compiler.errors import CompileError
 from compiler.ir import Affine, Copy, Fill, Gemm, Loop, Program, Region, Stmt, walk
-from compiler.passes.cbs import allocate_cbs
+from compiler.passes.cbs import TILE_BYTES, allocate_cbs
+from compiler.sim.build import FIDELITY_PASSES
+from compiler.sim.cost import cost_model
+from compiler.targets import TILE
 
+# A merge must cut the estimated time by at least this factor.
+GAIN = 0.9
 # (local buffer, dim) -> the grid variable whose blocks that dim spans
 Tags = dict[tuple[str, int], str]
 
@@ -118,36 +125,85 @@ def _gemms_fit(program: Program) -> bool:
     return True
 
 
-def _candidates(program: Program) -> list[dict[str, int]]:
-    """Merge factors per grid variable that still give every core a block, most merged first
-    (square merges before long ones)."""
-    assert program.target is not None
-    cores = program.target.num_cores
+@dataclass
+class _BlockCost:
+    """What one block does, as the generated kernels do it."""
+
+    moved: int = 0  # bytes between DRAM and L1
+    read_waits: int = 0  # reader barriers (one per copy from DRAM)
+    written_tiles: int = 0  # the writer waits for each output tile
+    tile_macs: int = 0  # matmul_tiles calls
+
+
+def _block_cost(program: Program) -> _BlockCost:
+    cost = _BlockCost()
+
+    def visit(stmts: tuple[Stmt, ...], times: int) -> None:
+        for s in stmts:
+            if isinstance(s, Loop):
+                visit(s.body, times * s.extent)
+            elif isinstance(s, Copy):
+                reads = program.tensor(s.src.buffer) is not None
+                glob = s.src if reads else s.dst
+                elem = TILE_BYTES[program.tensor(glob.buffer).dtype] // (TILE * TILE)
+                cost.moved += times * prod(glob.extent) * elem
+                if reads:
+                    cost.read_waits += times
+                else:
+                    cost.written_tiles += times * prod(glob.extent) // (TILE * TILE)
+            elif isinstance(s, Gemm):
+                (m, k), (_, n) = program.buffer(s.a).shape, program.buffer(s.c).shape
+                cost.tile_macs += times * (m * n * k) // TILE**3
+
+    visit(program.body, 1)
+    return cost
+
+
+def estimated_cycles(program: Program) -> float:
+    """Modelled time of the program on its target, with the emulator's cost model
+    (`compiler/sim/cost.py`): the slowest of the shared DRAM bandwidth, a core's data movement
+    (its blocks' bytes through its NOC port, plus a DRAM round trip per barrier) and a core's
+    math (per tile: a HiFi4 matmul and the partial-sum reload)."""
+    model = cost_model(program.target.name)
+    blocks = prod(n for _, n in program.grid)
+    per_core = -(-blocks // program.target.num_cores)
+    c = _block_cost(program)
+    round_trip = model.dram_latency + model.dram_hops * model.hop_cycles
+    movement = c.moved / model.link_bytes_per_cycle + (c.read_waits + c.written_tiles) * round_trip
+    math = c.tile_macs * (model.matmul_lofi * FIDELITY_PASSES["HiFi4"] + model.datacopy)
+    return max(blocks * c.moved / model.dram_bytes_per_cycle, per_core * movement, per_core * math)
+
+
+def _merges(program: Program, tags: Tags) -> list[Program]:
+    """Every merge of the grid that keeps the gemms consistent and fits the L1 budget."""
     (vx, gx), (vy, gy) = program.grid
-    pairs = [
-        (fx, fy)
-        for fx in range(1, gx + 1)
-        for fy in range(1, gy + 1)
-        if gx % fx == 0 and gy % fy == 0 and (fx, fy) != (1, 1)
-        if (gx // fx) * (gy // fy) >= cores
-    ]
-    pairs.sort(key=lambda f: (-f[0] * f[1], abs(f[0] - f[1])))
-    return [{vx: fx, vy: fy} for fx, fy in pairs]
+    found = []
+    for fx in range(1, gx + 1):
+        for fy in range(1, gy + 1):
+            if gx % fx or gy % fy or (fx, fy) == (1, 1):
+                continue
+            merged = _rewrite(program, tags, {vx: fx, vy: fy})
+            if not _gemms_fit(merged):
+                continue
+            try:
+                allocate_cbs(merged)  # the merged buffers must fit the L1 budget
+            except CompileError:
+                continue
+            found.append(merged)
+    return found
 
 
 def coarsen_blocks(program: Program) -> Program:
-    if len(program.grid) != 2 or prod(n for _, n in program.grid) <= program.target.num_cores:
+    assert program.target is not None, "attach_target must run before coarsen_blocks"
+    if len(program.grid) != 2:
         return program
     tags = _tags(program)
     if not tags:
         return program
-    for factor in _candidates(program):
-        merged = _rewrite(program, tags, factor)
-        if not _gemms_fit(merged):
-            continue
-        try:
-            allocate_cbs(merged)  # the merged buffers must fit the L1 budget
-        except CompileError:
-            continue
-        return merged
-    return program
+    # merge only for a clear gain: the estimate ignores latencies that favour more cores
+    best, best_cycles = program, GAIN * estimated_cycles(program)
+    for merged in _merges(program, tags):
+        cycles = estimated_cycles(merged)
+        if cycles < best_cycles:
+            best, best_cycles = merged, cycles
+    return best

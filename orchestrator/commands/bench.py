@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from orchestrator.console import console, guarded
 from orchestrator.errors import TtWsError
+
+if TYPE_CHECKING:  # the benchmark pulls in torch and the compiler: only when it runs
+    from compiler.perf.bench import PairBench, ShapeBench
 
 TABLE_WIDTH = 110
 
@@ -25,7 +28,7 @@ def _table(title: str, columns: tuple[str, ...], text_columns: int) -> Table:
     return table
 
 
-def _shapes_table(shapes) -> Table:
+def _shapes_table(shapes: list[ShapeBench]) -> Table:
     table = _table(
         "Examples on WH n150 (modelled; % of the matmul peak at the kernel's fidelity)",
         ("Kernel", "Bound", "Compile s", "Emu s", "Cycles", "µs", "TFLOPS", "% peak"),
@@ -46,7 +49,7 @@ def _shapes_table(shapes) -> Table:
     return table
 
 
-def _pairs_table(pairs) -> Table:
+def _pairs_table(pairs: list[PairBench]) -> Table:
     table = _table(
         "Generated ÷ hand-written, modelled cycles (GEMMs at HiFi2; _bh: Blackhole p150)",
         ("Pair", "Bound", "Generated", "Hand", "Ratio", "Gen %pk", "Hand %pk"),
@@ -92,7 +95,8 @@ def bench_command(
         )
     if report is not None and len(ids) != 1:
         raise TtWsError("--report writes the figures of one example: name exactly one ID")
-    shapes, measured = [], []
+    shapes: list[ShapeBench] = []
+    measured: list[PairBench] = []
     for example_id in ids:
         try:
             s, p = bench_example(example_id, pairs=pairs)

@@ -20,6 +20,7 @@ constexpr uint32_t kRoleCompute = 2;
 constexpr uint32_t kUnpack = 0, kMath = 1, kPack = 2;
 constexpr uint64_t kBin = 256;  // cycles per DRAM calendar bin
 
+// Device.run sets these from compiler/sim/cost.py before every run; until then, Wormhole's.
 TtsimCostParams g_params = {
     32.0, 288.0, 300, 9, 4, 12, 8, 4, 4, 20, 16, 16, 16, 32, 128, 512, 256.0, 128.0,
 };

@@ -4,16 +4,20 @@ always gets the same cycles."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from compiler.perf.analysis import analyze
 from compiler.perf.reference import gemm
-from compiler.sim import Device, KernelTiming
+from compiler.sim import DataFormat, Device, KernelTiming, Program, tensor_accessor_args, tile_size
 from compiler.sim import reference_programs as rp
 from compiler.sim.cost import MODELS, cost_model
 
 ALL_64 = ((0, 0), (7, 7))
+KERNELS = Path(__file__).parent / "kernels"
+SIM_KERNELS = Path(__file__).parents[1] / "kernels"
 
 
 def _matrices(m: int, k: int, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -77,6 +81,30 @@ def test_cbs_carry_time_from_reader_to_compute_to_writer() -> None:
     # compute cannot finish before the last tile arrives, nor the writer before it is packed
     assert reader.noc_wait > 0 and compute.wait_in > 0 and writer.wait_in > 0
     assert reader.cycles < compute.cycles < writer.cycles
+
+
+def test_a_slow_writer_holds_compute_back_and_is_named_the_bottleneck() -> None:
+    dev = Device("wormhole_n150")
+    fmt = DataFormat.Float16_b
+    n = 16
+    src = dev.create_buffer(n * tile_size(fmt), tile_size(fmt))
+    dst = dev.create_buffer(n * tile_size(fmt), tile_size(fmt))
+    p = Program()
+    for cb in (0, 16):
+        p.add_circular_buffer((0, 0), cb, tile_size(fmt), 2, fmt)
+    reader = p.add_kernel(
+        rp.KERNELS / "reader_unary.cpp", (0, 0), "reader", compile_args=tensor_accessor_args(src)
+    )
+    compute = p.add_kernel(SIM_KERNELS / "compute_copy.cpp", (0, 0), "compute")
+    writer = p.add_kernel(
+        KERNELS / "repeating_writer.cpp", (0, 0), "writer", compile_args=tensor_accessor_args(dst)
+    )
+    p.set_runtime_args(reader, (0, 0), [src.address, n, 0])
+    p.set_runtime_args(compute, (0, 0), [n])
+    p.set_runtime_args(writer, (0, 0), [dst.address, n, 4])
+    report = dev.run(p)
+    assert _timing(report, (0, 0), "compute").wait_out > 0
+    assert analyze(report, "wormhole_n150", "HiFi4").cores[0].bottleneck == "writer"
 
 
 def test_the_same_program_gets_the_same_cycles() -> None:

@@ -93,7 +93,11 @@ class Region:
 # --- element-wise expressions (bodies of T.Parallel loops) -------------------------------------
 @dataclass(frozen=True)
 class Load:
+    """A read of `region`; with `bcast`, a vector broadcast over the T.Parallel nest: "rows"
+    (a row vector `x[j]`, the same for every row) or "cols" (a column vector `x[i]`)."""
+
     region: Region
+    bcast: str = ""
 
 
 @dataclass(frozen=True)
@@ -130,19 +134,23 @@ class Binary:
 Expr = Load | Const | Unary | Binary
 
 
-def expr_loads(expr: Expr) -> list[Region]:
+def expr_load_nodes(expr: Expr) -> list[Load]:
     if isinstance(expr, Load):
-        return [expr.region]
+        return [expr]
     if isinstance(expr, Unary):
-        return expr_loads(expr.x)
+        return expr_load_nodes(expr.x)
     if isinstance(expr, Binary):
-        return expr_loads(expr.a) + expr_loads(expr.b)
+        return expr_load_nodes(expr.a) + expr_load_nodes(expr.b)
     return []
+
+
+def expr_loads(expr: Expr) -> list[Region]:
+    return [load.region for load in expr_load_nodes(expr)]
 
 
 def expr_str(expr: Expr) -> str:
     if isinstance(expr, Load):
-        return str(expr.region)
+        return f"{expr.region}{' bcast ' + expr.bcast if expr.bcast else ''}"
     if isinstance(expr, Const):
         return repr(expr.value)
     if isinstance(expr, Unary):

@@ -37,6 +37,8 @@ SCALAR = {
 }
 SCALAR_HEADER = "api/compute/eltwise_unary/binop_with_scalar.h"
 TYPECAST_HEADER = "api/compute/eltwise_unary/typecast.h"
+BINARY_HEADER = "api/compute/eltwise_binary.h"
+BCAST_HEADER = "api/compute/bcast.h"
 # tt-metal's DataFormat codes, the template arguments of typecast_tile
 FORMAT_CODES = {"float32": 0, "float16": 1, "bfloat16": 5}
 COMPUTE_HEADERS = (
@@ -48,7 +50,6 @@ COMPUTE_HEADERS = (
 # headers of the compute ops a kernel uses (only what it performs is included)
 OP_HEADERS = {
     k.MatmulInit: "api/compute/matmul.h",
-    k.BinaryInit: "api/compute/eltwise_binary.h",
     k.CopyInit: "api/compute/tile_move_copy.h",
     k.ReduceInit: "api/compute/reduce.h",
 }
@@ -136,9 +137,10 @@ class Renderer:
             ],
             k.CopyInit: lambda op, d: [f"copy_tile_init({op.cb});"],
             k.CopyTile: lambda op, d: [f"copy_tile({op.cb}, {expr(op.index)}, {expr(op.dst)});"],
-            k.BinaryInit: lambda op, d: [f"{op.op}_init({op.a}, {op.b});"],
+            k.BinaryInit: self.binary_init,
             k.BinaryTiles: lambda op, d: [
-                f"{op.op}_tiles({op.a}, {op.b}, {expr(op.ia)}, {expr(op.ib)}, {expr(op.dst)});"
+                f"{op.op}_tiles{'_bcast_' + op.bcast if op.bcast else ''}({op.a}, {op.b}, "
+                f"{expr(op.ia)}, {expr(op.ib)}, {expr(op.dst)});"
             ],
             k.UnaryInit: self.unary_init,
             k.UnaryTile: self.unary_tile,
@@ -207,6 +209,13 @@ class Renderer:
         value = "" if op.scalar is None else float_literal(op.scalar)
         return [UNARY[op.op][2].format(d=expr(op.dst), v=value) + ";"]
 
+    def binary_init(self, op: k.BinaryInit, depth: int) -> list[str]:
+        if op.bcast:
+            self.headers.add(BCAST_HEADER)
+            return [f"{op.op}_bcast_{op.bcast}_init({op.a}, {op.b});"]
+        self.headers.add(BINARY_HEADER)
+        return [f"{op.op}_init({op.a}, {op.b});"]
+
     def reduce_init(self, op: k.ReduceInit, depth: int) -> list[str]:
         return [
             f"reduce_init<{POOL_TYPES[op.kind]}, ReduceDim::{op.dim}>({op.src}, {op.scaler}, {op.out});"
@@ -242,9 +251,21 @@ class Renderer:
 
     def read_tiles(self, op: k.ReadTiles, depth: int) -> list[str]:
         n = op.rows * op.cols
+        page = f"row * {self.program.layout(op.tensor).tile_cols} + col"
+        if op.row0_only:
+            # row 0 of a tile is row 0 of faces 0 and 1: two 16-element reads, not 1024 elements
+            elem = TILE_BYTES[self.program.layout(op.tensor).dtype] // 1024
+            face, row = 256 * elem, 16 * elem
+            read = [
+                "// a row vector broadcast over rows: only row 0 of the tile is ever read",
+                f"noc_async_read({op.tensor}_acc.get_noc_addr({page}), l1_addr, {row});",
+                f"noc_async_read({op.tensor}_acc.get_noc_addr({page}, {face}), l1_addr + {face}, {row});",
+            ]
+        else:
+            read = [f"noc_async_read_page({page}, {op.tensor}_acc, l1_addr);"]
         inner = [
             "if (inside) {",
-            f"{INDENT}noc_async_read_page(row * {self.program.layout(op.tensor).tile_cols} + col, {op.tensor}_acc, l1_addr);",
+            *[INDENT + ln for ln in read],
             "} else {",
             f"{INDENT}zero_tile(l1_addr, {op.tensor}_PAGE_BYTES);",
             "}",

@@ -14,6 +14,7 @@ MODULES = {
     "2.1": "compiler.examples.gemm_cb_double_buffering",
     "2.2": "compiler.examples.cast",
     "2.3": "compiler.examples.reduction",
+    "3.1": "compiler.examples.gemv",
 }
 
 

@@ -77,19 +77,33 @@ class _Scope:
 def _vector_orientations(func: tirx.PrimFunc) -> dict[str, str]:
     """1-D tensors and buffers -> "col" (indexed by row: a row reduction's result, laid out as
     column 0 of a column of tiles) or "row" (row 0 of a row of tiles). Fixed by `T.reduce_*`
-    destinations and spread through copies and 1-D T.Parallel statements; default "row"."""
+    destinations and by broadcasts in 2-D T.Parallel statements (`x[j]` is a row), spread
+    through copies and 1-D T.Parallel statements; default "row"."""
     fixed: dict[str, str] = {}
     links: list[tuple[str, str]] = []
 
-    def buffers_of(node: object) -> list[object]:
+    def collect(node: object, keep) -> list[object]:
         found: list[object] = []
-
-        def visit(n: object) -> None:
-            if isinstance(n, tirx.BufferLoad | tirx.BufferStore) and len(n.buffer.shape) == 1:
-                found.append(n.buffer)
-
-        tirx.stmt_functor.post_order_visit(node, visit)
+        tirx.stmt_functor.post_order_visit(node, lambda n: found.append(n) if keep(n) else None)
         return found
+
+    def buffers_of(node: object) -> list[object]:
+        vector = lambda n: isinstance(n, tirx.BufferLoad) and len(n.buffer.shape) == 1  # noqa: E731
+        return [n.buffer for n in collect(node, vector)]
+
+    def var_names(expr: object) -> set[str]:
+        return {v.name for v in collect(expr, lambda n: isinstance(n, tirx.Var))}
+
+    def broadcasts(store: tirx.BufferStore) -> None:
+        """`dst[i, j] = ... x[j] ...`: x runs along the row (a row vector); `x[i]`: a column."""
+        rows, cols = (var_names(i) for i in store.indices)
+        for load in collect(store.value, lambda n: isinstance(n, tirx.BufferLoad)):
+            if len(load.buffer.shape) == 1:
+                used = var_names(load.indices[0])
+                if used & cols and not used & rows:
+                    fixed.setdefault(load.buffer.name, "row")
+                elif used & rows and not used & cols:
+                    fixed.setdefault(load.buffer.name, "col")
 
     def visit(n: object) -> None:
         if isinstance(n, tirx.Call) and n.op.name == "tl.tileop.reduce":
@@ -104,6 +118,8 @@ def _vector_orientations(func: tirx.PrimFunc) -> dict[str, str]:
                 links.append((ends[0].name, ends[1].name))
         elif isinstance(n, tirx.BufferStore) and len(n.buffer.shape) == 1:
             links.extend((n.buffer.name, b.name) for b in buffers_of(n.value))
+        elif isinstance(n, tirx.BufferStore) and len(n.buffer.shape) == 2:
+            broadcasts(n)
 
     tirx.stmt_functor.post_order_visit(func.body, visit)
     changed = True
@@ -294,9 +310,7 @@ class _Frontend:
         if kind in (tirx.ForKind.SERIAL, tirx.ForKind.UNROLLED):
             stages = node.annotations.get("num_stages")
             body = tuple(self.stmts(node.body, scope))
-            return [
-                Loop(node.loop_var.name, extent, int(stages or 0), body, _where(node))
-            ]
+            return [Loop(node.loop_var.name, extent, int(stages or 0), body, _where(node))]
         raise CompileError("for", f"loop kind {kind} not supported", _where(node))
 
     def _tileop(self, call: tirx.Call, scope: _Scope, node: object) -> Stmt:
@@ -437,8 +451,28 @@ class _Frontend:
             extent.append(pvars[dim][1])
         return Region(buf.name, tuple(start), tuple(extent))
 
+    def _broadcast(self, e: tirx.BufferLoad, pvars, scope: _Scope, node) -> Load:
+        """`x[j]` (or `x[i]`) of a vector in a 2-D nest: the vector's tiles, broadcast."""
+        orientation = self.vectors.get(e.buffer.name, "row")
+        p = 1 if orientation == "row" else 0
+        aff = self._affine(e.indices[0], scope, node)
+        var, extent = pvars[p]
+        if aff.coeff(var) != 1 or aff.coeff(pvars[1 - p][0]) != 0:
+            raise CompileError(
+                "T.Parallel",
+                f"vector {e.buffer.name} must be indexed by parallel var {var} with stride 1 "
+                f"(it is a {orientation} vector here)",
+                _where(node),
+            )
+        region = Region(
+            e.buffer.name, *self._view_region(e.buffer.name, (aff.without(var),), (extent,))
+        )
+        return Load(region, "rows" if orientation == "row" else "cols")
+
     def _expr(self, e: object, pvars, scope: _Scope, node) -> Expr:
         if isinstance(e, tirx.BufferLoad):
+            if len(e.indices) == 1 and len(pvars) == 2:
+                return self._broadcast(e, pvars, scope, node)
             return Load(self._access(e.buffer, e.indices, pvars, scope, node))
         if isinstance(e, tirx.FloatImm | tirx.IntImm):
             return Const(float(e.value))

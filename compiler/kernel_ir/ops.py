@@ -107,6 +107,7 @@ class ReadTiles:
     col0: IExpr
     rows: int
     cols: int
+    row0_only: bool = False  # a row vector read only as a broadcast: row 0 of each tile
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,7 @@ class BinaryInit:
     op: str
     a: str
     b: str
+    bcast: str = ""  # "" | rows (b's row 0 to every row) | cols (b's column 0 to every column)
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,7 @@ class BinaryTiles:
     ia: IExpr
     ib: IExpr
     dst: IExpr
+    bcast: str = ""
 
 
 @dataclass(frozen=True)
@@ -267,6 +270,10 @@ class TileExpr:
     args: tuple[TileExpr, ...] = ()
     cb: str = ""
     value: float = 0.0
+    # a broadcast load: "rows" (a row vector, tile c of the block's column c) or "cols" (a
+    # column vector, tile r of the block's row r); `period` = the block's tile columns
+    bcast: str = ""
+    period: int = 0
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,11 @@ class _Eltwise:
             else k.add(k.mul("chunk", self.cs), "i")
         )
 
+    def bcast_index(self, e: k.TileExpr) -> k.IExpr:
+        """The vector tile broadcast onto block tile t: its column (row vector) or row."""
+        t = k.add(k.mul("chunk", self.cs), "i")
+        return k.IBin("%" if e.bcast == "rows" else "/", t, e.period)
+
     def operand(self, e: k.TileExpr) -> str:
         if e.op == "load":
             return e.cb
@@ -119,6 +124,10 @@ class _Eltwise:
     def into_dst(self, e: k.TileExpr) -> list[k.Op]:
         """Ops leaving `e` for tile i of the chunk in DST slot i (inside a `For i`)."""
         if e.op == "load":
+            if e.bcast:
+                raise CompileError(
+                    "T.Parallel", f"broadcast vector {e.cb} must be an operand of add, sub or mul"
+                )
             return [
                 k.For("i", self.cs, (k.CopyInit(e.cb), k.CopyTile(e.cb, self.index(e.cb), "i")))
             ]
@@ -143,13 +152,22 @@ class _Eltwise:
                 k.UnaryInit(name),
                 k.For("i", self.cs, (k.UnaryTile(name, "i", scalar.value),)),
             ]
+        if a.bcast and e.op in ("add", "mul"):
+            a, b = b, a  # the FPU broadcasts its second operand
+        if a.bcast:
+            raise CompileError("T.Parallel", f"{e.op} with a broadcast first operand")
         ca, cb = self.operand(a), self.operand(b)
-        tile = k.BinaryTiles(e.op, ca, cb, self.index(ca), self.index(cb), "i")
-        return [k.BinaryInit(e.op, ca, cb), k.For("i", self.cs, (tile,))]
+        ib = self.bcast_index(b) if b.bcast else self.index(cb)
+        tile = k.BinaryTiles(e.op, ca, cb, self.index(ca), ib, "i", b.bcast)
+        return [k.BinaryInit(e.op, ca, cb, b.bcast), k.For("i", self.cs, (tile,))]
 
 
-def _loads(e: k.TileExpr) -> set[str]:
-    return {e.cb} if e.op == "load" else set().union(*(_loads(a) for a in e.args))
+def _loads(e: k.TileExpr, ntiles: int) -> dict[str, int]:
+    """CB -> tiles of one block it holds (a broadcast vector holds one row or column)."""
+    if e.op == "load":
+        vector = {"": ntiles, "rows": e.period, "cols": ntiles // max(e.period, 1)}
+        return {e.cb: vector[e.bcast]}
+    return {cb: n for a in e.args for cb, n in _loads(a, ntiles).items()}
 
 
 def _eltwise(op: k.EltwiseBlock, capacity: int, temps: list[str], filled: set[str]) -> list[k.Op]:
@@ -158,8 +176,8 @@ def _eltwise(op: k.EltwiseBlock, capacity: int, temps: list[str], filled: set[st
     # reserved at once, so element-wise chunks divide the DST capacity as well as the block
     cs = gcd(op.ntiles, capacity)
     gen = _Eltwise(op, cs, temps)
-    reads = _loads(op.expr)
-    waits = [k.CBWait(cb, op.ntiles) for cb in sorted(reads - {op.dst} - filled)]
+    reads = _loads(op.expr, op.ntiles)
+    waits = [k.CBWait(cb, reads[cb]) for cb in sorted(set(reads) - {op.dst} - filled)]
     head = [k.CBWait(op.dst, cs)] if op.dst in reads else []
     math = gen.into_dst(op.expr)
     drop_old = [k.If(op.dst_live_flag, (k.CBPop(op.dst, cs),))] if op.dst_live_flag else []

@@ -51,7 +51,7 @@ class _Stager:
             if expr.region not in loads:
                 loads[expr.region] = self._local(expr.region, "block")
                 pre.append(Copy(expr.region, self._whole(loads[expr.region]), where))
-            return Load(self._whole(loads[expr.region]))
+            return Load(self._whole(loads[expr.region]), expr.bcast)
         if isinstance(expr, Unary):
             return Unary(expr.op, self._expr(expr.x, loads, pre, where))
         if isinstance(expr, Binary):

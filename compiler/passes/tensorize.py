@@ -18,6 +18,7 @@ from compiler.ir import (
     BlockLoop,
     Const,
     Copy,
+    Eltwise,
     Expr,
     Fill,
     Gemm,
@@ -28,6 +29,8 @@ from compiler.ir import (
     Region,
     Stmt,
     Unary,
+    expr_load_nodes,
+    walk,
 )
 from compiler.kernel_ir import ops as k
 from compiler.passes.cbs import SCALER
@@ -66,6 +69,22 @@ def live_after(program: Program, stmts: tuple[Stmt, ...], live: set[str]) -> set
         ):
             live.add(s.dst.buffer)
     return live
+
+
+def _only_row_broadcast(program: Program, buffer: str) -> bool:
+    """Every read of `buffer` is a row broadcast (`x[j]` in a 2-D nest), which uses row 0 of
+    its tiles only."""
+    uses = []
+    for s in walk(program.body):
+        if isinstance(s, Eltwise):
+            loads = expr_load_nodes(s.expr)
+            uses += [e.bcast == "rows" for e in loads if e.region.buffer == buffer]
+        elif isinstance(s, Gemm | Reduce):
+            names = (s.a, s.b, s.c) if isinstance(s, Gemm) else (s.src, s.dst)
+            uses += [False for name in names if name == buffer]
+        elif isinstance(s, Copy):
+            uses.append(s.src.buffer != buffer)
+    return bool(uses) and all(uses)
 
 
 class _Tensorizer:
@@ -111,17 +130,21 @@ class _Tensorizer:
     def expr(self, e: Expr, dst: Region, where: str) -> k.TileExpr:
         if isinstance(e, Load):
             r = e.region
+            rows, cols = dst.extent
+            shape = {"": dst.extent, "rows": (TILE, cols), "cols": (rows, TILE)}[e.bcast]
             if (
                 self.p.buffer(r.buffer) is None
-                or r.extent != dst.extent
+                or r.extent != shape
                 or any(s != Affine() for s in r.start)
             ):
                 raise CompileError(
                     "T.Parallel",
-                    f"operand {r} must be a whole local buffer shaped like the destination {dst}",
+                    f"operand {r} must be a whole local buffer shaped like the destination {dst}"
+                    + (f" (a broadcast vector: {shape[0]}x{shape[1]})" if e.bcast else ""),
                     where,
                 )
-            return k.TileExpr("load", cb=self.read(r.buffer, where))
+            cb = self.read(r.buffer, where)
+            return k.TileExpr("load", cb=cb, bcast=e.bcast, period=cols // TILE if e.bcast else 0)
         if isinstance(e, Const):
             return k.TileExpr("const", value=e.value)
         if isinstance(e, Unary):
@@ -153,8 +176,9 @@ class _Tensorizer:
             pops.append(cb)
             rows, cols = (e // TILE for e in s.src.extent)
             row0, col0 = (_tile_index(a) for a in s.src.start)
+            row0_only = src_global.shape[0] == 1 and _only_row_broadcast(self.p, s.dst.buffer)
             return [
-                k.ReadTiles(cb, src_global.name, row0, col0, rows, cols),
+                k.ReadTiles(cb, src_global.name, row0, col0, rows, cols, row0_only),
                 k.CBWait(cb, rows * cols),
             ]
         if self.p.buffer(s.src.buffer).shape != s.src.extent:

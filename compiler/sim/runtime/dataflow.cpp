@@ -293,7 +293,9 @@ uint64_t ttsim_dram_page_addr(uint32_t bank_base, uint32_t page_id, uint32_t pag
         fault(ErrorKind::Noc, "address generator base 0x%x (page %u) is not inside any DRAM buffer", bank_base, page_id);
     const uint64_t addr = static_cast<uint64_t>(bank_base) + static_cast<uint64_t>(page_id) * page_size + offset;
     const uint64_t end = static_cast<uint64_t>(b->addr) + b->size;
-    if (addr + (page_size ? page_size : 1) > end)
+    // the page must lie in the buffer; an offset addresses bytes inside it (the transfer that
+    // follows checks its own length)
+    if (addr - offset + (page_size ? page_size : 1) > end || addr >= end)
         fault(ErrorKind::Noc,
               "page %u (page size %u B, offset %u) of the DRAM buffer at 0x%x is outside the buffer (%u B = %u pages)",
               page_id, page_size, offset, b->addr, b->size, page_size ? b->size / page_size : 0);

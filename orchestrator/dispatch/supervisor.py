@@ -120,6 +120,12 @@ class Slot:
         assert self.claim is not None
         return self.claim.workstream
 
+    @property
+    def worktree(self) -> Path:
+        # Every claim of the dispatcher is taken with a worktree (`Board.take(worktree=True)`).
+        assert self.claim is not None and self.claim.worktree is not None
+        return Path(self.claim.worktree)
+
     def state(self) -> SlotState:
         # Also read by the live view's refresh thread: take each field once.
         claim, process, log = self.claim, self.process, self.log
@@ -216,13 +222,18 @@ class Dispatcher:
         return all(s.phase is Phase.IDLE for s in self.slots)
 
     def _nothing_left(self) -> bool:
-        """No ready work for us and nobody else holds a claim whose work could unblock some."""
+        """No ready work for us, and no live claim (another dispatcher's, an agent's) on a
+        workstream whose completion would let an unfinished one become ready."""
         board = self._board(self.target.commit())
         live = board.store.snapshot().live(board.store.clock())
         unfinished = {
             ws for ws, s in board.report.workstreams.items() if s.state is not WorkstreamState.DONE
         }
-        return not (unfinished & live.keys())
+        return not any(
+            dependent.id in unfinished
+            for ws in unfinished & live.keys()
+            for dependent in board.registry.dependents(ws)
+        )
 
     # --- handing out ---------------------------------------------------------------------------
 
@@ -252,8 +263,8 @@ class Dispatcher:
             why_not = self._why_not_now(record.workstream, commit)
             if why_not:
                 self.store.release(record.workstream, slot.holder)
+                remove_worktree(self.root, slot.worktree, record.branch)
                 slot.claim = None
-                remove_worktree(self.root, Path(record.worktree or ""), record.branch)
                 self.display.event(f"skip {escape(record.workstream)}: {escape(why_not)}")
                 self._stale = True
                 continue
@@ -299,7 +310,7 @@ class Dispatcher:
             "id": ws.id,
             "title": ws.title,
             "gates": " ".join(g.name for g in ws.gates),
-            "worktree": claim.worktree or "",
+            "worktree": str(slot.worktree),
             "prompt": str(prompt),
             "attempt": str(slot.attempt),
             "agent": slot.holder.name,
@@ -309,9 +320,7 @@ class Dispatcher:
         header = f"--- tt-ws dispatch: attempt {slot.attempt} of {ws.id}: {argv[-1]}\n"
         slot.log = log
         try:
-            slot.process = AgentProcess.start(
-                argv, Path(claim.worktree or "."), environment(values), log, header
-            )
+            slot.process = AgentProcess.start(argv, slot.worktree, environment(values), log, header)
         except OSError as exc:
             # Not the agent's fault and no retry will fix it: block now, never strand the claim.
             self._give_up(slot, ExitReason.FAILED, f"cannot start the agent: {exc}")
@@ -374,23 +383,26 @@ class Dispatcher:
     def _verify(self, slot: Slot) -> None:
         """Commit the agent's work, merge the integration branch into it, run the gates."""
         assert slot.claim is not None and slot.log is not None
-        worktree = Path(slot.claim.worktree or "")
+        worktree = slot.worktree
         ws = slot.workstream
         try:
             commit_all(worktree, f"{ws}: work of {slot.holder.name}", slot.holder.name)
             slot.base = self.target.commit()
-            conflict = merge(worktree, slot.base, slot.holder.name)
+            problem = merge(worktree, slot.base, slot.holder.name)
+            report = self._board(slot.base).report
         except TtWsError as exc:
-            conflict = str(exc)
-        if conflict:
-            self._end_attempt(slot, ExitReason.FAILED, conflict)
+            problem = f"cannot integrate: {exc}"
+        if problem:
+            self._end_attempt(slot, ExitReason.FAILED, problem)
             return
-        report = self._board(slot.base).report
         slot.must_stay_done = tuple(
             i for i, s in report.workstreams.items() if s.state is WorkstreamState.DONE and i != ws
         )
-        argv = [*_TT_WS, "run", ws, *slot.must_stay_done]
-        header = f"--- tt-ws dispatch: the agent exited 0; gates on the merge result: {argv[3:]}\n"
+        run = ["run", ws, *slot.must_stay_done]
+        argv = [*_TT_WS, *run]
+        header = (
+            f"--- tt-ws dispatch: the agent exited 0; on the merge result: tt-ws {' '.join(run)}\n"
+        )
         try:
             slot.process = AgentProcess.start(
                 argv, worktree, {AGENT_ENV: slot.holder.name}, slot.log, header
@@ -404,7 +416,7 @@ class Dispatcher:
     def _conclude(self, slot: Slot) -> None:
         """Judge the gate run by the evidence it committed, then move the branch to it."""
         assert slot.claim is not None
-        worktree = Path(slot.claim.worktree or "")
+        worktree = slot.worktree
         ws = slot.workstream
         try:
             render_status(worktree)
@@ -414,10 +426,16 @@ class Dispatcher:
         except TtWsError as exc:
             self._end_attempt(slot, ExitReason.FAILED, f"cannot integrate: {exc}")
             return
-        missing = _not_done(board, (ws, *slot.must_stay_done))
+        missing, unmeasured = _not_done(board, (ws, *slot.must_stay_done))
         if missing:
+            # No record on this tree: the gate run itself failed (e.g. refused); say how.
+            last = slot.process.last_line() if slot.process and unmeasured else ""
             self._end_attempt(
-                slot, ExitReason.FAILED, "the agent exited 0 but the gates do not pass: " + missing
+                slot,
+                ExitReason.FAILED,
+                "the agent exited 0 but the gates do not pass: "
+                + missing
+                + (f" (the gate run said: {last})" if last else ""),
             )
             return
         if not self.target.advance(candidate, slot.base):
@@ -522,13 +540,18 @@ class Dispatcher:
             self._finish(slot, ExitReason.CANCELLED, f"{why}; claim released")
 
 
-def _not_done(board: Board, workstreams: tuple[str, ...]) -> str:
-    """Why any of `workstreams` is not done on the board's tree ('' when all are)."""
+def _not_done(board: Board, workstreams: tuple[str, ...]) -> tuple[str, bool]:
+    """Why any of `workstreams` is not done on the board's tree ('' when all are), and whether
+    some gate has no record on that tree at all."""
     reasons = []
+    unmeasured = False
     for ws in workstreams:
-        status = board.report.workstreams[ws]
-        for gate in status.gates:
-            if gate.state is not GateState.PASS:
-                why = gate.reasons[0] if gate.reasons else gate.state.value
-                reasons.append(f"{ws} {gate.gate.name}: {why}")
-    return "; ".join(reasons)
+        for gate in board.report.workstreams[ws].gates:
+            if gate.state is GateState.PASS:
+                continue
+            unmeasured |= gate.state is not GateState.FAIL
+            # Only a FAIL's reasons are about this tree; a STALE gate's are an old record's.
+            failing = gate.state is GateState.FAIL and gate.reasons
+            why = gate.reasons[0] if failing else gate.state.value
+            reasons.append(f"{ws} {gate.gate.name}: {why}")
+    return "; ".join(reasons), unmeasured

@@ -84,3 +84,35 @@ def test_a_dispatcher_that_fails_stops_its_agents_and_releases_their_claims(
     assert "cancelled sleep: the dispatcher failed (RuntimeError('bug in verification'))" in out
     assert live_claims(tmp_path / "repo") == {}
     assert running_agents(tmp_path) == []
+
+
+def test_integration_is_refused_while_someone_holds_a_done_workstream_it_must_re_verify(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entries: dict[str, tuple[str, ...]] = {"a": (), "b": ()}
+    root = make_dispatch_repo(tmp_path / "repo", entries)
+    monkeypatch.chdir(root)
+    command = agent_command(tmp_path, entries)
+
+    def tt_ws(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(app, list(args), env={"COLUMNS": "250"})
+        return result.exit_code, result.output
+
+    def dispatch_once() -> tuple[int, str]:
+        return tt_ws("dispatch", "--command", command, "--max-attempts", "1")
+
+    # `a` is integrated while a person holds `b`; then they give `b` back and take `a` to rework.
+    assert tt_ws("claim", "b", "--agent", "human")[0] == 0
+    assert dispatch_once()[0] == 0
+    assert tt_ws("release", "b", "--agent", "human")[0] == 0
+    assert tt_ws("claim", "a", "--agent", "human")[0] == 0
+
+    # Integrating `b` means re-running `a`'s gates on the merge result: refused under their claim.
+    code, out = dispatch_once()
+    assert code == 1, out
+    reason = BlockedList(ClaimStore.open(root).refs).active()["b"].reason
+    assert reason.startswith(
+        "failed after 1 attempt(s): the agent exited 0 but the gates do not pass: "
+        "b build: UNKNOWN; a build: STALE (the gate run said: error: a is claimed by human "
+    ), reason
+    assert live_claims(root) == {"a": "human"}

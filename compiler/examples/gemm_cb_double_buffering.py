@@ -54,9 +54,10 @@ def reference(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return (a.float() @ b.float()).to(a.dtype)
 
 
-def reader_lead(shape: Shape, plan: Plan, report) -> list[tuple[str, bool, str]]:
+def reader_lead(shape: Shape, plans: list[Plan], reports: list) -> list[tuple[str, bool, str]]:
     """The A CB is `num_stages` K-blocks deep and the reader filled every stage before compute
     freed one (its peak occupancy over all cores), when the K loop is that long."""
+    (plan,), (report,) = plans, reports
     stages = int(shape.params.get("num_stages", 2))
     k_steps = -(-int(shape.params["K"]) // int(shape.params.get("block_K", 32)))
     cb = next(c for c in plan.cbs if c.buffer == "A_shared")

@@ -8,23 +8,24 @@ from pathlib import Path
 import torch
 
 from compiler.examples import get_example
-from compiler.examples.harness import ATOL, PCC_MIN, RTOL, compile_shape, pcc
+from compiler.examples.harness import ATOL, PCC_MIN, RTOL, compile_shape, pcc, run_artifacts
 
 
 def run_shape(example_id: str, shape_name: str, seed: int = 0):
-    from compiler.backends.sim import execute
-
+    """(the run, torch's result): a `SimRun` for one program, a `ShapeRun` for several."""
     example = get_example(example_id)
     shape = next(s for s in example.shapes if s.name == shape_name)
     inputs = example.make_inputs(shape.params, torch.Generator().manual_seed(seed))
-    run = execute(compile_shape(example, shape), inputs)
-    return run, example.expected(shape.params, inputs)
+    run = run_artifacts(compile_shape(example, shape), inputs)
+    return (run.runs[0] if len(run.runs) == 1 else run), example.expected(shape.params, inputs)
 
 
-def assert_matches_torch(out: torch.Tensor, expected: torch.Tensor) -> None:
+def assert_matches_torch(
+    out: torch.Tensor, expected: torch.Tensor, rtol: float = RTOL, atol: float = ATOL
+) -> None:
     assert out.shape == expected.shape and out.dtype == expected.dtype
     assert pcc(out, expected) >= PCC_MIN
-    torch.testing.assert_close(out.float(), expected.float(), rtol=RTOL, atol=ATOL)
+    torch.testing.assert_close(out.float(), expected.float(), rtol=rtol, atol=atol)
 
 
 def compiler_test_kernels():

@@ -115,12 +115,19 @@ def _rewrite(program: Program, tags: Tags, factor: dict[str, int]) -> Program:
     return replace(program, buffers=buffers, grid=grid, body=stmts(program.body))
 
 
-def _gemms_fit(program: Program) -> bool:
+def _gemms_agree(program: Program, tags: Tags) -> bool:
+    """Every gemm's M rows follow the same grid variable in A and C, its N columns the same in B
+    and C, and its K dim none: then merged blocks multiply what the separate blocks did."""
     for s in walk(program.body):
         if isinstance(s, Gemm):
-            a, b, c = (program.buffer(n).shape for n in (s.a, s.b, s.c))
-            k_b, n_b = (b[1], b[0]) if s.trans_b else b
-            if a[0] != c[0] or n_b != c[1] or a[1] != k_b:
+            a_m, a_k = (1, 0) if s.trans_a else (0, 1)
+            b_k, b_n = (1, 0) if s.trans_b else (0, 1)
+            if (
+                tags.get((s.a, a_m)) != tags.get((s.c, 0))
+                or tags.get((s.b, b_n)) != tags.get((s.c, 1))
+                or (s.a, a_k) in tags
+                or (s.b, b_k) in tags
+            ):
                 return False
     return True
 
@@ -175,7 +182,7 @@ def estimated_cycles(program: Program) -> float:
 
 
 def _merges(program: Program, tags: Tags) -> list[Program]:
-    """Every merge of the grid that keeps the gemms consistent and fits the L1 budget."""
+    """Every merge of the grid whose buffers fit the L1 budget."""
     (vx, gx), (vy, gy) = program.grid
     found = []
     for fx in range(1, gx + 1):
@@ -183,8 +190,6 @@ def _merges(program: Program, tags: Tags) -> list[Program]:
             if gx % fx or gy % fy or (fx, fy) == (1, 1):
                 continue
             merged = _rewrite(program, tags, {vx: fx, vy: fy})
-            if not _gemms_fit(merged):
-                continue
             try:
                 allocate_cbs(merged)  # the merged buffers must fit the L1 budget
             except CompileError:
@@ -198,7 +203,7 @@ def coarsen_blocks(program: Program) -> Program:
     if len(program.grid) != 2:
         return program
     tags = _tags(program)
-    if not tags:
+    if not tags or not _gemms_agree(program, tags):
         return program
     # merge only for a clear gain: the estimate ignores latencies that favour more cores
     best, best_cycles = program, GAIN * estimated_cycles(program)

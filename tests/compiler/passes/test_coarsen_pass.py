@@ -3,6 +3,7 @@ panel read once per merged block) when the cost model's estimate drops by 10% or
 numerically unchanged; programs it cannot prove block-shaped are left as written."""
 
 import pytest
+import tilelang.language as T
 import tl_kernels as K
 import torch
 
@@ -53,6 +54,33 @@ def test_a_dram_bound_gemm_merges_even_below_one_block_per_core():
     after = lower(from_prim_func(func), target, stop_after="coarsen_blocks")
     assert after.grid == (("bx", 8), ("by", 8))
     assert estimated_cycles(after) < GAIN * estimated_cycles(before)
+
+
+def rows_of_a_by_column_block(M, K_):
+    """C[by, bx] = A[bx] @ B[:, bx]: A's rows follow bx, not C's rows (legal, just unusual)."""
+
+    @T.prim_func
+    def main(
+        A: T.Tensor((M, K_), "bfloat16"),
+        B: T.Tensor((K_, M), "bfloat16"),
+        C: T.Tensor((M, M), "bfloat16"),
+    ):
+        with T.Kernel(M // 64, M // 64, threads=128) as (bx, by):
+            A_s = T.alloc_shared((64, K_), "bfloat16")
+            B_s = T.alloc_shared((K_, 64), "bfloat16")
+            C_l = T.alloc_fragment((64, 64), "float32")
+            T.clear(C_l)
+            T.copy(A[bx * 64, 0], A_s)
+            T.copy(B[0, bx * 64], B_s)
+            T.gemm(A_s, B_s, C_l)
+            T.copy(C_l, C[by * 64, bx * 64])
+
+    return main
+
+
+def test_a_gemm_whose_operands_follow_other_blocks_than_its_result_is_left_alone():
+    func = rows_of_a_by_column_block(1024, 64)
+    assert coarsened(func) == K.lowered(func, "forward_outputs")
 
 
 def test_element_wise_programs_are_left_alone():

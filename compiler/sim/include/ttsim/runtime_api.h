@@ -91,8 +91,8 @@ struct TtsimCostParams {
     uint32_t eltwise;             // one FPU binary tile op at LoFi (mul: times fidelity passes)
     uint32_t datacopy;            // copy_tile / transpose / unary_bcast math
     uint32_t reduce;              // reduce_tile math
-    uint32_t sfpu_simple;         // relu, negative, abs, fill, scalar ops, max/min, typecast
-    uint32_t sfpu_transcendental; // exp, log, recip, sqrt, rsqrt, gelu, sigmoid, tanh, silu, square
+    uint32_t sfpu_simple;         // relu, negative, abs, square, fill, max/min, typecast, +-* scalar
+    uint32_t sfpu_transcendental; // exp, log, recip, sqrt, rsqrt, gelu, sigmoid, tanh, silu, / scalar
     double unpack_bytes_per_cycle;
     double pack_bytes_per_cycle;
 };

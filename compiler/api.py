@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compiler.codegen import render_kernel
-from compiler.ir import Copy, Eltwise, Program, walk
+from compiler.ir import Copy, Eltwise, Gather, Program, walk
 from compiler.kernel_ir import ops as k
 from compiler.pipeline import run_pipeline
 from compiler.plan import (
@@ -50,6 +50,8 @@ def _access(program: Program, name: str) -> str:
     for s in walk(program.body):
         if isinstance(s, Copy):
             read |= s.src.buffer == name
+        if isinstance(s, Gather):
+            read |= s.tensor == name
         if isinstance(s, Copy | Eltwise):
             write |= s.dst.buffer == name
     return {(True, True): "readwrite", (True, False): "read", (False, True): "write"}.get(

@@ -207,6 +207,22 @@ class Eltwise:
 
 
 @dataclass(frozen=True)
+class Gather:
+    """`dst[i, j] = cond ? tensor[row, col] : 0` over a whole local buffer, with row/col/cond
+    C++ int32 expressions in i, j and the loop/grid variables (see `frontend/gather.py`: within
+    a 32-column slice row and cond are constant and col is contiguous from a multiple of 32)."""
+
+    dst: str
+    tensor: str
+    row: str
+    col: str
+    cond: str
+    i: str
+    j: str
+    where: str
+
+
+@dataclass(frozen=True)
 class Loop:
     """A serial loop; `num_stages` is n when written as `T.Pipelined(..., num_stages=n)`, 0 for
     a plain serial loop."""
@@ -225,7 +241,7 @@ class BlockLoop:
     body: tuple[Stmt, ...]
 
 
-Stmt = Copy | Fill | Gemm | Reduce | Eltwise | Loop | BlockLoop
+Stmt = Copy | Fill | Gemm | Reduce | Gather | Eltwise | Loop | BlockLoop
 
 
 @dataclass(frozen=True)
@@ -343,6 +359,10 @@ def dump(program: Program) -> str:
                 lines.append(f"{pad}gemm {s.c} += {s.a} @ {s.b} trans_b={s.trans_b}")
             elif isinstance(s, Reduce):
                 lines.append(f"{pad}reduce_{s.kind} {s.dst} <- {s.src} dim={s.dim} clear={s.clear}")
+            elif isinstance(s, Gather):
+                lines.append(
+                    f"{pad}gather {s.dst}[{s.i}, {s.j}] = {s.cond} ? {s.tensor}[{s.row}, {s.col}] : 0"
+                )
             else:
                 lines.append(f"{pad}{s.dst} = {expr_str(s.expr)}")
 

@@ -121,6 +121,7 @@ class Renderer:
             k.CBPop: lambda op, d: [f"cb_pop_front({op.cb}, {expr(op.n)});"],
             k.ReadTiles: self.read_tiles,
             k.FillScaler: self.fill_scaler,
+            k.GatherTiles: self.gather_tiles,
             k.ReduceInit: self.reduce_init,
             k.ReduceTile: lambda op, d: [
                 f"reduce_tile<{POOL_TYPES[op.kind]}, ReduceDim::{op.dim}>({op.src}, {op.scaler}, "
@@ -279,6 +280,52 @@ class Renderer:
                 INDENT + ln
                 for ln in self._tile_loop(op, inner, f"{op.rows}x{op.cols} tiles of {op.tensor}")
             ],
+            "}",
+            "noc_async_read_barrier();",
+            f"cb_push_back({op.cb}, {n});",
+        ]
+
+    def gather_tiles(self, op: k.GatherTiles, depth: int) -> list[str]:
+        layout = self.program.layout(op.tensor)
+        elem = TILE_BYTES[layout.dtype] // 1024
+        face, row = 256 * elem, 16 * elem
+        n = op.rows * op.cols
+        inside = (
+            f"({op.cond}) && g_row >= 0 && g_col >= 0 && g_row < {layout.rows} && "
+            f"g_col < {layout.cols}"
+        )
+        page = f"static_cast<uint32_t>(g_row / 32) * {layout.tile_cols} + static_cast<uint32_t>(g_col / 32)"
+        src = f"static_cast<uint32_t>((g_row % 32) / 16) * {2 * face} + static_cast<uint32_t>(g_row % 16) * {row}"
+        per_row = [
+            f"const int32_t {op.i} = static_cast<int32_t>(g_tr * 32 + g_r);",
+            f"const uint32_t g_dst = g_tile + (g_r / 16) * {2 * face} + (g_r % 16) * {row};",
+            f"const int32_t g_row = {op.row};",
+            f"const int32_t g_col = {op.col};",
+            f"if ({inside}) {{",
+            f"{INDENT}const uint32_t g_page = {page};",
+            f"{INDENT}const uint32_t g_src = {src};",
+            f"{INDENT}noc_async_read({op.tensor}_acc.get_noc_addr(g_page, g_src), g_dst, {row});",
+            f"{INDENT}noc_async_read({op.tensor}_acc.get_noc_addr(g_page, g_src + {face}), g_dst + {face}, {row});",
+            "} else {",
+            f"{INDENT}zero_tile(g_dst, {row});",
+            f"{INDENT}zero_tile(g_dst + {face}, {row});",
+            "}",
+        ]
+        return [
+            f"// gather {op.rows}x{op.cols} tiles of {op.tensor}: per row of each 32-column "
+            "slice, 32 contiguous elements (two face rows) or zeros",
+            f"cb_reserve_back({op.cb}, {n});",
+            "{",
+            f"{INDENT}const uint32_t g_base = get_write_ptr({op.cb});",
+            f"{INDENT}for (uint32_t g_tr = 0; g_tr < {op.rows}; ++g_tr) {{",
+            f"{INDENT * 2}for (uint32_t g_tc = 0; g_tc < {op.cols}; ++g_tc) {{",
+            f"{INDENT * 3}const int32_t {op.j} = static_cast<int32_t>(g_tc * 32);",
+            f"{INDENT * 3}const uint32_t g_tile = g_base + (g_tr * {op.cols} + g_tc) * {op.tensor}_PAGE_BYTES;",
+            f"{INDENT * 3}for (uint32_t g_r = 0; g_r < 32; ++g_r) {{",
+            *[INDENT * 4 + ln for ln in per_row],
+            f"{INDENT * 3}}}",
+            f"{INDENT * 2}}}",
+            f"{INDENT}}}",
             "}",
             "noc_async_read_barrier();",
             f"cb_push_back({op.cb}, {n});",

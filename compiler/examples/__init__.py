@@ -15,6 +15,7 @@ MODULES = {
     "2.2": "compiler.examples.cast",
     "2.3": "compiler.examples.reduction",
     "3.1": "compiler.examples.gemv",
+    "3.2": "compiler.examples.convolution",
     "3.3": "compiler.examples.split_k_gemm",
 }
 

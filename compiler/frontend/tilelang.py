@@ -5,6 +5,7 @@ source spans on this version)."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 
@@ -13,6 +14,7 @@ from tilelang.ir import get_stmt_span
 from tvm import tirx
 
 from compiler.errors import CompileError
+from compiler.frontend.gather import build_gather, gather_parts
 from compiler.ir import (
     Affine,
     Binary,
@@ -147,6 +149,7 @@ class _Frontend:
         self.tensors: dict[str, Tensor] = {}
         self.buffers: dict[str, LocalBuffer] = {}
         self.grid: list[tuple[str, int]] = []
+        self.extents: dict[str, int] = {}  # grid and loop variables in scope -> extent
         self.threads = 1
         for param in func.params:
             buf = func.buffer_map.get(param)
@@ -304,12 +307,15 @@ class _Frontend:
             if not tag.startswith("blockIdx."):
                 raise CompileError("for", f"thread binding {tag} outside T.Kernel", _where(node))
             self.grid.append((node.loop_var.name, extent))
+            self.extents[node.loop_var.name] = extent
             return self.stmts(node.body, scope)
         if kind == tirx.ForKind.PARALLEL:
             return self._parallel(node, scope)
         if kind in (tirx.ForKind.SERIAL, tirx.ForKind.UNROLLED):
             stages = node.annotations.get("num_stages")
+            self.extents[node.loop_var.name] = extent
             body = tuple(self.stmts(node.body, scope))
+            del self.extents[node.loop_var.name]
             return [Loop(node.loop_var.name, extent, int(stages or 0), body, _where(node))]
         raise CompileError("for", f"loop kind {kind} not supported", _where(node))
 
@@ -366,9 +372,20 @@ class _Frontend:
             inner = inner.body
         body_scope = _Scope(dict(scope.lets), set(scope.opaque))
         out: list[Stmt] = []
+        tir_lets: dict[tirx.Var, object] = {}  # every let, as TIR, for gathers
         for s in inner.seq if isinstance(inner, tirx.SeqStmt) else [inner]:
             if isinstance(s, tirx.Bind):
-                self._bind(s, body_scope)
+                tir_lets[s.var] = tirx.stmt_functor.substitute(s.value, tir_lets)
+                # not affine: only a gather may use it (any other use is reported there)
+                with contextlib.suppress(CompileError):
+                    self._bind(s, body_scope)
+            elif (
+                isinstance(s, tirx.BufferStore)
+                and (parts := gather_parts(s.value, set(self.tensors)))
+                and not self._affine_access(parts[0], body_scope)
+            ):
+                loops = [(v, e) for v, e in self._parallel_vars(node)]
+                out.append(build_gather(s, *parts, tir_lets, loops, dict(self.extents), _where(s)))
             elif isinstance(s, tirx.BufferStore):
                 out.append(self._store(s, pvars, body_scope))
             elif isinstance(s, tirx.IfThenElse) and isinstance(s.then_case, tirx.BufferStore):
@@ -378,6 +395,21 @@ class _Frontend:
                 raise CompileError(
                     type(s).__name__, "only assignments are supported inside T.Parallel", _where(s)
                 )
+        return out
+
+    def _affine_access(self, load: tirx.BufferLoad, scope: _Scope) -> bool:
+        try:
+            for i in load.indices:
+                self._affine(i, scope, load)
+        except CompileError:
+            return False
+        return True
+
+    def _parallel_vars(self, node: tirx.For) -> list[tuple[tirx.Var, int]]:
+        out = []
+        while isinstance(node, tirx.For) and node.kind == tirx.ForKind.PARALLEL:
+            out.append((node.loop_var, int(node.extent)))
+            node = node.body
         return out
 
     def _store(self, s: tirx.BufferStore, pvars, scope: _Scope) -> Eltwise:

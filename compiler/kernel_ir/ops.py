@@ -124,6 +124,24 @@ class WriteTiles:
 
 
 @dataclass(frozen=True)
+class GatherTiles:
+    """Reserve `rows x cols` tiles of `cb` and fill them row by row: row i of tile slice
+    (tile column tc, j = 32 tc) is `tensor` row `row` from column `col` (32 elements, two face
+    rows) when `cond` holds, else zeros; barrier, push. row/col/cond are C++ int32 expressions
+    in `i`, `j` and the kernel's loop variables."""
+
+    cb: str
+    tensor: str
+    rows: int
+    cols: int
+    row: str
+    col: str
+    cond: str
+    i: str
+    j: str
+
+
+@dataclass(frozen=True)
 class FillScaler:
     """Reserve one tile of `cb`, set every element to `value` (bf16), push: `reduce_tile`'s
     scaler operand."""
@@ -296,6 +314,7 @@ Op = (
     | CBPop
     | ReadTiles
     | WriteTiles
+    | GatherTiles
     | FillScaler
     | HwStartup
     | TileRegs

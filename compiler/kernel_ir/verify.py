@@ -24,7 +24,7 @@ MATH_OPS = (
 )
 INITS = (k.MatmulInit, k.CopyInit, k.BinaryInit, k.UnaryInit, k.ReduceInit)
 ALLOWED = {
-    "reader": (k.For, k.BlockLoop, k.ReadTiles, k.FillScaler),
+    "reader": (k.For, k.BlockLoop, k.ReadTiles, k.GatherTiles, k.FillScaler),
     "writer": (k.For, k.BlockLoop, k.WriteTiles),
 }
 # DST lifecycle: state -> {phase: next state}
@@ -88,6 +88,7 @@ class _Verifier:
             if role == "compute" and isinstance(
                 op,
                 k.ReadTiles
+                | k.GatherTiles
                 | k.WriteTiles
                 | k.FillScaler
                 | k.MatmulBlock
@@ -136,7 +137,14 @@ class _Verifier:
                 self.cb(op.cb, op)
         elif isinstance(
             op,
-            k.CBReserve | k.CBPush | k.CBWait | k.CBPop | k.ReadTiles | k.WriteTiles | k.FillScaler,
+            k.CBReserve
+            | k.CBPush
+            | k.CBWait
+            | k.CBPop
+            | k.ReadTiles
+            | k.GatherTiles
+            | k.WriteTiles
+            | k.FillScaler,
         ):
             self.cb(op.cb, op)
 
@@ -149,7 +157,7 @@ def _traffic(ops: tuple[k.Op, ...], kinds: tuple[type, ...], trips: int, out: Co
         elif isinstance(op, k.BlockLoop):
             _traffic(op.body, kinds, trips, out)
         elif isinstance(op, kinds):
-            if isinstance(op, k.ReadTiles | k.WriteTiles):
+            if isinstance(op, k.ReadTiles | k.GatherTiles | k.WriteTiles):
                 n = op.rows * op.cols
             else:
                 n = 1 if isinstance(op, k.FillScaler) else bounds(op.n, {})[1]
@@ -164,7 +172,12 @@ def verify(lowered: k.Lowered) -> k.Lowered:
             raise CompileError("verify", f"{kernel.role} kernel ends with the DST still acquired")
     ks = lowered.kernels
     flows = {
-        "reader": (ks.reader.body, (k.ReadTiles, k.FillScaler), ks.compute.body, (k.CBPop,)),
+        "reader": (
+            ks.reader.body,
+            (k.ReadTiles, k.GatherTiles, k.FillScaler),
+            ks.compute.body,
+            (k.CBPop,),
+        ),
         "compute": (ks.compute.body, (k.CBPush,), ks.writer.body, (k.WriteTiles,)),
     }
     for producer, (p_ops, p_kinds, c_ops, c_kinds) in flows.items():

@@ -13,13 +13,20 @@ from __future__ import annotations
 from dataclasses import replace
 
 from compiler.errors import CompileError
-from compiler.ir import CB, BlockLoop, Copy, Eltwise, Loop, Program, Reduce, Stmt, walk
+from compiler.ir import CB, BlockLoop, Copy, Eltwise, Gather, Loop, Program, Reduce, Stmt, walk
 from compiler.passes.eltwise import temps_needed
 from compiler.targets import TILE
 
 TILE_BYTES = {"bfloat16": TILE * TILE * 2, "float16": TILE * TILE * 2, "float32": TILE * TILE * 4}
 OUTPUT_BASE, INTERMEDIATE_BASE, MAX_CB = 16, 24, 32
 SCALER = "scaler"  # the CB's buffer name: no TileLang buffer, filled by the reader
+
+
+def _reader_fed(program: Program, s: Copy | Gather) -> bool:
+    """A local buffer the reader fills from DRAM: a global -> local copy, or a gather."""
+    if isinstance(s, Gather):
+        return True
+    return bool(program.tensor(s.src.buffer) and program.buffer(s.dst.buffer))
 
 
 def _reader_depths(
@@ -30,8 +37,12 @@ def _reader_depths(
             _reader_depths(s.body, s.num_stages or stages, program, out)
         elif isinstance(s, BlockLoop):
             _reader_depths(s.body, stages, program, out)
-        elif isinstance(s, Copy) and program.tensor(s.src.buffer) and program.buffer(s.dst.buffer):
-            local, tensor = program.buffer(s.dst.buffer), program.tensor(s.src.buffer)
+        elif isinstance(s, Gather | Copy) and _reader_fed(program, s):
+            local, tensor = (
+                (program.buffer(s.dst), program.tensor(s.tensor))
+                if isinstance(s, Gather)
+                else (program.buffer(s.dst.buffer), program.tensor(s.src.buffer))
+            )
             if local.dtype != tensor.dtype:
                 raise CompileError(
                     "T.copy",

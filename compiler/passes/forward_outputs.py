@@ -12,6 +12,7 @@ from compiler.ir import (
     Copy,
     Eltwise,
     Fill,
+    Gather,
     Gemm,
     Loop,
     Program,
@@ -34,6 +35,8 @@ def _uses(program: Program) -> dict[str, int]:
             names = [s.a, s.b, s.c]
         elif isinstance(s, Reduce):
             names = [s.src, s.dst]
+        elif isinstance(s, Gather):
+            names = [s.dst]
         elif isinstance(s, Fill):
             names = [s.buffer]
         else:

@@ -13,7 +13,7 @@ STRUCTURE = (k.For, k.BlockLoop)
 
 
 def role_of(op: k.Op) -> str:
-    if isinstance(op, k.ReadTiles | k.FillScaler):
+    if isinstance(op, k.ReadTiles | k.GatherTiles | k.FillScaler):
         return "reader"
     if isinstance(op, k.WriteTiles):
         return "writer"
@@ -34,7 +34,11 @@ def _project(ops: tuple[k.Op, ...], role: str) -> tuple[k.Op, ...]:
 
 def _tensors(ops: tuple[k.Op, ...]) -> list[str]:
     """Tensors the ops address, in order of first use (the kernel's runtime-arg order)."""
-    moves = (op.tensor for op in k.walk_ops(ops) if isinstance(op, k.ReadTiles | k.WriteTiles))
+    moves = (
+        op.tensor
+        for op in k.walk_ops(ops)
+        if isinstance(op, k.ReadTiles | k.GatherTiles | k.WriteTiles)
+    )
     return list(dict.fromkeys(moves))
 
 

@@ -21,6 +21,7 @@ from compiler.ir import (
     Eltwise,
     Expr,
     Fill,
+    Gather,
     Gemm,
     Load,
     Loop,
@@ -62,6 +63,8 @@ def live_after(program: Program, stmts: tuple[Stmt, ...], live: set[str]) -> set
             live.add(s.c)
         elif isinstance(s, Reduce):
             live.add(s.dst)
+        elif isinstance(s, Gather):
+            continue  # reader-fed
         elif isinstance(s, Fill):
             (live.add if s.value != 0.0 else live.discard)(s.buffer)
         elif program.buffer(s.dst.buffer) and not (
@@ -187,6 +190,15 @@ class _Tensorizer:
         if dst_global:
             return self.write_global(s.dst, load)
         return self.write_local(s.dst, load, s.where)
+
+    def gather(self, s: Gather, pops: list[str]) -> list[k.Op]:
+        cb = self.cb(s.dst)
+        if cb in pops:
+            raise CompileError("T.Parallel", f"{s.dst} is filled twice in one loop body", s.where)
+        pops.append(cb)
+        rows, cols = (d // TILE for d in self.p.buffer(s.dst).shape)
+        read = k.GatherTiles(cb, s.tensor, rows, cols, s.row, s.col, s.cond, s.i, s.j)
+        return [read, k.CBWait(cb, rows * cols)]
 
     def write_global(self, dst: Region, expr: k.TileExpr) -> list[k.Op]:
         """Compute packs the block into the tensor's output CB; the writer stores it."""
@@ -324,6 +336,8 @@ class _Tensorizer:
             return self.gemm(s)
         if isinstance(s, Reduce):
             return self.reduce(s)
+        if isinstance(s, Gather):
+            return self.gather(s, pops)
         if isinstance(s, Fill):
             return self.fill(s)
         expr = self.expr(s.expr, s.dst, s.where)

@@ -21,7 +21,7 @@ from orchestrator.evidence import EvidenceRecord, EvidenceStore
 from orchestrator.gates import GATES, GateContext
 from orchestrator.layout import Layout
 from orchestrator.registry import GateSpec, Workstream
-from orchestrator.tree import source_tree
+from orchestrator.tree import SourceTree, source_tree
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,7 @@ def run_gate(
     run_dir.mkdir(parents=True)
     outcome = GATES[gate.kind].run(GateContext(layout.root, workstream.id, gate, run_dir))
     finished = datetime.now(timezone.utc)
+    error = outcome.error or _moved_tree_error(tree, source_tree(layout.root))
     claim = stamp(workstream.id) if stamp is not None else None
     if claim != claim_at_start:
         raise TtWsError(
@@ -119,7 +120,7 @@ def run_gate(
         command=outcome.command,
         exit_code=outcome.exit_code,
         metrics=dict(outcome.metrics),
-        error=outcome.error,
+        error=error,
         report_sha256=_sha256(outcome.report),
         cases=dict(outcome.cases),
         tree=tree.hash,
@@ -133,6 +134,17 @@ def run_gate(
     )
     path = store.append(record)
     return GateRun(workstream, gate, record, path, run_dir, (finished - started).total_seconds())
+
+
+def _moved_tree_error(before: SourceTree, after: SourceTree) -> str | None:
+    # A record names one tree; if the sources changed under a running gate (another agent editing
+    # the same work tree), the result belongs to neither, so it is recorded as a failure.
+    if before.hash == after.hash:
+        return None
+    return (
+        f"the sources changed while the gate ran (tree {before.short} -> {after.short}); "
+        "the result cannot stand for either tree: run it again on a quiet tree"
+    )
 
 
 def _always(claim: Claim) -> StampFn:

@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from repo_helpers import git
+from repo_helpers import commit_all, git
 
 from orchestrator import __version__
 from orchestrator.errors import TtWsError
@@ -64,3 +64,14 @@ def test_a_claim_that_changes_during_a_gate_is_not_recorded(repo: Path) -> None:
     with pytest.raises(TtWsError, match=r"the claim on 1.2 changed while its build gate ran"):
         run(repo, "1.2", stamp=lambda _: next(claims))
     assert not (repo / "status" / "evidence").exists()
+
+
+def test_a_gate_during_which_the_sources_change_is_recorded_as_failed(repo: Path) -> None:
+    registry = repo / "workstreams" / "phase-1.yaml"
+    edit = "open('notes.txt', 'w').write('edited meanwhile')"
+    registry.write_text(registry.read_text().replace("print('built')", edit))
+    commit_all(repo, "a build gate that edits the sources")
+    [build], _ = run(repo, "1.2")
+    assert build.record.exit_code == 0 and not build.passed
+    assert build.record.error is not None
+    assert "the sources changed while the gate ran" in build.record.error

@@ -10,7 +10,7 @@ import json
 import os
 import re
 import socket
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -135,5 +135,9 @@ class EvidenceStore:
         return [self._read(p) for p in paths]
 
 
-def metrics_summary(metrics: Mapping[str, float]) -> str:
-    return " ".join(f"{k}={format_number(v)}" for k, v in sorted(metrics.items()))
+def metrics_summary(metrics: Mapping[str, float], only: Iterable[str] | None = None) -> str:
+    """`k=v` pairs, sorted; with `only`, just those metrics (a perf report holds dozens)."""
+    keep = None if only is None else set(only)
+    return " ".join(
+        f"{k}={format_number(v)}" for k, v in sorted(metrics.items()) if keep is None or k in keep
+    )

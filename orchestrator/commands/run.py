@@ -89,7 +89,7 @@ def summary(runs: list[GateRun]) -> Table:
             run.gate.name,
             "[green]PASS[/]" if run.passed else "[red]FAIL[/]",
             _took(run),
-            escape(metrics_summary(run.record.metrics)),
+            escape(metrics_summary(run.record.metrics, (c.metric for c in run.gate.require))),
             escape(why),
         )
     return table

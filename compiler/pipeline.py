@@ -14,6 +14,7 @@ from compiler.passes.cbs import allocate_cbs
 from compiler.passes.check import check_program
 from compiler.passes.coarsen import coarsen_blocks
 from compiler.passes.dst import manage_dst
+from compiler.passes.formats import configure_formats
 from compiler.passes.forward_outputs import forward_outputs
 from compiler.passes.layout import plan_layout
 from compiler.passes.persistent import make_persistent
@@ -25,7 +26,8 @@ from compiler.passes.tensorize import tensorize
 from compiler.targets import Target
 
 
-def passes(target: Target) -> list[tuple[str, Callable]]:
+def passes(target: Target, coarsen: bool = True) -> list[tuple[str, Callable]]:
+    """`coarsen=False` keeps the grid as written (one TileLang block per scheduled block)."""
     return [
         # sizes (grid, DST, L1) of everything below come from the target
         ("attach_target", lambda p: attach_target(p, target)),
@@ -37,7 +39,7 @@ def passes(target: Target) -> list[tuple[str, Callable]]:
         ("forward_outputs", forward_outputs),
         # several blocks per core -> one merged block per core: panels read once, not per block
         # (needs the target's grid and L1 budget; only for block-window copy/gemm programs)
-        ("coarsen_blocks", coarsen_blocks),
+        ("coarsen_blocks", lambda p: coarsen_blocks(p) if coarsen else p),
         # blocks -> cores as contiguous ranges (needs the target's grid)
         ("infer_schedule", infer_schedule),
         # tensors -> padded DRAM tiles; rejects copies that are not tile-aligned
@@ -50,6 +52,8 @@ def passes(target: Target) -> list[tuple[str, Callable]]:
         ("tensorize", tensorize),
         # block ops -> DST sections in chunks that fit the DST (needs fp32-accumulation choice)
         ("manage_dst", manage_dst),
+        # unpacker/packer data formats reconfigured where a CB's format differs (needs DST ops)
+        ("configure_formats", configure_formats),
         # one op stream -> reader / compute / writer kernels
         ("split_kernels", split_kernels),
         # roles, CBs, DST lifecycle and bounds, CB traffic balance: before any C++ is written
@@ -62,10 +66,14 @@ def _text(ir: Program | k.Lowered) -> str:
 
 
 def lower(
-    program: Program, target: Target, stop_after: str | None = None, dump_dir: Path | None = None
+    program: Program,
+    target: Target,
+    stop_after: str | None = None,
+    dump_dir: Path | None = None,
+    coarsen: bool = True,
 ) -> Program | k.Lowered:
     """The IR after pass `stop_after` (default: after the whole pipeline)."""
-    steps = passes(target)
+    steps = passes(target, coarsen)
     if stop_after is not None and stop_after not in {name for name, _ in steps}:
         raise ValueError(f"no pass {stop_after!r}; passes: {', '.join(n for n, _ in steps)}")
     ir: Program | k.Lowered = program
@@ -81,7 +89,9 @@ def lower(
     return ir
 
 
-def run_pipeline(program: Program, target: Target, dump_dir: Path | None = None) -> k.Lowered:
-    ir = lower(program, target, dump_dir=dump_dir)
+def run_pipeline(
+    program: Program, target: Target, dump_dir: Path | None = None, coarsen: bool = True
+) -> k.Lowered:
+    ir = lower(program, target, dump_dir=dump_dir, coarsen=coarsen)
     assert isinstance(ir, k.Lowered)
     return ir

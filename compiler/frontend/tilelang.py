@@ -89,9 +89,11 @@ def _vector_orientations(func: tirx.PrimFunc) -> dict[str, str]:
         tirx.stmt_functor.post_order_visit(node, lambda n: found.append(n) if keep(n) else None)
         return found
 
+    def is_vector_load(n: object) -> bool:
+        return isinstance(n, tirx.BufferLoad) and len(n.buffer.shape) == 1
+
     def buffers_of(node: object) -> list[object]:
-        vector = lambda n: isinstance(n, tirx.BufferLoad) and len(n.buffer.shape) == 1  # noqa: E731
-        return [n.buffer for n in collect(node, vector)]
+        return [n.buffer for n in collect(node, is_vector_load)]
 
     def var_names(expr: object) -> set[str]:
         return {v.name for v in collect(expr, lambda n: isinstance(n, tirx.Var))}

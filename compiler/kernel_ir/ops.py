@@ -242,6 +242,14 @@ class ReduceTile:
 
 
 @dataclass(frozen=True)
+class Reconfig:
+    """Configure `unit` (srca | srcb | pack) for the data format of `cb`."""
+
+    unit: str
+    cb: str
+
+
+@dataclass(frozen=True)
 class PackTile:
     """Pack DST[dst] to page `index` of the CB's reserved region (`pack_tile<true>`: out-of-order
     output, so the page is explicit rather than the packer's sequential write pointer)."""
@@ -328,6 +336,7 @@ Op = (
     | UnaryTile
     | ReduceInit
     | ReduceTile
+    | Reconfig
     | PackTile
     | MatmulBlock
     | ReduceBlock

@@ -75,3 +75,24 @@ def test_other_conditions_are_rejected():
         from_prim_func(K.guarded_add(200, 300, bound_n=100))
     assert err.value.op == "if"
     assert "is not a bounds check `index < extent` of the stored tensor" in err.value.reason
+
+
+def test_vectors_take_their_orientation_from_their_use():
+    program = from_prim_func(K.col_bias_sub(64, 96))
+    b = program.tensor("b")
+    assert (b.shape, b.host_shape) == ((64, 1), (64,))
+    assert program.buffer("b_s").shape == (32, 32)
+    (stmt,) = [s for s in program.body if isinstance(s, Eltwise)]
+    assert isinstance(stmt.expr, Binary) and stmt.expr.b.bcast == "cols"
+
+
+def test_column_broadcast_subtract_matches_torch():
+    import torch
+
+    import compiler
+
+    g = torch.Generator().manual_seed(3)
+    a = torch.randn(64, 96, generator=g).to(torch.bfloat16)
+    b = torch.randn(64, generator=g).to(torch.bfloat16)
+    out = compiler.run(compiler.compile(K.col_bias_sub(64, 96)), a, b)
+    assert torch.equal(out, (a.float() - b.float()[:, None]).to(torch.bfloat16))

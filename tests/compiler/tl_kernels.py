@@ -217,3 +217,66 @@ def accumulate_columns(M, N, block=32, init=0.0):
             T.copy(acc, S[bx * block, 0])
 
     return main
+
+
+def col_bias_sub(M, N, block=32):
+    """out[i, j] = A[i, j] - b[i]: a column vector broadcast (FPU sub with bcast_cols)."""
+
+    @T.prim_func
+    def main(
+        A: T.Tensor((M, N), "bfloat16"),
+        b: T.Tensor((M,), "bfloat16"),
+        C: T.Tensor((M, N), "bfloat16"),
+    ):
+        with T.Kernel(T.ceildiv(N, block), T.ceildiv(M, block), threads=128) as (bx, by):
+            A_s = T.alloc_shared((block, block), "bfloat16")
+            b_s = T.alloc_shared((block,), "bfloat16")
+            T.copy(A[by * block, bx * block], A_s)
+            T.copy(b[by * block], b_s)
+            for i, j in T.Parallel(block, block):
+                C[by * block + i, bx * block + j] = A_s[i, j] - b_s[i]
+
+    return main
+
+
+def shifted_rows(M, N, block=32):
+    """out[i, j] = A[i + 1 (wrapping within the block), j]: a gather whose rows are not affine."""
+
+    @T.prim_func
+    def main(A: T.Tensor((M, N), "bfloat16"), C: T.Tensor((M, N), "bfloat16")):
+        with T.Kernel(T.ceildiv(N, block), T.ceildiv(M, block), threads=128) as (bx, by):
+            A_s = T.alloc_shared((block, block), "bfloat16")
+            for i, j in T.Parallel(block, block):
+                A_s[i, j] = A[by * block + (i + 1) % block, bx * block + j]
+            T.copy(A_s, C[by * block, bx * block])
+
+    return main
+
+
+def strided_columns(M, N, block=32):
+    """A gather whose columns step by 2: not contiguous, so rejected."""
+
+    @T.prim_func
+    def main(A: T.Tensor((M, 2 * N), "bfloat16"), C: T.Tensor((M, N), "bfloat16")):
+        with T.Kernel(T.ceildiv(N, block), T.ceildiv(M, block), threads=128) as (bx, by):
+            A_s = T.alloc_shared((block, block), "bfloat16")
+            for i, j in T.Parallel(block, block):
+                A_s[i, j] = A[by * block + i, (bx * block + j) * 2 % (2 * N)]
+            T.copy(A_s, C[by * block, bx * block])
+
+    return main
+
+
+def block_row_max(M, N, block_M=128, block_N=64):
+    """One block of rows folded with T.reduce_max (clear=True) into a float fragment."""
+
+    @T.prim_func
+    def main(A: T.Tensor((M, N), "bfloat16"), B: T.Tensor((M,), "float32")):
+        with T.Kernel(T.ceildiv(M, block_M), threads=128) as bx:
+            A_s = T.alloc_shared((block_M, block_N), "bfloat16")
+            S = T.alloc_fragment((block_M,), "float32")
+            T.copy(A[bx * block_M, 0], A_s)
+            T.reduce_max(A_s, S, dim=1)
+            T.copy(S, B[bx * block_M])
+
+    return main

@@ -39,3 +39,15 @@ def test_l1_overflow_names_the_buffers():
         cbs(K.huge_stages(512))
     assert "over the 1200000 B budget of wormhole_n150" in str(err.value)
     assert "A_s: 1024 x 2048 B" in str(err.value)
+
+
+def test_a_reduction_adds_one_bf16_scaler_page_filled_by_the_reader():
+    table = cbs(K.block_row_max(128, 64))
+    scaler = table["scaler"]
+    assert (scaler.num_pages, scaler.dtype, scaler.producer) == (1, "bfloat16", "reader")
+    assert table["S"].block_tiles == 4 and table["S"].dtype == "float32"
+
+
+def test_num_stages_1_single_buffers_and_plain_loops_double_buffer():
+    assert cbs(K.gemm(128, 128, 128, stages=1))["A_s"].num_pages == 2
+    assert cbs(K.gemm(128, 128, 128, stages=2))["A_s"].num_pages == 4

@@ -65,3 +65,26 @@ def test_elementwise_chunks_divide_the_temporary_cbs():
     torch.testing.assert_close(
         out.float(), EXAMPLE.reference(a, b, c).float(), rtol=2e-2, atol=2e-2
     )
+
+
+def test_reduce_of_a_4x2_tile_block_folds_each_tile_row_into_one_dst_tile():
+    ops = list(k.walk_ops(K.lowered(K.block_row_max(128, 64), "manage_dst").body))
+    assert not any(isinstance(op, k.ReduceBlock) for op in ops)
+    (init,) = [op for op in ops if isinstance(op, k.ReduceInit)]
+    assert (init.kind, init.dim, init.src, init.scaler) == (
+        "max",
+        "REDUCE_ROW",
+        "cb_A_s_frag",  # TileLang copies a shared reduce source to a fragment first
+        "cb_scaler",
+    )
+    (fold,) = [op for op in ops if isinstance(op, k.For) and op.var == "r"]
+    assert fold.extent == 2  # two tiles per tile row, one DST tile each: 4 output tiles
+    (chunk,) = [
+        op
+        for op in ops
+        if isinstance(op, k.For)
+        and op.var == "chunk"
+        and any(isinstance(o, k.ReduceInit) for o in k.walk_ops(op.body))
+    ]
+    # 4 fp32 DST tiles hold the 4 output tiles at once; the accumulator reload is conditional
+    assert chunk.extent == 1 and any(isinstance(o, k.If) for o in chunk.body)

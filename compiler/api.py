@@ -121,12 +121,15 @@ def compile(
     target: str | Target | None = None,
     dump_ir: str | Path | None = None,
     name: str | None = None,
+    coarsen: bool = True,
 ) -> Artifact:
-    """Compile a TileLang PrimFunc for a Tenstorrent target (default Wormhole n150)."""
+    """Compile a TileLang PrimFunc for a Tenstorrent target (default Wormhole n150).
+    `coarsen=False` skips `coarsen_blocks`: every TileLang block stays one scheduled block."""
     from compiler.frontend import from_prim_func
 
     program = from_prim_func(prim_func, name)
-    lowered = run_pipeline(program, get_target(target), Path(dump_ir) if dump_ir else None)
+    dump_dir = Path(dump_ir) if dump_ir else None
+    lowered = run_pipeline(program, get_target(target), dump_dir, coarsen)
     sources = {
         f"{kern.role}.cpp": render_kernel(lowered.program, kern)
         for kern in lowered.kernels.kernels()

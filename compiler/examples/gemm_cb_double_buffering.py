@@ -107,8 +107,9 @@ EXAMPLE = Example(
         ),
         Shape(
             "many_blocks_per_core",
-            "256 blocks of 64x64: 4 per core",
+            "64x64 blocks as written (no coarsening): several per core",
             {"M": 1024, "N": 1024, "K": 128, **SMALL},
+            coarsen=False,
         ),
         Shape(
             "ragged",

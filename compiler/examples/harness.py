@@ -50,8 +50,26 @@ def compile_shape(example: Example, shape: Shape) -> list[Artifact]:
     funcs = built if isinstance(built, tuple | list) else (built,)
     name = f"{example.id}-{shape.name}"
     if len(funcs) == 1:
-        return [compiler.compile(funcs[0], name=name)]
-    return [compiler.compile(f, name=f"{name}-{i}") for i, f in enumerate(funcs)]
+        return [compiler.compile(funcs[0], name=name, coarsen=shape.coarsen)]
+    return [
+        compiler.compile(f, name=f"{name}-{i}", coarsen=shape.coarsen) for i, f in enumerate(funcs)
+    ]
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("s" if n != 1 else "")
+
+
+def schedule(plans: list[Plan]) -> str:
+    """What the compiled plans run, e.g. "90 blocks on 64 cores, 1-2 per core"."""
+
+    def one(plan: Plan) -> str:
+        per_core = [w.num_blocks for w in plan.cores if w.num_blocks > 0]
+        lo, hi = min(per_core), max(per_core)
+        spread = f"{lo}" if lo == hi else f"{lo}-{hi}"
+        return f"{_count(plan.num_blocks, 'block')} on {_count(len(per_core), 'core')}, {spread} per core"
+
+    return " then ".join(one(p) for p in plans)
 
 
 @dataclass(frozen=True)
@@ -183,11 +201,12 @@ def outputs_written(run: ShapeRun) -> Check:
 def check_shape(example: Example, shape: Shape, seed: int = 0) -> list[Check]:
     from compiler.sim import SimError
 
-    prefix = f"{shape.name} ({shape.why})"
+    artifacts = compile_shape(example, shape)
+    prefix = f"{shape.name} ({shape.why}; {schedule([a.plan for a in artifacts])})"
     inputs = example.make_inputs(shape.params, torch.Generator().manual_seed(seed))
     expected = example.expected(shape.params, inputs)
     try:
-        run = run_artifacts(compile_shape(example, shape), inputs)
+        run = run_artifacts(artifacts, inputs)
     except SimError as err:
         # nothing can be verified of a run that did not finish: the first check names the fault
         fault = f"{type(err).__name__}: {str(err).splitlines()[0]}"

@@ -58,13 +58,20 @@ EXAMPLE = Example(
         Shape("gpu_512x1024x768", "the GPU GEMM at 512x1024x768", {"M": 512, "N": 1024, "K": 768}),
         Shape(
             "many_blocks_per_core",
-            "256 blocks of 64x64: 4 per core",
+            "64x64 blocks as written (no coarsening): several per core",
             {"M": 1024, "N": 1024, "K": 64, **SMALL},
+            coarsen=False,
         ),
         Shape(
             "more_blocks_than_cores",
-            "90 blocks of 64x64: uneven ranges",
+            "64x64 blocks as written (no coarsening): uneven ranges",
             {"M": 576, "N": 640, "K": 96, **SMALL},
+            coarsen=False,
+        ),
+        Shape(
+            "coarsened",
+            "64x64 blocks that coarsen_blocks merges into bigger ones",
+            {"M": 1024, "N": 1024, "K": 64, **SMALL},
         ),
         Shape("rectangular", "rectangular 128x384 by 384x640", {"M": 128, "N": 640, "K": 384}),
         Shape(

@@ -20,6 +20,8 @@ class Shape:
     name: str
     why: str  # which mapping case it exercises (one block, more blocks than cores, ...)
     params: dict[str, int | str] = field(default_factory=dict)
+    # False: compile without `coarsen_blocks`, to run the grid as written (several blocks per core)
+    coarsen: bool = True
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from example_helpers import assert_matches_torch, compiler_test_kernels, run_sha
 
 import compiler
 from compiler.examples import get_example
-from compiler.examples.harness import pcc
+from compiler.examples.harness import check_shape, compile_shape, pcc
 
 SHAPES = [s.name for s in get_example("1.3").shapes]
 
@@ -51,3 +51,30 @@ def test_b_tile_loaded_by_a_parallel_loop_matches_torch():
     b = torch.randn(96, 128, generator=g).to(torch.bfloat16)
     out = compiler.run(compiler.compile(builder.get_tir(192, 128, 96)), a, b)
     assert_matches_torch(out, (a.float() @ b.float()).to(torch.bfloat16))
+
+
+def per_core(shape_name: str) -> list[int]:
+    example = get_example("1.3")
+    shape = next(s for s in example.shapes if s.name == shape_name)
+    (artifact,) = compile_shape(example, shape)
+    return [w.num_blocks for w in artifact.plan.cores]
+
+
+def test_uncoarsened_shapes_run_several_blocks_per_core_and_more_blocks_than_cores():
+    many, uneven = per_core("many_blocks_per_core"), per_core("more_blocks_than_cores")
+    assert (sum(many), len(many), set(many)) == (256, 64, {4})
+    assert (sum(uneven), len(uneven), set(uneven)) == (90, 64, {1, 2})
+
+
+def test_coarsening_merges_the_same_grid_into_one_block_per_core():
+    assert per_core("coarsened") == [1] * 64
+
+
+def test_check_names_state_the_schedule_that_ran():
+    example = get_example("1.3")
+    shape = next(s for s in example.shapes if s.name == "more_blocks_than_cores")
+    names = [c.name for c in check_shape(example, shape)]
+    assert names[0] == (
+        "more_blocks_than_cores (64x64 blocks as written (no coarsening): uneven ranges; "
+        "90 blocks on 64 cores, 1-2 per core): run completed"
+    )

@@ -56,19 +56,21 @@ def reference(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 
 def reader_lead(shape: Shape, plans: list[Plan], reports: list) -> list[tuple[str, bool, str]]:
     """The A CB is `num_stages` K-blocks deep and the reader filled every stage before compute
-    freed one (its peak occupancy over all cores), when the K loop is that long."""
+    freed one (its peak occupancy over all cores), when the K loop is that long. The K-block's
+    size comes from the shape's block_M x block_K, not from the CB under test."""
     (plan,), (report,) = plans, reports
-    stages = int(shape.params.get("num_stages", 2))
-    k_steps = -(-int(shape.params["K"]) // int(shape.params.get("block_K", 32)))
+    p = {n: int(EXAMPLE.param(shape, n)) for n in ("K", "block_M", "block_K", "num_stages")}
+    stages, k_steps = p["num_stages"], -(-p["K"] // p["block_K"])
+    block = (p["block_M"] // 32) * (p["block_K"] // 32)
     cb = next(c for c in plan.cbs if c.buffer == "A_shared")
-    block = cb.num_pages // stages
     peak = max(s.max_occupancy for (_, index), s in report.cb_stats.items() if index == cb.index)
     want = min(stages, k_steps) * block
     detail = (
-        f"A_shared CB: {cb.num_pages} pages = {stages} x {block}-tile K-blocks; peak "
-        f"occupancy {peak} pages = {peak / block:g} blocks (expected {want // block})"
+        f"A_shared CB: {cb.num_pages} pages (expected {stages} x {block}-tile K-blocks = "
+        f"{stages * block}); peak occupancy {peak} pages (expected {want})"
     )
-    return [("reader runs num_stages K-blocks ahead", peak == want, detail)]
+    ok = cb.num_pages == stages * block and peak == want
+    return [("reader runs num_stages K-blocks ahead", ok, detail)]
 
 
 SMALL = {"block_M": 64, "block_N": 64, "block_K": 32}

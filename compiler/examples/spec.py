@@ -3,6 +3,7 @@ and torch reference."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -37,6 +38,15 @@ class Example:
     tolerance: Callable[[dict[str, int | str]], tuple[float, float]] | None = None
     # example-specific checks of a finished run: (shape, plans, run reports) -> (name, ok, detail)
     extra_checks: Callable[..., list[tuple[str, bool, str]]] | None = None
+
+    def param(self, shape: Shape, name: str) -> int | str:
+        """A kernel-builder argument of the shape: given in `params`, else the builder's default."""
+        if name in shape.params:
+            return shape.params[name]
+        default = inspect.signature(self.kernel).parameters[name].default
+        if default is inspect.Parameter.empty:
+            raise KeyError(f"shape {shape.name} gives no {name!r} and the kernel has no default")
+        return default
 
     def expected(self, params: dict[str, int | str], inputs: list[torch.Tensor]) -> torch.Tensor:
         kwargs = {name: params[name] for name in self.reference_params if name in params}

@@ -8,6 +8,7 @@ from example_helpers import assert_matches_torch, compute_inits, lowered, run_sh
 import compiler
 from compiler.backends.sim import execute
 from compiler.examples import get_example
+from compiler.examples.gemm_cb_double_buffering import reader_lead
 from compiler.kernel_ir import ops as k
 
 EXAMPLE = get_example("2.1")
@@ -94,3 +95,17 @@ def test_reference_is_not_trivially_satisfied():
     run, expected = run_shape("2.1", "double_256")
     with pytest.raises(AssertionError):
         assert_matches_torch(run.outputs[0], (expected.float() * 1.05).to(torch.bfloat16))
+
+
+def test_reader_lead_check_fails_when_the_a_cb_is_not_num_stages_k_blocks_deep():
+    shape = next(s for s in EXAMPLE.shapes if s.name == "double_256")
+    run, _ = run_shape("2.1", shape.name)
+    plan = compiler.compile(EXAMPLE.kernel(**shape.params)).plan
+    ((name, ok, _),) = reader_lead(shape, [plan], [run.report])
+    assert (name, ok) == ("reader runs num_stages K-blocks ahead", True)
+    # one K-block of 128x32 is 4 tiles: a CB of 3 blocks is too deep for num_stages=2
+    deeper = [
+        c.model_copy(update={"num_pages": 12}) if c.buffer == "A_shared" else c for c in plan.cbs
+    ]
+    ((_, ok, detail),) = reader_lead(shape, [plan.model_copy(update={"cbs": deeper})], [run.report])
+    assert not ok and detail.startswith("A_shared CB: 12 pages (expected 2 x 4-tile K-blocks = 8)")

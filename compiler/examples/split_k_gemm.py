@@ -8,6 +8,7 @@ import tilelang.language as T
 import torch
 
 from compiler.examples.spec import ATOL, RTOL, Example, Shape
+from compiler.targets import get_target
 
 
 def _ceil(a, b):
@@ -103,15 +104,17 @@ def tolerance(params: dict[str, int | str]) -> tuple[float, float]:
 
 
 def cores_busy(shape: Shape, plans: list, reports: list) -> list[tuple[str, bool, str]]:
-    """Splitting K multiplies the blocks of the GEMM kernel by split_k, so more cores work."""
-    split_k = int(shape.params.get("split_k", 4))
-    gemm = plans[0]
-    output_blocks = gemm.num_blocks // split_k
-    busy = sum(1 for w in gemm.cores if w.num_blocks > 0)
-    want = min(gemm.num_blocks, 64)
+    """Splitting K multiplies the blocks of the GEMM kernel by split_k, so more cores work: as
+    many as the shape has (output block, K-slice) pairs, up to the device's cores."""
+    p = {n: int(EXAMPLE.param(shape, n)) for n in ("M", "N", "split_k", "block_M", "block_N")}
+    output_blocks = _ceil(p["M"], p["block_M"]) * _ceil(p["N"], p["block_N"])
+    cores = get_target(plans[0].target).num_cores
+    want = min(output_blocks * p["split_k"], cores)
+    busy = sum(1 for w in plans[0].cores if w.num_blocks > 0)
     detail = (
-        f"{output_blocks} output blocks x {split_k} K-slices = {gemm.num_blocks} blocks on "
-        f"{busy} cores (without split-K: {min(output_blocks, 64)})"
+        f"{output_blocks} output blocks x {p['split_k']} K-slices = "
+        f"{output_blocks * p['split_k']} blocks on {busy} cores (expected {want}; "
+        f"without split-K: {min(output_blocks, cores)})"
     )
     return [("K slices spread over cores", busy == want, detail)]
 

@@ -8,7 +8,7 @@ from example_helpers import assert_matches_torch, compute_inits, lowered, run_sh
 import compiler
 from compiler.examples import get_example
 from compiler.examples.harness import run_artifacts
-from compiler.examples.split_k_gemm import split_k_gemm, tolerance
+from compiler.examples.split_k_gemm import cores_busy, split_k_gemm, tolerance
 from compiler.kernel_ir import ops as k
 
 EXAMPLE = get_example("3.3")
@@ -77,3 +77,18 @@ def test_reference_is_not_trivially_satisfied():
         assert_matches_torch(
             result.outputs[0], (expected.float() * 1.05).to(torch.bfloat16), *tolerance({"K": 8192})
         )
+
+
+def test_cores_busy_expects_one_core_per_block_and_k_slice_from_the_shape():
+    shape = SHAPES["k16384_split8"]
+    plans = [compiler.compile(f).plan for f in split_k_gemm(**shape.params)]
+    ((name, ok, detail),) = cores_busy(shape, plans, [])
+    assert (name, ok) == ("K slices spread over cores", True)
+    assert detail.startswith("4 output blocks x 8 K-slices = 32 blocks on 32 cores (expected 32")
+    # a plan that put the 32 blocks on 16 cores fails, whatever the plan itself says
+    halved = [
+        w.model_copy(update={"num_blocks": 2 if i < 16 else 0})
+        for i, w in enumerate(plans[0].cores)
+    ]
+    ((_, ok, _),) = cores_busy(shape, [plans[0].model_copy(update={"cores": halved}), plans[1]], [])
+    assert not ok

@@ -12,7 +12,6 @@ import re
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 
 from compiler.ir import typecast_dtypes
 from compiler.kernel_ir import ops as k
@@ -61,33 +60,6 @@ RECONFIG = {
     "pack": "pack_reconfig_data_format",
 }
 POOL_TYPES = {"sum": "PoolType::SUM", "max": "PoolType::MAX"}
-RECONFIG_HEADER = "api/compute/reconfig_data_format.h"
-# The call that configures each unit (the unpacker's source registers, the packer) for a CB's format.
-RECONFIG = {
-    "srca": "reconfig_data_format_srca",
-    "srcb": "reconfig_data_format_srcb",
-    "pack": "pack_reconfig_data_format",
-}
-
-
-def format_needs(op: k.Op) -> dict[str, str]:
-    """The CB whose format each unit must be configured for when `op` runs: a unit configured
-    for another format reads or writes the tile as garbage on device."""
-    if isinstance(op, k.MatmulInit):
-        return {"srca": op.b, "srcb": op.a}  # matmul feeds in1 to SrcA, in0 to SrcB
-    if isinstance(op, k.CopyInit):
-        return {"srca": op.cb}
-    if isinstance(op, k.BinaryInit):
-        return {"srca": op.a, "srcb": op.b}
-    if isinstance(op, k.ReduceInit):
-        if op.dim == "REDUCE_ROW" and op.kind != "max":  # a matrix-vector product: scaler in SrcA
-            return {"srca": op.scaler, "srcb": op.src}
-        return {"srca": op.src, "srcb": op.scaler}
-    if isinstance(op, k.PackTile):
-        return {"pack": op.cb}
-    return {}
-
-
 TILE_BYTES = {"bfloat16": 2048, "float16": 2048, "float32": 4096}
 
 
@@ -139,14 +111,12 @@ class Renderer:
         self.program = program
         self.kernel = kernel
         self.headers: set[str] = set()
-        # format each unit is configured for at this point of the code (None: unknown)
-        self.formats: dict[str, str | None] = {}
         self.table: dict[type, Callable[[object, int], list[str]]] = {
             k.For: self.for_,
             k.BlockLoop: self.block_loop,
             k.If: lambda op, d: [
                 f"if ({'!' if op.negate else ''}{op.flag}) {{",
-                *self.nested(op.body),
+                *self.body(op.body, 1),
                 "}",
             ],
             k.FlagDecl: lambda op, d: [f"bool {op.flag} = false;"],
@@ -165,7 +135,9 @@ class Renderer:
                 f"{expr(op.index)}, 0, {expr(op.dst)});"
             ],
             k.WriteTiles: self.write_tiles,
-            k.HwStartup: self.hw_startup,
+            k.HwStartup: lambda op, d: [
+                f"compute_kernel_hw_startup({op.in0}, {op.in1}, {op.out});"
+            ],
             k.TileRegs: lambda op, d: [f"tile_regs_{op.phase}();"],
             k.MatmulInit: lambda op, d: [f"matmul_init({op.a}, {op.b}, {int(op.transpose)});"],
             k.MatmulTiles: lambda op, d: [
@@ -196,54 +168,15 @@ class Renderer:
                 raise AssertionError(
                     f"codegen: no C++ for {type(op).__name__} {op} in {self.kernel.role}"
                 )
-            lines += self.reconfigure(op) + render(op, depth)
+            lines += render(op, depth)
         return [INDENT + ln for ln in lines]
-
-    # -- data formats ------------------------------------------------------------------------------
-    @cached_property
-    def cb_dtype(self) -> dict[str, str]:
-        return {c.name: c.dtype for c in self.program.cbs}
-
-    @cached_property
-    def mixed_formats(self) -> bool:
-        return len({self.cb_dtype[c] for c in self._used_cbs() if c in self.cb_dtype}) > 1
-
-    def hw_startup(self, op: k.HwStartup, depth: int) -> list[str]:
-        dtype = self.cb_dtype
-        self.formats = {"srca": dtype[op.in0], "srcb": dtype[op.in1], "pack": dtype[op.out]}
-        return [f"compute_kernel_hw_startup({op.in0}, {op.in1}, {op.out});"]
-
-    def reconfigure(self, op: k.Op) -> list[str]:
-        """The reconfig calls `op` needs: where a unit's format is another or unknown here, in a
-        kernel whose CBs are not all of one format."""
-        lines = []
-        for unit, cb in format_needs(op).items():
-            dtype = self.cb_dtype[cb]
-            if self.mixed_formats and self.formats.get(unit) != dtype:
-                self.headers.add(RECONFIG_HEADER)
-                lines.append(f"{RECONFIG[unit]}({cb});")
-            self.formats[unit] = dtype
-        return lines
-
-    def nested(self, ops: tuple[k.Op, ...]) -> list[str]:
-        """A loop or branch body. It is entered with the formats before it or those a previous
-        iteration left, so a unit the body changes is unknown at its start and after it."""
-        before = dict(self.formats)
-        lines = self.body(ops, 1)
-        changed = {u for u in {*before, *self.formats} if before.get(u) != self.formats.get(u)}
-        if changed:
-            unknown = {u: None if u in changed else v for u, v in before.items()}
-            self.formats = dict(unknown)
-            lines = self.body(ops, 1)
-            self.formats = unknown
-        return lines
 
     def for_(self, op: k.For, depth: int) -> list[str]:
         head = f"for (uint32_t {op.var} = 0; {op.var} < {expr(op.extent)}; ++{op.var}) {{"
-        return [head, *self.nested(op.body), "}"]
+        return [head, *self.body(op.body, 1), "}"]
 
     def block_loop(self, op: k.BlockLoop, depth: int) -> list[str]:
-        body = self.nested(op.body)
+        body = self.body(op.body, 1)
         text = "\n".join(body)
         lines = ["for (uint32_t block = first_block; block < first_block + num_blocks; ++block) {"]
         stride = 1

@@ -39,11 +39,13 @@ void kernel_main() {
                     tile_regs_acquire();
                     if (kb > 0) {
                         cb_wait_front(cb_partial, sub_tiles);
+                        reconfig_data_format_srca(cb_b, cb_partial);
                         copy_tile_init(cb_partial);
                         for (uint32_t i = 0; i < sub_tiles; ++i) {
                             copy_tile(cb_partial, i, i);
                         }
                         cb_pop_front(cb_partial, sub_tiles);
+                        reconfig_data_format_srca(cb_partial, cb_b);  // matmul's in1 feeds SrcA
                         matmul_init(cb_a, cb_b);
                     }
                     uint32_t dst = 0;
@@ -59,6 +61,7 @@ void kernel_main() {
                     const uint32_t to = last ? static_cast<uint32_t>(cb_out) : static_cast<uint32_t>(cb_partial);
                     cb_reserve_back(to, sub_tiles);
                     tile_regs_wait();
+                    pack_reconfig_data_format(to);
                     for (uint32_t i = 0; i < sub_tiles; ++i) {
                         pack_tile(i, to, i);
                     }

@@ -235,9 +235,36 @@ void require_mode(const ComputeState& cs, uint32_t mode, const char* call, const
               init);
 }
 
+const char* format_name(uint32_t fmt) {
+    switch (fmt) {
+        case FMT_FLOAT32: return "Float32";
+        case FMT_BF16: return "Float16_b";
+        case FMT_BFP8_B: return "Bfp8_b";
+        case FMT_INT32: return "Int32";
+        case FMT_UINT16: return "UInt16";
+        case FMT_UINT32: return "UInt32";
+        default: return "an unemulated format";
+    }
+}
+
+// The unpacker reads a CB tile by the format its source register is configured for; a tile of
+// another format would be read as garbage on device.
+void check_unpack_format(const ComputeState& cs, uint32_t unit, uint32_t cb, const char* call, uint32_t line) {
+    static const char* const regs[] = {"SrcA", "SrcB"};
+    static const char* const fixes[] = {"reconfig_data_format_srca", "reconfig_data_format_srcb"};
+    const uint32_t fmt = cur_core().cb[cb].format;
+    const FormatSetting& set = cs.unit[unit];
+    if (fmt != set.format)
+        fault(ErrorKind::ComputeState,
+              "%s at line %u unpacks CB %u (%s) into %s, which is configured for %s (by %s): on device the tile "
+              "reads as garbage; call %s(%u) (or reconfig_data_format(...)) before it",
+              call, line, cb, format_name(fmt), regs[unit], format_name(set.format), set.by, fixes[unit], cb);
+}
+
 // Unpack a CB tile into a source register (tf32 precision).
-void unpack_src(uint32_t cb, uint32_t index, const char* call, float* out) {
+void unpack_src(uint32_t cb, uint32_t index, uint32_t unit, const char* call, uint32_t line, float* out) {
     const uint8_t* p = cb_tile_for_read(cb, index, call);
+    check_unpack_format(compute_state(call), unit, cb, call, line);
     unpack(p, cur_core().cb[cb].format, out);
     if (cur_core().cb[cb].format == FMT_FLOAT32)
         for (uint32_t i = 0; i < kTileElems; ++i) out[i] = to_tf32(out[i]);
@@ -363,9 +390,12 @@ void ttsim_dst(uint32_t op, uint32_t line) {
     if (t.to == DstState::Acquired || t.to == DstState::Legacy) std::fill(cs.dst_touched, cs.dst_touched + kDstTiles, false);
 }
 
-void ttsim_hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb) {
-    ComputeState& cs = compute_state("compute_kernel_hw_startup");
-    for (uint32_t cb : {icb0, icb1, ocb}) checked_cb(static_cast<int32_t>(cb), "compute_kernel_hw_startup");
+void ttsim_hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb, uint32_t reverse) {
+    const char* call = "compute_kernel_hw_startup";
+    ComputeState& cs = compute_state(call);
+    const uint32_t cbs[3] = {reverse ? icb1 : icb0, reverse ? icb0 : icb1, ocb};  // by FormatUnit
+    for (uint32_t unit = 0; unit < 3; ++unit)
+        cs.unit[unit] = {checked_cb(static_cast<int32_t>(cbs[unit]), call).format, call};
     cs.hw_started = true;
     cost_init();
 }
@@ -391,12 +421,13 @@ void ttsim_fpu_init(uint32_t mode, uint32_t sub, uint32_t icb0, uint32_t icb1, u
     }
 }
 
-void ttsim_matmul_tiles(uint32_t in0, uint32_t in1, uint32_t i0, uint32_t i1, uint32_t idst) {
+void ttsim_matmul_tiles(uint32_t in0, uint32_t in1, uint32_t i0, uint32_t i1, uint32_t idst, uint32_t line) {
     ComputeState& cs = started("matmul_tiles");
     require_mode(cs, FPU_MATMUL, "matmul_tiles", "matmul_init");
     alignas(64) float a[kTileElems], b[kTileElems];
-    unpack_src(in0, i0, "matmul_tiles", a);
-    unpack_src(in1, i1, "matmul_tiles", b);
+    // in0 feeds SrcB, in1 feeds SrcA
+    unpack_src(in0, i0, UNIT_SRCB, "matmul_tiles", line, a);
+    unpack_src(in1, i1, UNIT_SRCA, "matmul_tiles", line, b);
     if (cs.transpose)
         for (uint32_t r = 0; r < 32; ++r)
             for (uint32_t c = r + 1; c < 32; ++c) std::swap(b[r * 32 + c], b[c * 32 + r]);
@@ -418,7 +449,7 @@ void ttsim_matmul_tiles(uint32_t in0, uint32_t in1, uint32_t i0, uint32_t i1, ui
 }
 
 void ttsim_binary_tiles(uint32_t op, uint32_t bcast, uint32_t in0, uint32_t in1, uint32_t i0, uint32_t i1, uint32_t idst,
-                        uint32_t bcast_row) {
+                        uint32_t bcast_row, uint32_t line) {
     static const char* calls[4][3] = {{"add_tiles", "sub_tiles", "mul_tiles"},
                                       {"add_tiles_bcast_cols", "sub_tiles_bcast_cols", "mul_tiles_bcast_cols"},
                                       {"add_tiles_bcast_rows", "sub_tiles_bcast_rows", "mul_tiles_bcast_rows"},
@@ -433,8 +464,8 @@ void ttsim_binary_tiles(uint32_t op, uint32_t bcast, uint32_t in0, uint32_t in1,
         fault(ErrorKind::ComputeState, "%s without %s: the FPU is configured for another op (call %s first)", call,
               inits[bcast][op], inits[bcast][op]);
     alignas(64) float a[kTileElems], b[kTileElems];
-    unpack_src(in0, i0, call, a);
-    unpack_src(in1, i1, call, b);
+    unpack_src(in0, i0, UNIT_SRCA, call, line, a);
+    unpack_src(in1, i1, UNIT_SRCB, call, line, b);
     broadcast(b, bcast, bcast_row);
     float* d = math_dst(call, idst);
     const float keep = cs.acc_to_dest ? 1.0f : 0.0f;
@@ -453,22 +484,28 @@ void ttsim_binary_tiles(uint32_t op, uint32_t bcast, uint32_t in0, uint32_t in1,
     cost_fpu(op == BIN_MUL ? Fpu::EltwiseMul : Fpu::Eltwise, unpacked_bytes(in0) + unpacked_bytes(in1));
 }
 
-void ttsim_copy_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
+void ttsim_copy_tile(uint32_t cb, uint32_t itile, uint32_t idst, uint32_t line) {
     ComputeState& cs = started("copy_tile");
     require_mode(cs, FPU_COPY, "copy_tile", "copy_init");
     const uint8_t* p = cb_tile_for_read(cb, itile, "copy_tile");
+    check_unpack_format(cs, UNIT_SRCA, cb, "copy_tile", line);
     float* d = math_dst("copy_tile", idst);
     unpack(p, cur_core().cb[cb].format, d);  // fp32 with fp32 DST goes straight to DST, unrounded
     round_dst(cs, d);
     cost_fpu(Fpu::Datacopy, unpacked_bytes(cb));
 }
 
-void ttsim_unary_bcast(uint32_t bcast, uint32_t cb, uint32_t itile, uint32_t idst) {
+void ttsim_unary_bcast(uint32_t bcast, uint32_t cb, uint32_t itile, uint32_t idst, uint32_t line) {
     ComputeState& cs = started("unary_bcast");
     if (cs.fpu_mode != FPU_UNARY_BCAST || cs.bcast != bcast)
         fault(ErrorKind::ComputeState,
               "unary_bcast without unary_bcast_init of the same BroadcastType: the FPU is configured for another op");
     const uint8_t* p = cb_tile_for_read(cb, itile, "unary_bcast");
+    // A broadcast tile goes through SrcB; 32-bit formats (and no broadcast) are unpacked via SrcA's
+    // unpacker (to DST), as the real unary_bcast_init selects.
+    const uint32_t fmt = cur_core().cb[cb].format;
+    const bool wide = fmt == FMT_FLOAT32 || fmt == FMT_INT32 || fmt == FMT_UINT32;
+    check_unpack_format(cs, bcast == BCAST_NONE || wide ? UNIT_SRCA : UNIT_SRCB, cb, "unary_bcast", line);
     float* d = math_dst("unary_bcast", idst);
     unpack(p, cur_core().cb[cb].format, d);
     broadcast(d, bcast, 0);
@@ -476,11 +513,13 @@ void ttsim_unary_bcast(uint32_t bcast, uint32_t cb, uint32_t itile, uint32_t ids
     cost_fpu(Fpu::Datacopy, unpacked_bytes(cb));
 }
 
-void ttsim_transpose_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
+void ttsim_transpose_tile(uint32_t cb, uint32_t itile, uint32_t idst, uint32_t line) {
     ComputeState& cs = started("transpose_tile");
     require_mode(cs, FPU_TRANSPOSE, "transpose_tile", "transpose_init");
     alignas(64) float a[kTileElems];
-    unpack(cb_tile_for_read(cb, itile, "transpose_tile"), cur_core().cb[cb].format, a);
+    const uint8_t* p = cb_tile_for_read(cb, itile, "transpose_tile");
+    check_unpack_format(cs, UNIT_SRCA, cb, "transpose_tile", line);
+    unpack(p, cur_core().cb[cb].format, a);
     float* d = math_dst("transpose_tile", idst);
     for (uint32_t r = 0; r < 32; ++r)
         for (uint32_t c = 0; c < 32; ++c) d[c * 32 + r] = a[r * 32 + c];
@@ -489,15 +528,17 @@ void ttsim_transpose_tile(uint32_t cb, uint32_t itile, uint32_t idst) {
 }
 
 void ttsim_reduce_tile(uint32_t type, uint32_t dim, uint32_t icb, uint32_t scb, uint32_t itile, uint32_t stile,
-                       uint32_t idst) {
+                       uint32_t idst, uint32_t line) {
     ComputeState& cs = started("reduce_tile");
     if (cs.fpu_mode != FPU_REDUCE || cs.reduce_type != type || cs.reduce_dim != dim)
         fault(ErrorKind::ComputeState,
               "reduce_tile without a matching reduce_init (same PoolType and ReduceDim): the FPU is configured for another op");
     alignas(64) float a[kTileElems], s[kTileElems];
-    unpack_src(icb, itile, "reduce_tile", a);
-    unpack_src(scb, stile, "reduce_tile", s);
     const bool is_max = type == 2;
+    // REDUCE_ROW SUM/AVG runs as a matrix-vector multiply with the scaler in SrcA, the data in SrcB.
+    const bool swapped = dim == 0 && !is_max;
+    unpack_src(icb, itile, swapped ? UNIT_SRCB : UNIT_SRCA, "reduce_tile", line, a);
+    unpack_src(scb, stile, swapped ? UNIT_SRCA : UNIT_SRCB, "reduce_tile", line, s);
     const bool first = !cs.dst_touched[idst < kDstTiles ? idst : 0];
     float* d = math_dst("reduce_tile", idst);
     const float scaler = s[0];
@@ -543,6 +584,11 @@ void ttsim_pack_tile(uint32_t idst, uint32_t ocb, uint32_t out_index, uint32_t l
     if (c.page_size < tile_bytes(c.format))
         fault(ErrorKind::CB, "pack_tile: CB %u pages are %u B, smaller than one tile of its format (%u B)", ocb, c.page_size,
               tile_bytes(c.format));
+    if (c.format != cs.unit[UNIT_PACK].format)
+        fault(ErrorKind::ComputeState,
+              "pack_tile at line %u packs into CB %u (%s) but the packer is configured for %s (by %s): on device the "
+              "page is written in the wrong format; call pack_reconfig_data_format(%u) before it",
+              line, ocb, format_name(c.format), format_name(cs.unit[UNIT_PACK].format), cs.unit[UNIT_PACK].by, ocb);
     static const float zeros[kTileElems] = {};
     const float* src = cs.dst_touched[idst] ? cs.dst[idst] : zeros;
     uint8_t* page = c.base + static_cast<size_t>((c.wr_page + out_index) % c.num_pages) * c.page_size;
@@ -555,6 +601,16 @@ void ttsim_pack_tile(uint32_t idst, uint32_t ocb, uint32_t out_index, uint32_t l
         pack(src, c.format, page);
     }
     cost_pack(c.format);
+}
+
+void ttsim_reconfig(uint32_t unit, int32_t old_cb, uint32_t new_cb) {
+    static const char* const calls[] = {"reconfig_data_format(_srca)", "reconfig_data_format(_srcb)",
+                                        "pack_reconfig_data_format"};
+    ComputeState& cs = started(calls[unit]);
+    const uint32_t fmt = checked_cb(static_cast<int32_t>(new_cb), calls[unit]).format;
+    // The (old, new) forms compare the two CBs' formats, not the hardware's state.
+    if (old_cb >= 0 && checked_cb(old_cb, calls[unit]).format == fmt) return;
+    cs.unit[unit] = {fmt, calls[unit]};
 }
 
 void ttsim_pack_l1_acc(uint32_t enable) { started("pack_reconfig_l1_acc").l1_acc = enable != 0; }

@@ -65,8 +65,15 @@ struct CBState {
 
 enum class DstState : uint32_t { Idle = 0, Acquired = 1, Committed = 2, Waited = 3, Legacy = 4 };
 
+// The format a unit (SrcA, SrcB, packer) is configured for and the call that configured it.
+struct FormatSetting {
+    uint32_t format = 0;
+    const char* by = "";
+};
+
 struct ComputeState {
     bool hw_started = false;
+    FormatSetting unit[3];  // indexed by FormatUnit
     uint32_t fpu_mode = FPU_NONE;
     uint32_t binary_op = BIN_ADD;
     uint32_t bcast = BCAST_NONE;  // eltwise and unary_bcast: how the second operand is broadcast

@@ -17,6 +17,8 @@ enum FpuMode : uint32_t {
 // Broadcast of the second operand, numbered as tt-llk's BroadcastType.
 enum Bcast : uint32_t { BCAST_NONE = 0, BCAST_COL = 1, BCAST_ROW = 2, BCAST_SCALAR = 3 };
 enum BinaryOp : uint32_t { BIN_ADD = 0, BIN_SUB = 1, BIN_MUL = 2 };
+// What a data-format reconfiguration sets: the unpacker's source registers or the packer.
+enum FormatUnit : uint32_t { UNIT_SRCA = 0, UNIT_SRCB = 1, UNIT_PACK = 2 };
 
 // X-macro: one line per SFPU op on a DST tile (enum name, API name, the init that configures it).
 #define TTSIM_SFPU_OPS(X)                                         \

@@ -164,16 +164,19 @@ void ttsim_sem_set_mcast(uint32_t src_l1, uint64_t dst, uint32_t num_dests, uint
 
 // Compute. DST calls: 0 acquire, 1 commit, 2 wait, 3 release, 4 acquire_dst (legacy), 5 release_dst.
 void ttsim_dst(uint32_t op, uint32_t line);
-void ttsim_hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb);
+void ttsim_hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb, uint32_t reverse);
+// Reconfigure one FormatUnit to new_cb's format; with old_cb >= 0 only if the two formats differ.
+void ttsim_reconfig(uint32_t unit, int32_t old_cb, uint32_t new_cb);
 void ttsim_fpu_init(uint32_t mode, uint32_t sub, uint32_t icb0, uint32_t icb1, uint32_t flag);
-void ttsim_matmul_tiles(uint32_t in0, uint32_t in1, uint32_t i0, uint32_t i1, uint32_t idst);
+void ttsim_matmul_tiles(uint32_t in0, uint32_t in1, uint32_t i0, uint32_t i1, uint32_t idst, uint32_t line);
 void ttsim_binary_tiles(uint32_t op, uint32_t bcast, uint32_t in0, uint32_t in1, uint32_t i0, uint32_t i1, uint32_t idst,
-                        uint32_t bcast_row);
-void ttsim_unary_bcast(uint32_t bcast, uint32_t cb, uint32_t itile, uint32_t idst);
-void ttsim_transpose_tile(uint32_t cb, uint32_t itile, uint32_t idst);
+                        uint32_t bcast_row, uint32_t line);
+void ttsim_unary_bcast(uint32_t bcast, uint32_t cb, uint32_t itile, uint32_t idst, uint32_t line);
+void ttsim_transpose_tile(uint32_t cb, uint32_t itile, uint32_t idst, uint32_t line);
 void ttsim_sfpu_binary(uint32_t op, uint32_t idst0, uint32_t idst1, uint32_t odst);
-void ttsim_copy_tile(uint32_t cb, uint32_t itile, uint32_t idst);
-void ttsim_reduce_tile(uint32_t type, uint32_t dim, uint32_t icb, uint32_t scb, uint32_t itile, uint32_t stile, uint32_t idst);
+void ttsim_copy_tile(uint32_t cb, uint32_t itile, uint32_t idst, uint32_t line);
+void ttsim_reduce_tile(uint32_t type, uint32_t dim, uint32_t icb, uint32_t scb, uint32_t itile, uint32_t stile, uint32_t idst,
+                       uint32_t line);
 // out_index TTSIM_PACK_IN_ORDER: the hardware default (out_of_order_output=false) packs tiles one
 // after another from the CB's write pointer, whatever index the kernel passes.
 #define TTSIM_PACK_IN_ORDER 0xFFFFFFFFu

@@ -6,12 +6,13 @@
 
 namespace ckernel {
 
-
+// Configures SrcA/SrcB from icb0/icb1 (swapped for SrcOrder::Reverse, matmul's order) and the
+// packer from ocb.
 template <SrcOrder src_order = SrcOrder::Regular>
 ALWI void compute_kernel_hw_startup(uint32_t icb0, uint32_t icb1, uint32_t ocb) {
-    ttsim_hw_startup(icb0, icb1, ocb);
+    ttsim_hw_startup(icb0, icb1, ocb, src_order == SrcOrder::Reverse);
 }
 
-ALWI void compute_kernel_hw_startup(uint32_t icb0, uint32_t ocb) { ttsim_hw_startup(icb0, icb0, ocb); }
+ALWI void compute_kernel_hw_startup(uint32_t icb0, uint32_t ocb) { ttsim_hw_startup(icb0, icb0, ocb, false); }
 
 }  // namespace ckernel

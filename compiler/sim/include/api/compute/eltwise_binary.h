@@ -25,20 +25,20 @@ ALWI void mul_init(
 
 template <bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
 ALWI void mul_tiles(
-    std::uint32_t icb0, std::uint32_t icb1, std::uint32_t itile0, std::uint32_t itile1, std::uint32_t idst) {
-    ttsim_binary_tiles(ttsim::BIN_MUL, ttsim::BCAST_NONE, icb0, icb1, itile0, itile1, idst, 0);
+    std::uint32_t icb0, std::uint32_t icb1, std::uint32_t itile0, std::uint32_t itile1, std::uint32_t idst, TTSIM_LINE) {
+    ttsim_binary_tiles(ttsim::BIN_MUL, ttsim::BCAST_NONE, icb0, icb1, itile0, itile1, idst, 0, ttsim_line);
 }
 
 template <bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
 ALWI void add_tiles(
-    std::uint32_t icb0, std::uint32_t icb1, std::uint32_t itile0, std::uint32_t itile1, std::uint32_t idst) {
-    ttsim_binary_tiles(ttsim::BIN_ADD, ttsim::BCAST_NONE, icb0, icb1, itile0, itile1, idst, 0);
+    std::uint32_t icb0, std::uint32_t icb1, std::uint32_t itile0, std::uint32_t itile1, std::uint32_t idst, TTSIM_LINE) {
+    ttsim_binary_tiles(ttsim::BIN_ADD, ttsim::BCAST_NONE, icb0, icb1, itile0, itile1, idst, 0, ttsim_line);
 }
 
 template <bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
 ALWI void sub_tiles(
-    std::uint32_t icb0, std::uint32_t icb1, std::uint32_t itile0, std::uint32_t itile1, std::uint32_t idst) {
-    ttsim_binary_tiles(ttsim::BIN_SUB, ttsim::BCAST_NONE, icb0, icb1, itile0, itile1, idst, 0);
+    std::uint32_t icb0, std::uint32_t icb1, std::uint32_t itile0, std::uint32_t itile1, std::uint32_t idst, TTSIM_LINE) {
+    ttsim_binary_tiles(ttsim::BIN_SUB, ttsim::BCAST_NONE, icb0, icb1, itile0, itile1, idst, 0, ttsim_line);
 }
 
 }  // namespace ckernel

@@ -19,8 +19,9 @@ ALWI void matmul_tiles(
     std::uint32_t in1_cb_id,
     std::uint32_t in0_tile_index,
     std::uint32_t in1_tile_index,
-    std::uint32_t idst) {
-    ttsim_matmul_tiles(in0_cb_id, in1_cb_id, in0_tile_index, in1_tile_index, idst);
+    std::uint32_t idst,
+    TTSIM_LINE) {
+    ttsim_matmul_tiles(in0_cb_id, in1_cb_id, in0_tile_index, in1_tile_index, idst, ttsim_line);
 }
 
 }  // namespace ckernel

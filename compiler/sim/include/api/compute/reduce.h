@@ -18,9 +18,9 @@ ALWI void reduce_uninit(std::uint32_t icb = 0) { (void)icb; }
 
 template <PoolType reduce_type, ReduceDim reduce_dim, bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
 ALWI void reduce_tile(
-    std::uint32_t icb, std::uint32_t icb_scaler, std::uint32_t itile, std::uint32_t itile_scaler, std::uint32_t idst) {
+    std::uint32_t icb, std::uint32_t icb_scaler, std::uint32_t itile, std::uint32_t itile_scaler, std::uint32_t idst, TTSIM_LINE) {
     ttsim_reduce_tile(reduce_type == MAX ? 2u : 0u, static_cast<uint32_t>(reduce_dim), icb, icb_scaler, itile,
-                      itile_scaler, idst);
+                      itile_scaler, idst, ttsim_line);
 }
 
 }  // namespace ckernel

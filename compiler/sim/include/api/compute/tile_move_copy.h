@@ -2,6 +2,7 @@
 #pragma once
 
 #include "api/compute/common_globals.h"
+#include "api/compute/reconfig_data_format.h"
 
 namespace ckernel {
 
@@ -17,8 +18,8 @@ ALWI void copy_init(
 }
 
 template <bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
-ALWI void copy_tile(std::uint32_t in_cb_id, std::uint32_t in_tile_index, std::uint32_t dst_tile_index) {
-    ttsim_copy_tile(in_cb_id, in_tile_index, dst_tile_index);
+ALWI void copy_tile(std::uint32_t in_cb_id, std::uint32_t in_tile_index, std::uint32_t dst_tile_index, TTSIM_LINE) {
+    ttsim_copy_tile(in_cb_id, in_tile_index, dst_tile_index, ttsim_line);
 }
 
 template <bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
@@ -33,6 +34,12 @@ ALWI void copy_tile_to_dst_init_short(
     std::uint32_t transpose_within_16x16_face = false,
     std::uint32_t call_line = __builtin_LINE()) {
     copy_init<is_fp32_dest_acc_en>(cbid, transpose, transpose_within_16x16_face, call_line);
+}
+
+template <bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
+ALWI void copy_tile_to_dst_init_short_with_dt(std::uint32_t old_cbid, std::uint32_t new_cbid, std::uint32_t transpose = 0) {
+    reconfig_data_format_srca(old_cbid, new_cbid);
+    copy_init<is_fp32_dest_acc_en>(new_cbid, transpose);
 }
 
 }  // namespace ckernel

@@ -12,8 +12,8 @@ ALWI void transpose_init(uint32_t icb, uint32_t call_line = __builtin_LINE()) {
 }
 
 template <bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
-ALWI void transpose_tile(uint32_t icb, uint32_t itile, uint32_t idst) {
-    ttsim_transpose_tile(icb, itile, idst);
+ALWI void transpose_tile(uint32_t icb, uint32_t itile, uint32_t idst, TTSIM_LINE) {
+    ttsim_transpose_tile(icb, itile, idst, ttsim_line);
 }
 
 }  // namespace ckernel

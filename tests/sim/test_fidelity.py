@@ -1,0 +1,78 @@
+"""Rules where the emulator refuses kernels that real hardware would run incorrectly: the
+unpacker and packer formats a kernel configured, and reads of tiles it has not waited for. Each
+rule is provoked by a deliberately broken kernel (tests/sim/kernels/) and its correct variant
+runs clean with exact results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from compiler.sim import (
+    ComputeStateError,
+    DataFormat,
+    Device,
+    Program,
+    tensor_accessor_args,
+    tile_size,
+    tilize,
+    untilize,
+)
+from compiler.sim.reference_programs import KERNELS as REFERENCE
+
+KERNELS = Path(__file__).parent / "kernels"
+BF16 = DataFormat.Float16_b
+FP32 = DataFormat.Float32
+N_TILES = 2
+
+
+def run_roundtrip(defines: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """c_0 (bf16) -> DST -> c_24 (fp32) -> DST -> c_16 (bf16) on one core; (input, output)."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((32, 32 * N_TILES)).astype(np.float32)
+    dev = Device()
+    page = tile_size(BF16)
+    src = dev.create_buffer(N_TILES * page, page)
+    dst = dev.create_buffer(N_TILES * page, page)
+    dev.write_buffer(src, tilize(x, BF16))
+    p = Program()
+    core = (0, 0)
+    p.add_circular_buffer(core, 0, page, 2, BF16)
+    p.add_circular_buffer(core, 16, page, 2, BF16)
+    p.add_circular_buffer(core, 24, tile_size(FP32), 1, FP32)
+    r = p.add_kernel(
+        REFERENCE / "reader_unary.cpp", core, "reader", compile_args=tensor_accessor_args(src)
+    )
+    c = p.add_kernel(KERNELS / "format_roundtrip_compute.cpp", core, "compute", defines=defines)
+    w = p.add_kernel(
+        REFERENCE / "writer_unary.cpp", core, "writer", compile_args=tensor_accessor_args(dst)
+    )
+    p.set_runtime_args(r, core, [src.address, N_TILES, 0])
+    p.set_runtime_args(c, core, [N_TILES])
+    p.set_runtime_args(w, core, [dst.address, N_TILES, 0])
+    dev.run(p, timeout_s=30)
+    return x, untilize(dev.read_buffer(dst), x.shape, BF16)
+
+
+def test_reconfigured_formats_round_trip_exactly():
+    x, y = run_roundtrip({})
+    bf16_x = untilize(tilize(x, BF16), x.shape, BF16)
+    np.testing.assert_array_equal(y, bf16_x)
+
+
+FORMAT_FAULTS = {
+    "NO_PACK_RECONFIG": r"pack_tile at line 33 packs into CB 24 \(Float32\) but the packer is configured for "
+    r"Float16_b \(by compute_kernel_hw_startup\).*call pack_reconfig_data_format\(24\)",
+    "NO_SRCA_RECONFIG": r"copy_tile at line 45 unpacks CB 24 \(Float32\) into SrcA, which is configured for "
+    r"Float16_b \(by compute_kernel_hw_startup\).*call reconfig_data_format_srca\(24\)",
+    "STALE_CLAIM": r"copy_tile at line 45 unpacks CB 24 \(Float32\) into SrcA, which is configured for "
+    r"Float16_b \(by compute_kernel_hw_startup\)",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("define", sorted(FORMAT_FAULTS))
+def test_a_missing_format_reconfiguration_is_a_fault(define):
+    with pytest.raises(ComputeStateError, match=FORMAT_FAULTS[define]):
+        run_roundtrip({define: "1"})

@@ -246,7 +246,7 @@ BROKEN_CASES = {
     "read into a page not reserved": (
         "read_unreserved_reader.cpp", "compute_copy.cpp", None, NocError,
         r"noc_async_read at line 6 touches page 0 of CB 0, which this kernel neither reserved "
-        r"\(cb_reserve_back\) nor has at the front \(cb_wait_front\)",
+        r"\(cb_reserve_back\) nor waited for at the front \(cb_wait_front\)",
     ),
     "stack overflow": (
         "stack_overflow_reader.cpp", "compute_copy.cpp", None, KernelFault,
@@ -270,7 +270,14 @@ BROKEN_CASES = {
     ),
     "tile not at the front": (
         "idle_reader.cpp", "broken_compute.cpp", {"BUG": "2"}, CBError,
-        r"copy_tile reads tile 0 of CB 0 but only 0 pages are at its front: call cb_wait_front first",
+        r"copy_tile reads tile 0 of CB 0 but the kernel waited for only 0 pages at its front: "
+        r"call cb_wait_front\(0, 1\) first",
+    ),
+    "tile beyond those waited for": (
+        "reader_unary.cpp", "broken_compute.cpp", {"BUG": "7"}, CBError,
+        r"copy_tile reads tile 1 of CB 0 but the kernel waited for only 1 pages at its front: "
+        r"call cb_wait_front\(0, 2\) first \[CB 0: 2 pages of 2048 B, pushed 4, popped 2, holding 2, "
+        r"reserved 0, waited 1\]",
     ),
     "math outside acquire": (
         "reader_unary.cpp", "broken_compute.cpp", {"BUG": "3"}, DstError,
@@ -317,6 +324,16 @@ def test_write_from_a_page_not_at_the_front_is_a_race():
         r"kernel neither reserved",
     ):
         run_case("idle_reader.cpp", "compute_copy.cpp", writer="write_unwaited_writer.cpp")
+
+
+def test_write_from_a_pushed_page_beyond_those_waited_for_is_a_race():
+    with pytest.raises(
+        NocError,
+        match=r"noc_async_write at line 9 touches page 1 of CB 16, which this kernel neither "
+        r"reserved \(cb_reserve_back\) nor waited for at the front \(cb_wait_front\) "
+        r"\[CB 16: 2 pages of 2048 B, pushed 2, popped 0, holding 2, reserved 0, waited 1\]",
+    ):
+        run_case("reader_unary.cpp", "compute_copy.cpp", writer="write_past_waited_writer.cpp")
 
 
 def test_a_kernel_polling_a_cb_lets_its_partners_run():

@@ -364,9 +364,12 @@ uint32_t tile_bytes(uint32_t format) {
 
 const uint8_t* cb_tile_for_read(uint32_t cb, uint32_t index, const char* call) {
     CBState& c = checked_cb(static_cast<int32_t>(cb), call);
-    if (index >= c.occupancy())
-        fault(ErrorKind::CB, "%s reads tile %u of CB %u but only %u pages are at its front: call cb_wait_front first [%s]",
-              call, index, cb, c.occupancy(), cb_state(cur_core(), cb).c_str());
+    // Tiles past those waited for may not have arrived on device, even if the producer pushed them here.
+    if (index >= c.waited)
+        fault(ErrorKind::CB,
+              "%s reads tile %u of CB %u but the kernel waited for only %u pages at its front: call "
+              "cb_wait_front(%u, %u) first [%s]",
+              call, index, cb, c.waited, cb, index + 1, cb_state(cur_core(), cb).c_str());
     if (c.page_size < tile_bytes(c.format))
         fault(ErrorKind::CB, "%s: CB %u pages are %u B, smaller than one tile of its format (%u B)", call, cb, c.page_size,
               tile_bytes(c.format));

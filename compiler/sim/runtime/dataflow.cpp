@@ -140,8 +140,8 @@ uint8_t* local_l1(uint32_t addr, uint32_t size, const char* call, uint32_t line)
 }
 
 // A NOC transfer that touches CB memory may only touch pages the kernel holds: reserved at the
-// back (cb_reserve_back) or available at the front (cb_wait_front). Anything else races with the
-// CB's other side on device.
+// back (cb_reserve_back) or waited for at the front (cb_wait_front). Anything else races with the
+// CB's other side on device, even a page that happens to be pushed already.
 void check_cb_pages(uintptr_t lo, uintptr_t hi, const char* call, uint32_t line) {
     const Core& core = cur_core();
     for (uint32_t i = 0; i < kNumCBs; ++i) {
@@ -155,10 +155,10 @@ void check_cb_pages(uintptr_t lo, uintptr_t hi, const char* call, uint32_t line)
         for (uint32_t page = first; page <= last; ++page) {
             const uint32_t from_back = (page + c.num_pages - c.wr_page) % c.num_pages;
             const uint32_t from_front = (page + c.num_pages - c.rd_page) % c.num_pages;
-            if (from_back < c.reserved || from_front < c.occupancy()) continue;
+            if (from_back < c.reserved || from_front < c.waited) continue;
             fault(ErrorKind::Noc,
                   "%s at line %u touches page %u of CB %u, which this kernel neither reserved (cb_reserve_back) "
-                  "nor has at the front (cb_wait_front) [%s]",
+                  "nor waited for at the front (cb_wait_front) [%s]",
                   call, line, page, i, cb_state(core, i).c_str());
         }
     }
@@ -247,6 +247,7 @@ void ttsim_cb_op(uint32_t op, int32_t cb, int32_t pages, uint32_t line) {
         case kCbOpWait:
             while (c.occupancy() < n) block_current({op, cb, pages, line});
             cost_cb(op, c, n);
+            c.waited = std::max(c.waited, n);
             break;
         case kCbOpPop: {
             if (n > c.occupancy())
@@ -262,6 +263,7 @@ void ttsim_cb_op(uint32_t op, int32_t cb, int32_t pages, uint32_t line) {
             cost_cb(op, c, n);
             c.popped += n;
             c.rd_page = (c.rd_page + n) % c.num_pages;
+            c.waited = c.waited > n ? c.waited - n : 0;
             break;
         }
         default:
@@ -277,10 +279,12 @@ uint32_t ttsim_cb_ptr(int32_t cb, uint32_t write_side) {
 }
 
 uint32_t ttsim_cb_query(uint32_t op, int32_t cb, int32_t pages) {
-    const CBState& c = checked_cb(cb, op == kCbOpReserve ? "cb_pages_reservable_at_back" : "cb_pages_available_at_front");
+    CBState& c = checked_cb(cb, op == kCbOpReserve ? "cb_pages_reservable_at_back" : "cb_pages_available_at_front");
     const uint32_t n = static_cast<uint32_t>(pages);
     const bool ready = op == kCbOpReserve ? c.free_pages() >= n : c.occupancy() >= n;
     if (!ready) yield_current();
+    // a successful poll establishes what cb_wait_front would
+    if (ready && op != kCbOpReserve) c.waited = std::max(c.waited, n);
     return ready;
 }
 

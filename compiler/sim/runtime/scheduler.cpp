@@ -361,9 +361,9 @@ std::string cb_state(const Core& core, uint32_t cb) {
     const CBState& c = core.cb[cb];
     if (!c.configured) return "CB not configured on this core";
     std::string s;
-    append(s, "CB %u: %u pages of %u B, pushed %llu, popped %llu, holding %u, reserved %u", cb, c.num_pages,
+    append(s, "CB %u: %u pages of %u B, pushed %llu, popped %llu, holding %u, reserved %u, waited %u", cb, c.num_pages,
            c.page_size, static_cast<unsigned long long>(c.pushed), static_cast<unsigned long long>(c.popped),
-           c.occupancy(), c.reserved);
+           c.occupancy(), c.reserved, c.waited);
     return s;
 }
 

@@ -51,6 +51,7 @@ struct CBState {
     uint32_t wr_page = 0;
     uint32_t rd_page = 0;
     uint32_t reserved = 0;  // pages granted by cb_reserve_back and not yet pushed
+    uint32_t waited = 0;    // pages the consumer has cb_wait_front-ed (or polled) and not yet popped
     uint32_t packed_in_order = 0;  // tiles pack_tile placed in order since the last push
     uint32_t max_occupancy = 0;
     // Modelled time each page was last pushed / popped: CB blocking carries time from producer

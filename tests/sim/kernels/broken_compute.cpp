@@ -38,5 +38,11 @@ void kernel_main() {
     tile_regs_acquire();
     copy_tile(in, 0, 0);
     exp_tile(0);
+#elif BUG == 7  // reads the second tile after waiting for one (the reader has pushed two by then)
+    cb_wait_front(in, 2);
+    cb_pop_front(in, 2);
+    cb_wait_front(in, 1);
+    tile_regs_acquire();
+    copy_tile(in, 1, 0);
 #endif
 }

@@ -6,6 +6,7 @@ block k+1 (up to k+n-1) while compute multiplies block k."""
 import tilelang.language as T
 import torch
 
+from compiler.examples.gemm_common import gemm_flops
 from compiler.examples.spec import Example, Shape
 from compiler.plan import Plan
 
@@ -80,6 +81,7 @@ EXAMPLE = Example(
     kernel=matmul,
     make_inputs=make_inputs,
     reference=reference,
+    flops=gemm_flops,
     extra_checks=reader_lead,
     shapes=(
         Shape(

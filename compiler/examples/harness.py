@@ -13,7 +13,7 @@ import torch
 import compiler
 from compiler.api import Artifact
 from compiler.examples import get_example
-from compiler.examples.spec import ATOL, PCC_MIN, RTOL, Example, Shape
+from compiler.examples.spec import PCC_MIN, Example, Shape
 from compiler.plan import Plan
 
 CHECKS_SCHEMA = "tt-ws.checks/1"
@@ -217,7 +217,7 @@ def check_shape(example: Example, shape: Shape, seed: int = 0) -> list[Check]:
     (out,) = run.outputs
     value = pcc(out, expected)
     diff = (out.float() - expected.float()).abs().max().item()
-    rtol, atol = example.tolerance(shape.params) if example.tolerance else (RTOL, ATOL)
+    rtol, atol = example.tolerances(shape.params)
     close = torch.allclose(out.float(), expected.float(), rtol=rtol, atol=atol)
     reports = [r.report for r in run.runs]
     programs = f"{len(reports)} programs" if len(reports) > 1 else "1 program"

@@ -5,6 +5,7 @@
 import tilelang.language as T
 import torch
 
+from compiler.examples.gemm_common import gemm_flops
 from compiler.examples.spec import Example, Shape
 
 
@@ -48,6 +49,7 @@ EXAMPLE = Example(
     kernel=matmul,
     make_inputs=make_inputs,
     reference=reference,
+    flops=gemm_flops,
     shapes=(
         Shape("one_block", "one 128x128 block, 4 K steps", {"M": 128, "N": 128, "K": 128}),
         Shape(

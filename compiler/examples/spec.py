@@ -38,6 +38,9 @@ class Example:
     tolerance: Callable[[dict[str, int | str]], tuple[float, float]] | None = None
     # example-specific checks of a finished run: (shape, plans, run reports) -> (name, ok, detail)
     extra_checks: Callable[..., list[tuple[str, bool, str]]] | None = None
+    # the problem's useful floating-point operations for a shape (2·M·N·K for a GEMM), for
+    # TFLOPS figures that do not count padding; None when the example has no matmul work
+    flops: Callable[[dict[str, int | str]], int] | None = None
 
     def param(self, shape: Shape, name: str) -> int | str:
         """A kernel-builder argument of the shape: given in `params`, else the builder's default."""
@@ -47,6 +50,10 @@ class Example:
         if default is inspect.Parameter.empty:
             raise KeyError(f"shape {shape.name} gives no {name!r} and the kernel has no default")
         return default
+
+    def tolerances(self, params: dict[str, int | str]) -> tuple[float, float]:
+        """(rtol, atol) of a shape: the example's own, else the harness default."""
+        return self.tolerance(params) if self.tolerance else (RTOL, ATOL)
 
     def expected(self, params: dict[str, int | str], inputs: list[torch.Tensor]) -> torch.Tensor:
         kwargs = {name: params[name] for name in self.reference_params if name in params}

@@ -7,6 +7,7 @@ the second sums the `split_k` partials of each output block and casts to the out
 import tilelang.language as T
 import torch
 
+from compiler.examples.gemm_common import gemm_flops
 from compiler.examples.spec import ATOL, RTOL, Example, Shape
 from compiler.targets import get_target
 
@@ -125,6 +126,7 @@ EXAMPLE = Example(
     kernel=split_k_gemm,
     make_inputs=make_inputs,
     reference=reference,
+    flops=gemm_flops,
     extra_checks=cores_busy,
     tolerance=tolerance,
     shapes=(

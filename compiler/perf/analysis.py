@@ -33,7 +33,8 @@ class ProgramPerf:
     math_fidelity: str
     cycles: int
     seconds: float
-    flops: int
+    flops: int  # the problem's useful work (2·M·N·K for a GEMM); 0 when not given
+    executed_flops: int  # what the matmul_tiles calls did, padded tiles included
     tflops: float
     peak_tflops: float
     pct_peak: float
@@ -75,13 +76,18 @@ def core_perf(report: RunReport, core: CoreCoord) -> CorePerf:
     )
 
 
-def analyze(report: RunReport, arch: str, math_fidelity: str) -> ProgramPerf:
-    """Program figures of a run on `arch` whose matmuls ran at `math_fidelity`."""
+def analyze(
+    report: RunReport, arch: str, math_fidelity: str, useful_flops: int | None = None
+) -> ProgramPerf:
+    """Program figures of a run on `arch` whose matmuls ran at `math_fidelity`. TFLOPS and % of
+    peak count `useful_flops` (the problem's own work, e.g. 2·M·N·K), never the padding the
+    kernels also multiply; without it no throughput is claimed (both 0)."""
     model = cost_model(arch)
     cores = tuple(core_perf(report, c) for c in sorted({c for c, _ in report.kernel_stats}))
     cycles = max((c.cycles for c in cores), default=0)
     seconds = model.seconds(cycles)
-    flops = TILE_FLOPS * sum(k.timing.matmul_tiles for k in report.kernel_stats.values())
+    flops = useful_flops or 0
+    executed = TILE_FLOPS * sum(k.timing.matmul_tiles for k in report.kernel_stats.values())
     noc_bytes = sum(k.noc_bytes for k in report.kernel_stats.values())
     tflops = flops / seconds / 1e12 if seconds else 0.0
     peak = model.peak_tflops(math_fidelity)
@@ -92,6 +98,7 @@ def analyze(report: RunReport, arch: str, math_fidelity: str) -> ProgramPerf:
         cycles=cycles,
         seconds=seconds,
         flops=flops,
+        executed_flops=executed,
         tflops=tflops,
         peak_tflops=peak,
         pct_peak=100.0 * tflops / peak,

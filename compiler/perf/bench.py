@@ -76,10 +76,21 @@ def with_fidelity(artifact: Artifact, math_fidelity: str) -> Artifact:
     return Artifact(artifact.plan.model_copy(update={"kernels": kernels}), artifact.sources)
 
 
-def _check(what: str, got: torch.Tensor, expected: torch.Tensor) -> None:
+def _check(
+    what: str, got: torch.Tensor, expected: torch.Tensor, tolerance: tuple[float, float]
+) -> None:
+    """PCC is blind to scale: a result off by a constant factor passes it, so allclose too."""
     value = pcc(got, expected)
     if value < PCC_MIN:
         raise BenchError(f"{what}: wrong result (PCC {value:.6f} < {PCC_MIN}); not timed")
+    rtol, atol = tolerance
+    got, expected = got.float(), expected.float()
+    if not torch.allclose(got, expected, rtol=rtol, atol=atol):
+        diff = (got - expected).abs().max().item()
+        raise BenchError(
+            f"{what}: wrong result (max |diff| {diff:.4g} beyond rtol {rtol:.4g}, "
+            f"atol {atol:.4g}); not timed"
+        )
 
 
 def run_generated(
@@ -100,9 +111,14 @@ def run_generated(
         run = execute(artifact, inputs)
     except SimError as err:
         raise BenchError(f"{name}: the emulator stopped: {str(err).splitlines()[0]}") from None
-    _check(name, run.outputs[0], example.reference(*inputs))
+    _check(name, run.outputs[0], example.reference(*inputs), example.tolerances(params))
     kernels_fidelity = artifact.plan.kernels[0].math_fidelity
-    return Timed(compile_s, run.report.wall_s, analyze(run.report, arch, kernels_fidelity))
+    perf = analyze(run.report, arch, kernels_fidelity, useful_flops(example, params))
+    return Timed(compile_s, run.report.wall_s, perf)
+
+
+def useful_flops(example: Example, params: dict[str, int]) -> int | None:
+    return example.flops(params) if example.flops else None
 
 
 def _numpy(t: torch.Tensor) -> np.ndarray:
@@ -160,9 +176,12 @@ def bench_pair(example: Example, pair: Pair) -> PairBench:
     )
     inputs = example.make_inputs(pair.params, torch.Generator().manual_seed(0))
     output, report = pair.hand_written(Device(pair.arch), inputs)
-    _check(f"hand-written {pair.name}", torch.from_numpy(output), example.reference(*inputs))
+    expected = example.reference(*inputs)
+    tolerance = example.tolerances(pair.params)
+    _check(f"hand-written {pair.name}", torch.from_numpy(output), expected, tolerance)
     hand_fidelity = PAIR_FIDELITY if fidelity else "HiFi4"
-    hand = Timed(report.compile_s, report.wall_s, analyze(report, pair.arch, hand_fidelity))
+    flops = useful_flops(example, pair.params)
+    hand = Timed(report.compile_s, report.wall_s, analyze(report, pair.arch, hand_fidelity, flops))
     return PairBench(pair.name, pair.problem, generated, hand)
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import torch
 
 from compiler.examples import get_example
-from compiler.examples.harness import ATOL, PCC_MIN, RTOL, compile_shape, pcc, run_artifacts
+from compiler.examples.harness import compile_shape, pcc, run_artifacts
+from compiler.examples.spec import ATOL, PCC_MIN, RTOL
 
 
 def run_shape(example_id: str, shape_name: str, seed: int = 0):

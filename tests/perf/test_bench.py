@@ -1,0 +1,28 @@
+"""The perf bench: a wrong answer is never timed, and throughput counts only the problem's work."""
+
+import pytest
+import torch
+
+from compiler.examples import get_example
+from compiler.perf.bench import BenchError, _check, run_generated
+
+
+def test_a_result_off_by_a_constant_factor_is_rejected_although_its_pcc_is_one():
+    expected = torch.randn(64, 64, generator=torch.Generator().manual_seed(0))
+    with pytest.raises(BenchError, match=r"^scaled: wrong result \(max \|diff\| .* beyond rtol"):
+        _check("scaled", 2 * expected, expected, (2e-2, 2e-2))
+    _check("exact", expected.clone(), expected, (2e-2, 2e-2))
+
+
+def test_tflops_of_a_ragged_gemm_count_2mnk_not_the_padded_tiles():
+    params = {"M": 200, "N": 300, "K": 100, "block_M": 64, "block_N": 64, "block_K": 32}
+    perf = run_generated(get_example("1.3"), params, "ragged", "wormhole_n150").perf
+    assert perf.flops == 2 * 200 * 300 * 100
+    # the kernels multiply 256x320x128 (whole 64x64 blocks, 32-deep K steps)
+    assert perf.executed_flops == 2 * 256 * 320 * 128
+    assert perf.tflops == pytest.approx(perf.flops / perf.seconds / 1e12)
+
+
+def test_an_example_without_matmul_work_claims_no_throughput():
+    perf = run_generated(get_example("1.1"), {"M": 64, "N": 64}, "add", "wormhole_n150").perf
+    assert (perf.flops, perf.tflops, perf.pct_peak) == (0, 0.0, 0.0)

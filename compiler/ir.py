@@ -69,12 +69,14 @@ class Tensor:
 
 @dataclass(frozen=True)
 class LocalBuffer:
-    """`T.alloc_shared` (scope "shared") or `T.alloc_fragment` (scope "fragment")."""
+    """`T.alloc_shared` (scope "shared") or `T.alloc_fragment` (scope "fragment"); a 1-D buffer
+    is a "row" or "col" `vector` viewed as whole tiles."""
 
     name: str
     shape: tuple[int, ...]
     dtype: str
     scope: str
+    vector: str = ""
 
 
 @dataclass(frozen=True)

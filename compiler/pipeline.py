@@ -16,6 +16,7 @@ from compiler.passes.coarsen import coarsen_blocks
 from compiler.passes.dst import manage_dst
 from compiler.passes.formats import configure_formats
 from compiler.passes.forward_outputs import forward_outputs
+from compiler.passes.fuse import fuse_matvec
 from compiler.passes.layout import plan_layout
 from compiler.passes.persistent import make_persistent
 from compiler.passes.schedule import infer_schedule
@@ -40,6 +41,8 @@ def passes(target: Target, coarsen: bool = True) -> list[tuple[str, Callable]]:
         # several blocks per core -> one merged block per core: panels read once, not per block
         # (needs the target's grid and L1 budget; only for block-window copy/gemm programs)
         ("coarsen_blocks", lambda p: coarsen_blocks(p) if coarsen else p),
+        # broadcast multiply + row sum -> one transposed matvec gemm (no product buffer)
+        ("fuse_matvec", fuse_matvec),
         # blocks -> cores as contiguous ranges (needs the target's grid)
         ("infer_schedule", infer_schedule),
         # tensors -> padded DRAM tiles; rejects copies that are not tile-aligned

@@ -295,7 +295,11 @@ class _Frontend:
                 )
             self._check_dtype(str(buf.dtype), f"buffer {buf.name}")
             self.buffers[buf.name] = LocalBuffer(
-                buf.name, self._view(buf.name, shape, pad=True), str(buf.dtype), SCOPES[scope_name]
+                buf.name,
+                self._view(buf.name, shape, pad=True),
+                str(buf.dtype),
+                SCOPES[scope_name],
+                self.vectors.get(buf.name, "row") if len(shape) == 1 else "",
             )
         return self.stmts(block.body, scope)
 

@@ -75,13 +75,16 @@ def live_after(program: Program, stmts: tuple[Stmt, ...], live: set[str]) -> set
 
 
 def _only_row_broadcast(program: Program, buffer: str) -> bool:
-    """Every read of `buffer` is a row broadcast (`x[j]` in a 2-D nest), which uses row 0 of
-    its tiles only."""
+    """Every read of `buffer` uses row 0 of its tiles only: a row broadcast (`x[j]` in a 2-D
+    nest) or the transposed operand of a gemm into a column vector."""
     uses = []
     for s in walk(program.body):
         if isinstance(s, Eltwise):
             loads = expr_load_nodes(s.expr)
             uses += [e.bcast == "rows" for e in loads if e.region.buffer == buffer]
+        elif isinstance(s, Gemm) and s.b == buffer and s.trans_b:
+            # column 0 of a column-vector result reads only row 0 of the transposed operand
+            uses.append(program.buffer(s.c).vector == "col" and buffer not in (s.a, s.c))
         elif isinstance(s, Gemm | Reduce):
             names = (s.a, s.b, s.c) if isinstance(s, Gemm) else (s.src, s.dst)
             uses += [False for name in names if name == buffer]

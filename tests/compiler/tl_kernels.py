@@ -280,3 +280,27 @@ def block_row_max(M, N, block_M=128, block_N=64):
             T.copy(S, B[bx * block_M])
 
     return main
+
+
+def scaled_row_max(M, N, block_M=64):
+    """out[i] = max_j A[i, j] * x[j]: a row broadcast multiply that is not a matvec."""
+
+    @T.prim_func
+    def main(
+        A: T.Tensor((M, N), "bfloat16"),
+        x: T.Tensor((N,), "bfloat16"),
+        out: T.Tensor((M,), "float32"),
+    ):
+        with T.Kernel(T.ceildiv(M, block_M), threads=128) as bx:
+            A_s = T.alloc_shared((block_M, N), "bfloat16")
+            x_s = T.alloc_shared((N,), "bfloat16")
+            prod = T.alloc_fragment((block_M, N), "float32")
+            acc = T.alloc_fragment((block_M,), "float32")
+            T.copy(A[bx * block_M, 0], A_s)
+            T.copy(x[0], x_s)
+            for i, j in T.Parallel(block_M, N):
+                prod[i, j] = A_s[i, j] * x_s[j]
+            T.reduce_max(prod, acc, dim=1)
+            T.copy(acc, out[bx * block_M])
+
+    return main

@@ -18,7 +18,12 @@ def test_fp32_accumulator_of_a_bf16_gemm_is_reconfigured_around_its_reload_and_p
     found = set(reconfigs(K.gemm(64, 64, 64)))
     # partials: packed to the fp32 CB and reloaded through SrcA; B goes back into SrcA for matmul;
     # the bf16 output CB needs the packer back
-    assert {("pack", "cb_C_l"), ("srca", "cb_C_l"), ("srca", "cb_B_s"), ("pack", "cb_C_out")} <= found
+    assert {
+        ("pack", "cb_C_l"),
+        ("srca", "cb_C_l"),
+        ("srca", "cb_B_s"),
+        ("pack", "cb_C_out"),
+    } <= found
 
 
 def test_a_loop_body_starts_from_what_holds_on_every_trip():

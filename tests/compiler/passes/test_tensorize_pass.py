@@ -35,3 +35,16 @@ def test_scalar_operands_run_on_the_sfpu():
     out = compiler.run(compiler.compile(K.exp_scaled(96, 64)), a)
     expected = (torch.exp(a.float()) * 2.0 - 1.0).to(torch.bfloat16)
     torch.testing.assert_close(out.float(), expected.float(), rtol=2e-2, atol=2e-2)
+
+
+def test_row_broadcast_multiply_then_max_stays_a_broadcast_and_a_reduce():
+    func = K.scaled_row_max(128, 64)
+    ops = list(k.walk_ops(K.lowered(func, "manage_dst").body))
+    assert {(op.op, op.bcast) for op in ops if isinstance(op, k.BinaryInit)} == {("mul", "rows")}
+    assert {op.kind for op in ops if isinstance(op, k.ReduceInit)} == {"max"}
+    g = torch.Generator().manual_seed(2)
+    a = torch.randn(128, 64, generator=g).to(torch.bfloat16)
+    x = torch.randn(64, generator=g).to(torch.bfloat16)
+    out = compiler.run(compiler.compile(func), a, x)
+    # reduce_tile reads the fp32 products as tf32 (2^-11 relative), as the hardware does
+    torch.testing.assert_close(out, (a.float() * x.float()).amax(dim=1), rtol=2**-10, atol=0)

@@ -59,6 +59,19 @@ def _access(program: Program, name: str) -> str:
     )
 
 
+def _unpack_to_dest_fp32(kernel: k.Kernel, program: Program) -> list[int]:
+    """fp32 CBs a compute kernel with fp32 DST only copies into DST (accumulators reloaded
+    with copy_tile): unpacked straight to DST they keep full precision, as tt-metal's fp32-
+    accumulating matmul sets for its intermediate CB. A CB an FPU op also reads stays on SrcA."""
+    if not kernel.fp32_acc:
+        return []
+    fpu = k.MatmulTiles | k.BinaryTiles | k.ReduceTile
+    ops = list(k.walk_ops(kernel.body))
+    through_src = {cb for op in ops if isinstance(op, fpu) for cb in vars(op).values()}
+    copied = {op.cb for op in ops if isinstance(op, k.CopyTile)} - through_src
+    return sorted(c.index for c in program.cbs if c.name in copied and c.dtype == "float32")
+
+
 def build_plan(lowered: k.Lowered) -> Plan:
     p: Program = lowered.program
     buffers = [
@@ -97,6 +110,7 @@ def build_plan(lowered: k.Lowered) -> Plan:
             runtime_args=[f"{t}_addr" for t in kern.tensors] + ["first_block", "num_blocks"],
             fp32_dest_acc_en=kern.fp32_acc,
             math_fidelity="HiFi4",
+            unpack_to_dest_fp32=_unpack_to_dest_fp32(kern, p),
         )
         for kern in lowered.kernels.kernels()
     ]

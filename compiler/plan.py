@@ -55,6 +55,9 @@ class KernelPlan(_Model):
     runtime_args: list[str]  # "<tensor>_addr", then "first_block", "num_blocks"
     fp32_dest_acc_en: bool
     math_fidelity: Literal["LoFi", "HiFi2", "HiFi3", "HiFi4"]
+    # CB indices whose fp32 tiles the unpacker writes straight to DST (tt-metal's
+    # unpack_to_dest_mode[cb] = UnpackToDestFp32); others pass through SrcA as tf32
+    unpack_to_dest_fp32: list[int] = []
 
 
 class CoreWorkPlan(_Model):

@@ -104,6 +104,7 @@ def execute(
             fp32_dest_acc_en=kp.fp32_dest_acc_en,
             math_fidelity=kp.math_fidelity,
             name=f"{plan.name}/{kp.source}",
+            unpack_to_dest_fp32=kp.unpack_to_dest_fp32,
         )
         for w in plan.cores:
             values = {f"{name}_addr": buf.address for name, buf in dram.items()}

@@ -247,6 +247,7 @@ class Device:
                         common,
                         len(kernel.common_runtime_args),
                         int(stateful),
+                        sum(1 << cb for cb in kernel.unpack_to_dest_fp32),
                     )
                 )
                 placements.append((core, kernel.role, kernel.name))

@@ -39,6 +39,7 @@ class KernelDesc(ctypes.Structure):
         ("common_args", ctypes.POINTER(u32)),
         ("n_common_args", u32),
         ("private_state", u32),
+        ("unpack_to_dest_fp32", u32),
     ]
 
 

@@ -78,6 +78,9 @@ class Kernel:
     defines: tuple[tuple[str, str], ...]
     fp32_dest_acc_en: bool
     math_fidelity: str
+    # CBs whose fp32 tiles copy_tile unpacks straight to DST (tt-metal's unpack_to_dest_mode[cb] =
+    # UnpackToDestFp32); other fp32 tiles pass through SrcA and lose their low mantissa bits
+    unpack_to_dest_fp32: frozenset[int] = frozenset()
     runtime_args: dict[CoreCoord, tuple[int, ...]] = field(default_factory=dict)
     common_runtime_args: tuple[int, ...] = ()
 
@@ -141,11 +144,14 @@ class Program:
         fp32_dest_acc_en: bool = False,
         math_fidelity: str = "HiFi4",
         name: str | None = None,
+        unpack_to_dest_fp32: Iterable[int] = (),
     ) -> int:
         """Place a kernel on `cores`; returns its id for `set_runtime_args`.
 
         `path_or_source` is a path to a .cpp file or the C++ text itself (anything containing a
         newline is taken as source). `compile_args` become `get_compile_time_arg_val(i)`.
+        `unpack_to_dest_fp32`: CB indices a compute kernel unpacks to DST at full fp32 precision
+        (tt-metal's `unpack_to_dest_mode[cb] = UnpackToDestMode::UnpackToDestFp32`).
         """
         if role not in ROLES:
             raise ConfigError(f"kernel role {role!r} is not one of {', '.join(ROLES)}")
@@ -159,6 +165,13 @@ class Program:
         else:
             source, source_path = str(path_or_source), None
             default_name = f"{role}_kernel_{len(self.kernels)}"
+        to_dest = frozenset(int(cb) for cb in unpack_to_dest_fp32)
+        if to_dest and role != "compute":
+            raise ConfigError(f"unpack_to_dest_fp32 is a compute kernel setting, not a {role}'s")
+        if any(not 0 <= cb < NUM_CBS for cb in to_dest):
+            raise ConfigError(
+                f"unpack_to_dest_fp32 {sorted(to_dest)}: CB indices are 0..{NUM_CBS - 1}"
+            )
         placed = expand_cores(cores)
         for other in self.kernels:
             clash = set(other.cores) & set(placed) if other.role == role else set()
@@ -178,6 +191,7 @@ class Program:
             defines=tuple(sorted((str(k), str(v)) for k, v in (defines or {}).items())),
             fp32_dest_acc_en=bool(fp32_dest_acc_en),
             math_fidelity=math_fidelity,
+            unpack_to_dest_fp32=to_dest,
         )
         self.kernels.append(kernel)
         return kernel.kernel_id

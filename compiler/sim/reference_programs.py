@@ -163,6 +163,8 @@ def sfpu_unary(
         "compute",
         defines=defines,
         fp32_dest_acc_en=fp32_dest_acc_en,
+        # as tt-metal's unary program factory: fp32 input reaches the SFPU at full precision
+        unpack_to_dest_fp32=(CB_IN0,) if fp32_dest_acc_en and fmt == DataFormat.Float32 else (),
     )
     writer = p.add_kernel(
         KERNELS / "writer_unary.cpp", used, "writer", compile_args=tensor_accessor_args(out)

@@ -69,3 +69,12 @@ def test_float16_compiles_for_hardware_but_the_emulator_says_it_lacks_the_format
         CompileError, match="needs data format Float16, which the emulator does not model"
     ):
         compiler.run(artifact, a, b)
+
+
+def test_fp32_accumulator_cbs_reloaded_by_copy_are_unpacked_to_dest():
+    plan = compiler.compile(K.gemm(128, 128, 64)).plan
+    fp32_cbs = {c.index for c in plan.cbs if c.data_format == "Float32"}
+    compute = next(kp for kp in plan.kernels if kp.role == "compute")
+    assert compute.fp32_dest_acc_en
+    assert fp32_cbs and compute.unpack_to_dest_fp32 == sorted(fp32_cbs)
+    assert all(not kp.unpack_to_dest_fp32 for kp in plan.kernels if kp.role != "compute")

@@ -12,6 +12,7 @@ import pytest
 
 from compiler.sim import (
     ComputeStateError,
+    ConfigError,
     DataFormat,
     Device,
     Program,
@@ -76,3 +77,61 @@ FORMAT_FAULTS = {
 def test_a_missing_format_reconfiguration_is_a_fault(define):
     with pytest.raises(ComputeStateError, match=FORMAT_FAULTS[define]):
         run_roundtrip({define: "1"})
+
+
+def to_tf32(x: np.ndarray) -> np.ndarray:
+    """Round float32 to 10 mantissa bits, nearest even (what SrcA holds of an fp32 value)."""
+    u = x.astype(np.float32).view(np.uint32).astype(np.uint64)
+    u = (u + 0xFFF + ((u >> 13) & 1)) & ~np.uint64(0x1FFF)
+    return u.astype(np.uint32).view(np.float32)
+
+
+def copy_fp32(unpack_to_dest_fp32: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """An fp32 tile copied c_0 -> DST (fp32) -> c_16, both CBs fp32; (input, output)."""
+    x = np.random.default_rng(1).standard_normal((32, 32)).astype(np.float32)
+    dev = Device()
+    page = tile_size(FP32)
+    src, dst = dev.create_buffer(page, page), dev.create_buffer(page, page)
+    dev.write_buffer(src, tilize(x, FP32))
+    p = Program()
+    core = (0, 0)
+    for cb in (0, 16):
+        p.add_circular_buffer(core, cb, page, 2, FP32)
+    r = p.add_kernel(
+        REFERENCE / "reader_unary.cpp", core, "reader", compile_args=tensor_accessor_args(src)
+    )
+    c = p.add_kernel(
+        KERNELS / "compute_copy.cpp",
+        core,
+        "compute",
+        fp32_dest_acc_en=True,
+        unpack_to_dest_fp32=unpack_to_dest_fp32,
+    )
+    w = p.add_kernel(
+        REFERENCE / "writer_unary.cpp", core, "writer", compile_args=tensor_accessor_args(dst)
+    )
+    p.set_runtime_args(r, core, [src.address, 1, 0])
+    p.set_runtime_args(c, core, [1])
+    p.set_runtime_args(w, core, [dst.address, 1, 0])
+    dev.run(p, timeout_s=30)
+    return x, untilize(dev.read_buffer(dst), x.shape, FP32)
+
+
+def test_fp32_copy_goes_through_srca_as_tf32_without_unpack_to_dest():
+    x, y = copy_fp32(())
+    np.testing.assert_array_equal(y, to_tf32(x))
+    assert not np.array_equal(y, x)
+
+
+def test_fp32_copy_is_exact_with_unpack_to_dest_fp32():
+    x, y = copy_fp32((0,))
+    np.testing.assert_array_equal(y, x)
+
+
+def test_unpack_to_dest_is_a_compute_setting():
+    with pytest.raises(
+        ConfigError, match="unpack_to_dest_fp32 is a compute kernel setting, not a reader's"
+    ):
+        Program().add_kernel(
+            REFERENCE / "reader_unary.cpp", (0, 0), "reader", unpack_to_dest_fp32=(0,)
+        )

@@ -493,7 +493,10 @@ void ttsim_copy_tile(uint32_t cb, uint32_t itile, uint32_t idst, uint32_t line) 
     const uint8_t* p = cb_tile_for_read(cb, itile, "copy_tile");
     check_unpack_format(cs, UNIT_SRCA, cb, "copy_tile", line);
     float* d = math_dst("copy_tile", idst);
-    unpack(p, cur_core().cb[cb].format, d);  // fp32 with fp32 DST goes straight to DST, unrounded
+    unpack(p, cur_core().cb[cb].format, d);
+    // fp32 reaches DST unrounded only when unpacked straight to it; otherwise via SrcA (tf32)
+    if (cur_core().cb[cb].format == FMT_FLOAT32 && !(cs.unpack_to_dest_fp32 >> cb & 1u))
+        for (uint32_t i = 0; i < kTileElems; ++i) d[i] = to_tf32(d[i]);
     round_dst(cs, d);
     cost_fpu(Fpu::Datacopy, unpacked_bytes(cb));
 }

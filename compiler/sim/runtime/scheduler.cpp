@@ -259,6 +259,7 @@ bool setup(const TtsimCore* cores, uint32_t n_cores, const TtsimCB* cbs, uint32_
             core.compute = new ComputeState();
             core.compute->fp32_dest = k.fp32_dest_acc_en != 0;
             core.compute->fidelity = k.math_fidelity;
+            core.compute->unpack_to_dest_fp32 = k.unpack_to_dest_fp32;
         }
         f.stack_size = kStackSize + kGuardSize;
         void* st = mmap(nullptr, f.stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);

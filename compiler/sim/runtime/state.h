@@ -85,6 +85,7 @@ struct ComputeState {
     uint64_t sfpu_inited = 0;  // bit per SfpuOp
     DstState dst_state = DstState::Idle;
     bool fp32_dest = false;
+    uint32_t unpack_to_dest_fp32 = 0;  // bit per CB (TtsimKernel)
     uint32_t fidelity = 4;  // multiplier passes: 1 LoFi .. 4 HiFi4
     bool dst_touched[kDstTiles] = {};
     alignas(64) float dst[kDstTiles][kTileElems];  // row-major 32x32 per tile

@@ -36,6 +36,7 @@ struct TtsimKernel {
     const uint32_t* common_args;
     uint32_t n_common_args;
     uint32_t private_state;  // the object has mutable globals: so_path is this core's own copy
+    uint32_t unpack_to_dest_fp32;  // bit per CB: copy_tile unpacks its fp32 tiles straight to DST
 };
 
 // One 32-bit word written into a core's L1 before the run (semaphore initial values).

@@ -273,6 +273,11 @@ BROKEN_CASES = {
         r"copy_tile reads tile 0 of CB 0 but the kernel waited for only 0 pages at its front: "
         r"call cb_wait_front\(0, 1\) first",
     ),
+    "typecast of another input format": (
+        "reader_unary.cpp", "broken_compute.cpp", {"BUG": "8"}, ComputeStateError,
+        r"typecast_tile<0 \(Float32\), 8 \(Int32\)> at line 53: DST tile 0 holds Float16_b values "
+        r"\(what filled it last\): name that format as IN_DTYPE, typecast_tile<5, 8>",
+    ),
     "tile beyond those waited for": (
         "reader_unary.cpp", "broken_compute.cpp", {"BUG": "7"}, CBError,
         r"copy_tile reads tile 1 of CB 0 but the kernel waited for only 1 pages at its front: "
@@ -289,7 +294,7 @@ BROKEN_CASES = {
     ),
     "pack without reserve": (
         "reader_unary.cpp", "broken_compute.cpp", {"BUG": "5"}, CBError,
-        r"pack_tile\(0, cb=16, 0\) at line 35 writes page 0 past the back of the CB but only 0 "
+        r"pack_tile\(0, cb=16, 0\) at line 36 writes page 0 past the back of the CB but only 0 "
         r"pages are reserved: call cb_reserve_back first",
     ),
     "SFPU op without init": (

@@ -219,10 +219,14 @@ float* math_dst(const char* call, uint32_t idst) {
     if (!cs.dst_touched[idst]) {
         std::fill(cs.dst[idst], cs.dst[idst] + kTileElems, 0.0f);
         cs.dst_touched[idst] = true;
+        cs.dst_fmt[idst] = kFormatUnknown;
     }
     ++cur_fiber().stats.tile_ops;
     return cs.dst[idst];
 }
+
+// The format math results are in: DST's own.
+uint32_t dst_float_format(const ComputeState& cs) { return cs.fp32_dest ? FMT_FLOAT32 : FMT_BF16; }
 
 void round_dst(const ComputeState& cs, float* t) {
     if (!cs.fp32_dest)
@@ -448,6 +452,7 @@ void ttsim_matmul_tiles(uint32_t in0, uint32_t in1, uint32_t i0, uint32_t i1, ui
     }
     std::memcpy(d, acc, sizeof acc);
     round_dst(cs, d);
+    cs.dst_fmt[idst] = dst_float_format(cs);
     cost_fpu(Fpu::Matmul, unpacked_bytes(in0) + unpacked_bytes(in1));
 }
 
@@ -484,6 +489,7 @@ void ttsim_binary_tiles(uint32_t op, uint32_t bcast, uint32_t in0, uint32_t in1,
         }
     }
     round_dst(cs, d);
+    cs.dst_fmt[idst] = dst_float_format(cs);
     cost_fpu(op == BIN_MUL ? Fpu::EltwiseMul : Fpu::Eltwise, unpacked_bytes(in0) + unpacked_bytes(in1));
 }
 
@@ -498,6 +504,7 @@ void ttsim_copy_tile(uint32_t cb, uint32_t itile, uint32_t idst, uint32_t line) 
     if (cur_core().cb[cb].format == FMT_FLOAT32 && !(cs.unpack_to_dest_fp32 >> cb & 1u))
         for (uint32_t i = 0; i < kTileElems; ++i) d[i] = to_tf32(d[i]);
     round_dst(cs, d);
+    cs.dst_fmt[idst] = cur_core().cb[cb].format;
     cost_fpu(Fpu::Datacopy, unpacked_bytes(cb));
 }
 
@@ -516,6 +523,7 @@ void ttsim_unary_bcast(uint32_t bcast, uint32_t cb, uint32_t itile, uint32_t ids
     unpack(p, cur_core().cb[cb].format, d);
     broadcast(d, bcast, 0);
     round_dst(cs, d);
+    cs.dst_fmt[idst] = fmt;
     cost_fpu(Fpu::Datacopy, unpacked_bytes(cb));
 }
 
@@ -530,6 +538,7 @@ void ttsim_transpose_tile(uint32_t cb, uint32_t itile, uint32_t idst, uint32_t l
     for (uint32_t r = 0; r < 32; ++r)
         for (uint32_t c = 0; c < 32; ++c) d[c * 32 + r] = a[r * 32 + c];
     round_dst(cs, d);
+    cs.dst_fmt[idst] = cur_core().cb[cb].format;
     cost_fpu(Fpu::Datacopy, unpacked_bytes(cb));
 }
 
@@ -571,6 +580,7 @@ void ttsim_reduce_tile(uint32_t type, uint32_t dim, uint32_t icb, uint32_t scb, 
         combine(d[0], acc);
     }
     round_dst(cs, d);
+    cs.dst_fmt[idst] = dst_float_format(cs);
     cost_fpu(Fpu::Reduce, unpacked_bytes(icb) + unpacked_bytes(scb));
 }
 
@@ -637,6 +647,7 @@ void ttsim_sfpu(uint32_t op, uint32_t idst, float param) {
     float* d = math_dst(name, idst);
     for (uint32_t i = 0; i < kTileElems; ++i) d[i] = sfpu_apply(op, d[i], param);
     round_dst(cs, d);
+    if (op == SFPU_FILL) cs.dst_fmt[idst] = dst_float_format(cs);
     cost_sfpu(op);
 }
 
@@ -650,15 +661,22 @@ void ttsim_sfpu_binary(uint32_t op, uint32_t idst0, uint32_t idst1, uint32_t ods
     float* d = math_dst(name, odst);
     for (uint32_t i = 0; i < kTileElems; ++i) d[i] = op == SFPU_MAX ? std::max(x[i], y[i]) : std::min(x[i], y[i]);
     round_dst(cs, d);
+    cs.dst_fmt[odst] = dst_float_format(cs);
     cost_sfpu(op);
 }
 
-void ttsim_typecast(uint32_t in_fmt, uint32_t out_fmt, uint32_t idst) {
+void ttsim_typecast(uint32_t in_fmt, uint32_t out_fmt, uint32_t idst, uint32_t line) {
     ComputeState& cs = started("typecast");
     if (!(cs.sfpu_inited & (1ull << SFPU_TYPECAST)))
         fault(ErrorKind::ComputeState, "typecast_tile without typecast_tile_init(): the SFPU is not configured for it");
     float* d = math_dst("typecast_tile", idst);
-    (void)in_fmt;
+    // The SFPU decodes the tile as IN_DTYPE; values of another format convert as garbage.
+    const uint32_t held = cs.dst_fmt[idst];
+    if (held != kFormatUnknown && held != in_fmt)
+        fault(ErrorKind::ComputeState,
+              "typecast_tile<%u (%s), %u (%s)> at line %u: DST tile %u holds %s values (what filled it last): "
+              "name that format as IN_DTYPE, typecast_tile<%u, %u>",
+              in_fmt, format_name(in_fmt), out_fmt, format_name(out_fmt), line, idst, format_name(held), held, out_fmt);
     for (uint32_t i = 0; i < kTileElems; ++i) {
         switch (out_fmt) {
             case FMT_BF16: d[i] = to_bf16(d[i]); break;
@@ -669,6 +687,7 @@ void ttsim_typecast(uint32_t in_fmt, uint32_t out_fmt, uint32_t idst) {
         }
     }
     round_dst(cs, d);
+    cs.dst_fmt[idst] = out_fmt;
     cost_sfpu(SFPU_TYPECAST);
 }
 

@@ -39,6 +39,7 @@ constexpr uint32_t kSemWaitEq = 4, kSemWaitMin = 5;
 
 // tt-metal DataFormat codes this emulator stores.
 enum Format : uint32_t { FMT_FLOAT32 = 0, FMT_BF16 = 5, FMT_BFP8_B = 6, FMT_INT32 = 8, FMT_UINT16 = 9, FMT_UINT32 = 24 };
+constexpr uint32_t kFormatUnknown = UINT32_MAX;
 
 struct CBState {
     bool configured = false;
@@ -88,6 +89,9 @@ struct ComputeState {
     uint32_t unpack_to_dest_fp32 = 0;  // bit per CB (TtsimKernel)
     uint32_t fidelity = 4;  // multiplier passes: 1 LoFi .. 4 HiFi4
     bool dst_touched[kDstTiles] = {};
+    // Format each DST tile's values are in (the CB copy_tile read, DST's own float format after
+    // math, OUT after typecast), kFormatUnknown for a tile untouched since acquire.
+    uint32_t dst_fmt[kDstTiles] = {};
     alignas(64) float dst[kDstTiles][kTileElems];  // row-major 32x32 per tile
 };
 

@@ -5,6 +5,7 @@
 #include "api/compute/compute_kernel_api.h"
 #include "api/compute/compute_kernel_hw_startup.h"
 #include "api/compute/eltwise_unary/exp.h"
+#include "api/compute/eltwise_unary/typecast.h"
 #include "api/compute/pack.h"
 #include "api/compute/reg_api.h"
 #include "api/compute/tile_move_copy.h"
@@ -44,5 +45,11 @@ void kernel_main() {
     cb_wait_front(in, 1);
     tile_regs_acquire();
     copy_tile(in, 1, 0);
+#elif BUG == 8  // typecast naming Float32 (0) as the input of a tile copied from a bf16 CB
+    cb_wait_front(in, 1);
+    tile_regs_acquire();
+    copy_tile(in, 0, 0);
+    typecast_tile_init<0, 8>();
+    typecast_tile<0, 8>(0);
 #endif
 }

@@ -185,5 +185,5 @@ void ttsim_pack_tile(uint32_t idst, uint32_t ocb, uint32_t out_index, uint32_t l
 void ttsim_pack_l1_acc(uint32_t enable);
 void ttsim_sfpu_init(uint32_t op);
 void ttsim_sfpu(uint32_t op, uint32_t idst, float param);
-void ttsim_typecast(uint32_t in_fmt, uint32_t out_fmt, uint32_t idst);
+void ttsim_typecast(uint32_t in_fmt, uint32_t out_fmt, uint32_t idst, uint32_t line);
 }

@@ -6,8 +6,8 @@
 namespace ckernel {
 
 template <uint32_t IN_DTYPE, uint32_t OUT_DTYPE, bool is_fp32_dest_acc_en = DST_ACCUM_MODE>
-ALWI void typecast_tile(uint32_t idst) {
-    ttsim_typecast(IN_DTYPE, OUT_DTYPE, idst);
+ALWI void typecast_tile(uint32_t idst, TTSIM_LINE) {
+    ttsim_typecast(IN_DTYPE, OUT_DTYPE, idst, ttsim_line);
 }
 
 template <uint32_t IN_DTYPE, uint32_t OUT_DTYPE>

@@ -40,7 +40,9 @@ def sim_command(
         artifact = compile_kernel(kernel, arg, target, dump_ir)
     plan = artifact.plan
     gen = torch.Generator().manual_seed(seed)
-    inputs = [torch.randn(b.shape, generator=gen).to(TORCH_DTYPES[b.dtype]) for b in plan.inputs()]
+    inputs = [
+        torch.randn(b.host_shape, generator=gen).to(TORCH_DTYPES[b.dtype]) for b in plan.inputs()
+    ]
     try:
         run = execute(artifact, inputs)
     except SimError as exc:

@@ -41,6 +41,13 @@ def test_sim_runs_an_artifact_directory(tmp_path):
     assert "CB traffic balanced" in result.output and "(128, 128)" in result.output
 
 
+def test_sim_feeds_one_dimensional_parameters_their_own_shape():
+    kernel = "compiler/examples/reduction.py:reduce_rows"
+    result = CliRunner().invoke(app, ["sim", kernel, "--arg", "M=128", "--arg", "N=256"])
+    assert result.exit_code == 0, result.output
+    assert "(128,)" in result.output
+
+
 def test_unsupported_kernel_is_a_clean_error_naming_the_op():
     result = CliRunner().invoke(
         app, ["compile", "tests/compiler/tl_kernels.py:int_add", "--arg", "M=32", "--out", "x"]

@@ -237,10 +237,13 @@ def reduce(
     scaler: float = 1.0,
     cores: CoreSpec = (0, 0),
     fmt: DataFormat = DataFormat.Float16_b,
+    reader: Path = KERNELS / "reader_reduce.cpp",
+    compute: Path = KERNELS / "compute_reduce.cpp",
 ) -> Result:
     """Reduce `x` over rows (each row -> column 0 of its output tile), columns (-> row 0) or the
     whole matrix (-> element [0][0]), times `scaler`. The output holds one tile per group: Ht
-    tiles stacked vertically for row, Wt side by side for col, one tile for scalar."""
+    tiles stacked vertically for row, Wt side by side for col, one tile for scalar. `reader` and
+    `compute` may name other kernels taking the same runtime args."""
     ht, wt = _tiles(x.shape)
     placed = expand_cores(cores)
     # (groups, tiles per group, group stride, tile stride) in the row-major tile order of x
@@ -256,11 +259,9 @@ def reduce(
     p = Program()
     _add_io_cbs(p, used, fmt, inputs=1)
     p.add_circular_buffer(used, CB_SCALER, tile_size(DataFormat.Float16_b), 1, DataFormat.Float16_b)
-    reader = p.add_kernel(
-        KERNELS / "reader_reduce.cpp", used, "reader", compile_args=tensor_accessor_args(buf_x)
-    )
-    compute = p.add_kernel(
-        KERNELS / "compute_reduce.cpp",
+    reader_id = p.add_kernel(reader, used, "reader", compile_args=tensor_accessor_args(buf_x))
+    compute_id = p.add_kernel(
+        compute,
         used,
         "compute",
         defines={"REDUCE_OP": _REDUCE_OPS[op], "REDUCE_DIM": _REDUCE_DIMS[dim]},
@@ -271,11 +272,11 @@ def reduce(
     scaler_bits = int(float_to_bf16_bits(np.array([scaler], dtype=np.float32))[0])
     for core, start, count in shares:
         p.set_runtime_args(
-            reader,
+            reader_id,
             core,
             [buf_x.address, start, count, size, outer_stride, inner_stride, scaler_bits],
         )
-        p.set_runtime_args(compute, core, [count, size])
+        p.set_runtime_args(compute_id, core, [count, size])
         p.set_runtime_args(writer, core, [out.address, count, start])
     return _finish(dev, p, out, out_shape, fmt, trace=0)
 

@@ -1,7 +1,7 @@
 """Rules where the emulator refuses kernels that real hardware would run incorrectly: the
-unpacker and packer formats a kernel configured, and reads of tiles it has not waited for. Each
-rule is provoked by a deliberately broken kernel (tests/sim/kernels/) and its correct variant
-runs clean with exact results."""
+unpacker and packer formats a kernel configured, fp32 precision through SrcA, what reduce_tile
+reads of its scaler and leaves undefined. Each rule is provoked by a deliberately broken kernel
+(tests/sim/kernels/) and its correct variant runs clean with exact results."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from compiler.sim import (
     tilize,
     untilize,
 )
+from compiler.sim import reference_programs as rp
 from compiler.sim.reference_programs import KERNELS as REFERENCE
 
 KERNELS = Path(__file__).parent / "kernels"
@@ -135,3 +136,31 @@ def test_unpack_to_dest_is_a_compute_setting():
         Program().add_kernel(
             REFERENCE / "reader_unary.cpp", (0, 0), "reader", unpack_to_dest_fp32=(0,)
         )
+
+
+def row_sums(x: np.ndarray) -> np.ndarray:
+    return untilize(tilize(x, BF16), x.shape, BF16).astype(np.float64).sum(axis=1)
+
+
+def test_reduce_packs_its_result_and_zeros_into_its_output_cb():
+    x = np.random.default_rng(2).standard_normal((64, 32)).astype(np.float32)
+    y = rp.reduce(Device(), x, "sum", "row").output
+    np.testing.assert_allclose(y[:, 0], row_sums(x), rtol=0.02, atol=0.05)
+    assert not y[:, 1:].any()
+
+
+def test_a_scaler_set_only_at_its_first_element_is_a_fault():
+    x = np.ones((32, 32), np.float32)
+    with pytest.raises(
+        ComputeStateError,
+        match=r"reduce_tile at line 28: scaler tile 0 of CB 2 holds 0 at row 0 column 1 but 1 at "
+        r"\[0\]\[0\]: the hardware multiplies by row 0 of each face \(rows 0 and 16\)",
+    ):
+        rp.reduce(Device(), x, "sum", "row", reader=KERNELS / "scaler_corner_reader.cpp")
+
+
+def test_packing_a_reduce_result_without_its_edge_mask_exposes_the_undefined_positions():
+    x = np.random.default_rng(3).standard_normal((64, 32)).astype(np.float32)
+    y = rp.reduce(Device(), x, "sum", "row", compute=KERNELS / "reduce_uninit_compute.cpp").output
+    np.testing.assert_allclose(y[:, 0], row_sums(x), rtol=0.02, atol=0.05)
+    assert np.isnan(y[:, 1:]).all()

@@ -351,6 +351,25 @@ float sfpu_apply(uint32_t op, float x, float param) {
     }
 }
 
+// Whether row-major element i is part of a reduction's result: column 0 (ROW), row 0 (COL), [0][0].
+bool in_reduce_result(uint32_t dim, uint32_t i) {
+    return dim == 0 ? (i & 31) == 0 : dim == 1 ? i < 32 : i == 0;
+}
+
+// The hardware multiplies by row 0 of each face of the scaler tile (rows 0 and 16); the emulator
+// models one scaler value, so those 64 values must agree.
+float uniform_scaler(const float* s, uint32_t cb, uint32_t tile, uint32_t line) {
+    for (uint32_t row : {0u, 16u})
+        for (uint32_t c = 0; c < 32; ++c)
+            if (bits_of(s[row * 32 + c]) != bits_of(s[0]))
+                fault(ErrorKind::ComputeState,
+                      "reduce_tile at line %u: scaler tile %u of CB %u holds %g at row %u column %u but %g at [0][0]: "
+                      "the hardware multiplies by row 0 of each face (rows 0 and 16), which must all hold the "
+                      "scaler (fill them as generate_reduce_scaler does)",
+                      line, tile, cb, static_cast<double>(s[row * 32 + c]), row, c, static_cast<double>(s[0]));
+    return s[0];
+}
+
 // Bytes the unpacker reads for one tile of CB `cb`.
 uint32_t unpacked_bytes(uint32_t cb) { return tile_bytes(cur_core().cb[cb].format); }
 
@@ -556,7 +575,7 @@ void ttsim_reduce_tile(uint32_t type, uint32_t dim, uint32_t icb, uint32_t scb, 
     unpack_src(scb, stile, swapped ? UNIT_SRCA : UNIT_SRCB, "reduce_tile", line, s);
     const bool first = !cs.dst_touched[idst < kDstTiles ? idst : 0];
     float* d = math_dst("reduce_tile", idst);
-    const float scaler = s[0];
+    const float scaler = uniform_scaler(s, scb, stile, line);
     auto combine = [&](float& slot, float value) {
         slot = is_max ? (first ? value : std::max(slot, value)) : slot + value;
     };
@@ -579,6 +598,9 @@ void ttsim_reduce_tile(uint32_t type, uint32_t dim, uint32_t icb, uint32_t scb, 
         for (uint32_t i = 0; i < kTileElems; ++i) acc = fold(acc, a[i]);
         combine(d[0], acc);
     }
+    // The rest of the DST tile is left undefined by the hardware: NaN makes a consumer of it show.
+    for (uint32_t i = 0; i < kTileElems; ++i)
+        if (!in_reduce_result(dim, i)) d[i] = NAN;
     round_dst(cs, d);
     cs.dst_fmt[idst] = dst_float_format(cs);
     cost_fpu(Fpu::Reduce, unpacked_bytes(icb) + unpacked_bytes(scb));
@@ -607,6 +629,11 @@ void ttsim_pack_tile(uint32_t idst, uint32_t ocb, uint32_t out_index, uint32_t l
               line, ocb, format_name(c.format), format_name(cs.unit[UNIT_PACK].format), cs.unit[UNIT_PACK].by, ocb);
     static const float zeros[kTileElems] = {};
     const float* src = cs.dst_touched[idst] ? cs.dst[idst] : zeros;
+    alignas(64) float masked[kTileElems];
+    if (cs.pack_mask && ocb == cs.pack_mask_cb) {
+        for (uint32_t i = 0; i < kTileElems; ++i) masked[i] = in_reduce_result(cs.pack_mask_dim, i) ? src[i] : 0.0f;
+        src = masked;
+    }
     uint8_t* page = c.base + static_cast<size_t>((c.wr_page + out_index) % c.num_pages) * c.page_size;
     if (cs.l1_acc) {
         alignas(64) float sum[kTileElems];
@@ -627,6 +654,13 @@ void ttsim_reconfig(uint32_t unit, int32_t old_cb, uint32_t new_cb) {
     // The (old, new) forms compare the two CBs' formats, not the hardware's state.
     if (old_cb >= 0 && checked_cb(old_cb, calls[unit]).format == fmt) return;
     cs.unit[unit] = {fmt, calls[unit]};
+}
+
+void ttsim_reduce_mask(uint32_t on, uint32_t dim, uint32_t ocb) {
+    ComputeState& cs = started(on ? "reduce_init" : "reduce_uninit");
+    cs.pack_mask = on != 0;
+    cs.pack_mask_dim = dim;
+    cs.pack_mask_cb = ocb;
 }
 
 void ttsim_pack_l1_acc(uint32_t enable) { started("pack_reconfig_l1_acc").l1_acc = enable != 0; }

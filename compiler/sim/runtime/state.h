@@ -83,6 +83,8 @@ struct ComputeState {
     bool transpose = false;
     bool l1_acc = false;  // pack adds to the CB page instead of overwriting it
     uint32_t reduce_type = 0, reduce_dim = 0;
+    bool pack_mask = false;  // reduce_init's packer edge mask, for packs into pack_mask_cb
+    uint32_t pack_mask_dim = 0, pack_mask_cb = 0;
     uint64_t sfpu_inited = 0;  // bit per SfpuOp
     DstState dst_state = DstState::Idle;
     bool fp32_dest = false;

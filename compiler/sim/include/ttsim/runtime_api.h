@@ -176,6 +176,8 @@ void ttsim_unary_bcast(uint32_t bcast, uint32_t cb, uint32_t itile, uint32_t ids
 void ttsim_transpose_tile(uint32_t cb, uint32_t itile, uint32_t idst, uint32_t line);
 void ttsim_sfpu_binary(uint32_t op, uint32_t idst0, uint32_t idst1, uint32_t odst);
 void ttsim_copy_tile(uint32_t cb, uint32_t itile, uint32_t idst, uint32_t line);
+// The packer's reduce edge mask: on (reduce_init: packs into ocb keep only dim's result) or off.
+void ttsim_reduce_mask(uint32_t on, uint32_t dim, uint32_t ocb);
 void ttsim_reduce_tile(uint32_t type, uint32_t dim, uint32_t icb, uint32_t scb, uint32_t itile, uint32_t stile, uint32_t idst,
                        uint32_t line);
 // out_index TTSIM_PACK_IN_ORDER: the hardware default (out_of_order_output=false) packs tiles one

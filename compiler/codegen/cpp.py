@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from compiler.ir import typecast_dtypes
 from compiler.kernel_ir import ops as k
+from compiler.targets import TILE
 
 INDENT = "    "
 # SFPU op -> (header, init call, tile call)
@@ -87,6 +88,40 @@ static inline void zero_tile(uint32_t l1_addr, uint32_t bytes) {
     }
 }
 """
+
+
+PAD_TILE = """\
+// Elements past the tensor's edge read as `value` (-inf before a max reduction, where the
+// zeros the host pads with would beat negative values): every element of a tile past the edge
+// (valid 0x0), or the padded rows/columns of an edge tile. Tiles are four 16x16 faces in
+// row-major order, each row-major.
+static inline void pad_tile(uint32_t l1_addr, uint32_t elem_bytes, uint32_t value,
+                            uint32_t valid_rows, uint32_t valid_cols) {
+    for (uint32_t r = 0; r < 32; ++r) {
+        for (uint32_t c = 0; c < 32; ++c) {
+            if (r < valid_rows && c < valid_cols) {
+                continue;
+            }
+            const uint32_t i = ((r / 16) * 2 + c / 16) * 256 + (r % 16) * 16 + c % 16;
+            if (elem_bytes == 2) {
+                reinterpret_cast<volatile uint16_t*>(l1_addr)[i] = static_cast<uint16_t>(value);
+            } else {
+                reinterpret_cast<volatile uint32_t*>(l1_addr)[i] = value;
+            }
+        }
+    }
+}
+"""
+
+
+def pad_bits(value: float, dtype: str) -> tuple[int, int]:
+    """(bytes per element, bit pattern) of `value` in a tile of `dtype`."""
+    if dtype == "float32":
+        return 4, struct.unpack("<I", struct.pack("<f", value))[0]
+    if dtype == "float16":
+        return 2, struct.unpack("<H", struct.pack("<e", value))[0]
+    assert dtype == "bfloat16", f"ReadTiles pad: no element encoding for {dtype}"
+    return 2, struct.unpack("<I", struct.pack("<f", value))[0] >> 16
 
 
 def expr(e: k.IExpr) -> str:
@@ -271,11 +306,15 @@ class Renderer:
             ]
         else:
             read = [f"noc_async_read_page({page}, {op.tensor}_acc, l1_addr);"]
+        if op.pad != 0.0:
+            read, outside = self._padded_read(op, read)
+        else:
+            outside = f"zero_tile(l1_addr, {op.tensor}_PAGE_BYTES);"
         inner = [
             "if (inside) {",
             *[INDENT + ln for ln in read],
             "} else {",
-            f"{INDENT}zero_tile(l1_addr, {op.tensor}_PAGE_BYTES);",
+            f"{INDENT}{outside}",
             "}",
             f"l1_addr += {op.tensor}_PAGE_BYTES;",
         ]
@@ -291,6 +330,25 @@ class Renderer:
             "noc_async_read_barrier();",
             f"cb_push_back({op.cb}, {n});",
         ]
+
+    def _padded_read(self, op: k.ReadTiles, read: list[str]) -> tuple[list[str], str]:
+        """The read of a tile followed, on an edge tile, by padding its elements past the
+        tensor's logical edge; and the fill of a tile past the edge."""
+        layout = self.program.layout(op.tensor)
+        elem, bits = pad_bits(op.pad, layout.dtype)
+        last_rows = layout.rows - TILE * (layout.tile_rows - 1)
+        last_cols = layout.cols - TILE * (layout.tile_cols - 1)
+        edge = []
+        if (last_rows, last_cols) != (TILE, TILE):
+            rows = f"row + 1 == {layout.tile_rows} ? {last_rows} : {TILE}"
+            cols = f"col + 1 == {layout.tile_cols} ? {last_cols} : {TILE}"
+            edge = [
+                f"if (row + 1 == {layout.tile_rows} || col + 1 == {layout.tile_cols}) {{",
+                f"{INDENT}noc_async_read_barrier();  // the edge tile lands before its padding is set",
+                f"{INDENT}pad_tile(l1_addr, {elem}, 0x{bits:x}u, {rows}, {cols});",
+                "}",
+            ]
+        return [*read, *edge], f"pad_tile(l1_addr, {elem}, 0x{bits:x}u, 0, 0);"
 
     def gather_tiles(self, op: k.GatherTiles, depth: int) -> list[str]:
         layout = self.program.layout(op.tensor)
@@ -383,6 +441,8 @@ class Renderer:
             )
         if style.zero_fill:
             lines += ["", ZERO_FILL.rstrip()]
+        if any(isinstance(op, k.ReadTiles) and op.pad for op in k.walk_ops(self.kernel.body)):
+            lines += ["", PAD_TILE.rstrip()]
         lines += ["", "void kernel_main() {"]
         lines += [
             f"{INDENT}const uint32_t {name} = get_arg_val<uint32_t>({i});"

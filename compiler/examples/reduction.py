@@ -84,8 +84,11 @@ def reduction(M, N, axis="rows", kind="sum", **kwargs):
 
 
 def make_inputs(params: dict[str, int | str], gen: torch.Generator) -> list[torch.Tensor]:
+    """Normal values; for maxima all negative, so that a zero from padding or from an
+    accumulator started at 0 would win and show."""
     dtype = getattr(torch, params.get("dtype", "bfloat16"))
-    return [torch.randn((params["M"], params["N"]), generator=gen).to(dtype)]
+    a = torch.randn((params["M"], params["N"]), generator=gen)
+    return [(-a.abs() - 0.01 if params.get("kind") == "max" else a).to(dtype)]
 
 
 def reference(a: torch.Tensor, axis: str = "rows", kind: str = "sum") -> torch.Tensor:
@@ -142,6 +145,21 @@ EXAMPLE = Example(
         ),
         Shape(
             "rows_sum_ragged", "200x300: zero padding leaves the sums exact", {"M": 200, "N": 300}
+        ),
+        Shape(
+            "rows_max_ragged",
+            "200x300 negative values: the reader pads past the edge with -inf, not 0",
+            {"M": 200, "N": 300, "kind": "max"},
+        ),
+        Shape(
+            "cols_max_ragged_fp32",
+            "fp32 200x300 negative values: -inf padding of edge rows",
+            {"M": 200, "N": 300, "axis": "cols", "kind": "max", **FP32},
+        ),
+        Shape(
+            "all_max_ragged",
+            "200x300 negative values: -inf padding through both folds",
+            {"M": 200, "N": 300, "axis": "all", "kind": "max"},
         ),
     ),
 )

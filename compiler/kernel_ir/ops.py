@@ -99,7 +99,7 @@ class CBPop:
 @dataclass(frozen=True)
 class ReadTiles:
     """Reserve `rows x cols` tiles of `cb`, NOC-read them from `tensor` starting at tile
-    (row0, col0) (zero-filling tiles past the tensor's edge), barrier, push."""
+    (row0, col0) (tiles past the tensor's edge filled with `pad`), barrier, push."""
 
     cb: str
     tensor: str
@@ -108,6 +108,9 @@ class ReadTiles:
     rows: int
     cols: int
     row0_only: bool = False  # a row vector read only as a broadcast: row 0 of each tile
+    # what elements past the tensor's logical edge read as: 0, or -inf for a max reduction
+    # (then also the padded rows/columns of edge tiles, which the host fills with zeros)
+    pad: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from compiler.ir import (
     Reduce,
     Region,
     Stmt,
+    TensorLayout,
     Unary,
     expr_load_nodes,
     walk,
@@ -91,6 +92,41 @@ def _only_row_broadcast(program: Program, buffer: str) -> bool:
         elif isinstance(s, Copy):
             uses.append(s.src.buffer != buffer)
     return bool(uses) and all(uses)
+
+
+def _overhangs(layout: TensorLayout, rows: int, cols: int) -> bool:
+    """A block of rows x cols tiles may reach past the tensor's logical edge."""
+    return bool(
+        layout.rows % TILE
+        or layout.cols % TILE
+        or layout.tile_rows % rows
+        or layout.tile_cols % cols
+    )
+
+
+def _pad_value(program: Program, buffer: str, overhangs: bool) -> float:
+    """What elements past a tensor's edge must read as in `buffer`: -inf when only max
+    reductions read it (zero padding would beat negative values), else 0."""
+    uses: list[tuple[bool, str]] = []  # (a max reduction, where)
+    for s in walk(program.body):
+        if isinstance(s, Reduce) and s.src == buffer:
+            uses.append((s.kind == "max", s.where))
+        elif isinstance(s, Eltwise):
+            uses += [(False, s.where) for e in expr_load_nodes(s.expr) if e.region.buffer == buffer]
+        elif isinstance(s, Gemm):
+            uses += [(False, s.where) for name in (s.a, s.b) if name == buffer]
+        elif isinstance(s, Copy) and s.src.buffer == buffer:
+            uses.append((False, s.where))
+    if overhangs and any(is_max for is_max, _ in uses) and not all(is_max for is_max, _ in uses):
+        where = next(w for is_max, w in uses if is_max)
+        raise CompileError(
+            "T.reduce_max",
+            f"{buffer} is max-reduced and also read by other ops, and its block reaches past the "
+            "tensor's edge: that padding cannot read as -inf for the max and as 0 for the rest; "
+            "copy the tensor into a second buffer that only the max reads",
+            where,
+        )
+    return -math.inf if uses and all(is_max for is_max, _ in uses) else 0.0
 
 
 class _Tensorizer:
@@ -184,7 +220,18 @@ class _Tensorizer:
             row0, col0 = (_tile_index(a) for a in s.src.start)
             row0_only = src_global.shape[0] == 1 and _only_row_broadcast(self.p, s.dst.buffer)
             return [
-                k.ReadTiles(cb, src_global.name, row0, col0, rows, cols, row0_only),
+                k.ReadTiles(
+                    cb,
+                    src_global.name,
+                    row0,
+                    col0,
+                    rows,
+                    cols,
+                    row0_only,
+                    _pad_value(
+                        self.p, s.dst.buffer, _overhangs(self.p.layout(src_global.name), rows, cols)
+                    ),
+                ),
                 k.CBWait(cb, rows * cols),
             ]
         if self.p.buffer(s.src.buffer).shape != s.src.extent:

@@ -1,58 +1,14 @@
-"""Example 2.1 — the TileLang GEMM with its software pipeline depth as a parameter:
-`T.Pipelined(..., num_stages=n)` becomes input CBs n K-blocks deep, so the reader fetches
-block k+1 (up to k+n-1) while compute multiplies block k."""
+"""Example 2.1 — the TileLang GEMM of example 1.3 (`simple_gemm.matmul`) with its software
+pipeline depth given explicitly by every shape: `T.Pipelined(..., num_stages=n)` becomes input
+CBs n K-blocks deep, so the reader fetches block k+1 (up to k+n-1) while compute multiplies
+block k."""
 
-# No `from __future__ import annotations`: TileLang evaluates the T.Tensor annotations.
-import tilelang.language as T
-import torch
+from __future__ import annotations
 
-from compiler.examples.gemm_common import gemm_flops
+from compiler.examples.gemm_common import gemm_flops, gemm_inputs, gemm_reference
+from compiler.examples.simple_gemm import matmul
 from compiler.examples.spec import Example, Shape
 from compiler.plan import Plan
-
-
-def matmul(
-    M,
-    N,
-    K,
-    block_M=128,
-    block_N=128,
-    block_K=32,
-    num_stages=2,
-    dtype="bfloat16",
-    accum_dtype="float",
-):
-    @T.prim_func
-    def main(
-        A: T.Tensor((M, K), dtype),
-        B: T.Tensor((K, N), dtype),
-        C: T.Tensor((M, N), dtype),
-    ):
-        with T.Kernel(T.ceildiv(N, block_N), T.ceildiv(M, block_M), threads=128) as (bx, by):
-            A_shared = T.alloc_shared((block_M, block_K), dtype)
-            B_shared = T.alloc_shared((block_K, block_N), dtype)
-            C_local = T.alloc_fragment((block_M, block_N), accum_dtype)
-
-            T.clear(C_local)
-            for k in T.Pipelined(T.ceildiv(K, block_K), num_stages=num_stages):
-                T.copy(A[by * block_M, k * block_K], A_shared)
-                T.copy(B[k * block_K, bx * block_N], B_shared)
-                T.gemm(A_shared, B_shared, C_local)
-
-            T.copy(C_local, C[by * block_M, bx * block_N])
-
-    return main
-
-
-def make_inputs(params: dict[str, int | str], gen: torch.Generator) -> list[torch.Tensor]:
-    dtype = getattr(torch, str(params.get("dtype", "bfloat16")))
-    a = torch.randn((params["M"], params["K"]), generator=gen).to(dtype)
-    b = torch.randn((params["K"], params["N"]), generator=gen).to(dtype)
-    return [a, b]
-
-
-def reference(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    return (a.float() @ b.float()).to(a.dtype)
 
 
 def reader_lead(shape: Shape, plans: list[Plan], reports: list) -> list[tuple[str, bool, str]]:
@@ -79,15 +35,15 @@ EXAMPLE = Example(
     id="2.1",
     title="GEMM with CB double-buffering",
     kernel=matmul,
-    make_inputs=make_inputs,
-    reference=reference,
+    make_inputs=gemm_inputs,
+    reference=gemm_reference,
     flops=gemm_flops,
     extra_checks=reader_lead,
     shapes=(
         Shape(
             "double_256",
             "num_stages=2 at 256^3: 4 blocks, 8 K steps",
-            {"M": 256, "N": 256, "K": 256},
+            {"M": 256, "N": 256, "K": 256, "num_stages": 2},
         ),
         Shape(
             "triple_512x512x1024",
@@ -107,18 +63,18 @@ EXAMPLE = Example(
         Shape(
             "fp32_inputs",
             "fp32 A and B (the FPU reads them as tf32), fp32 C",
-            {"M": 128, "N": 128, "K": 128, "dtype": "float32", **SMALL},
+            {"M": 128, "N": 128, "K": 128, "num_stages": 2, "dtype": "float32", **SMALL},
         ),
         Shape(
             "many_blocks_per_core",
             "64x64 blocks as written (no coarsening): several per core",
-            {"M": 1024, "N": 1024, "K": 128, **SMALL},
+            {"M": 1024, "N": 1024, "K": 128, "num_stages": 2, **SMALL},
             coarsen=False,
         ),
         Shape(
             "ragged",
             "200x300x100: M, N, K not multiples of the block nor of 32",
-            {"M": 200, "N": 300, "K": 100, **SMALL},
+            {"M": 200, "N": 300, "K": 100, "num_stages": 2, **SMALL},
         ),
     ),
 )

@@ -3,13 +3,22 @@
 
 # No `from __future__ import annotations`: TileLang evaluates the T.Tensor annotations.
 import tilelang.language as T
-import torch
 
-from compiler.examples.gemm_common import gemm_flops
+from compiler.examples.gemm_common import gemm_flops, gemm_inputs, gemm_reference
 from compiler.examples.spec import Example, Shape
 
 
-def matmul(M, N, K, block_M=128, block_N=128, block_K=32, dtype="bfloat16", accum_dtype="float"):
+def matmul(
+    M,
+    N,
+    K,
+    block_M=128,
+    block_N=128,
+    block_K=32,
+    num_stages=3,
+    dtype="bfloat16",
+    accum_dtype="float",
+):
     @T.prim_func
     def main(
         A: T.Tensor((M, K), dtype),
@@ -22,7 +31,7 @@ def matmul(M, N, K, block_M=128, block_N=128, block_K=32, dtype="bfloat16", accu
             C_local = T.alloc_fragment((block_M, block_N), accum_dtype)
 
             T.clear(C_local)
-            for k in T.Pipelined(T.ceildiv(K, block_K), num_stages=3):
+            for k in T.Pipelined(T.ceildiv(K, block_K), num_stages=num_stages):
                 T.copy(A[by * block_M, k * block_K], A_shared)
                 T.copy(B[k * block_K, bx * block_N], B_shared)
                 T.gemm(A_shared, B_shared, C_local)
@@ -32,23 +41,13 @@ def matmul(M, N, K, block_M=128, block_N=128, block_K=32, dtype="bfloat16", accu
     return main
 
 
-def make_inputs(params: dict[str, int], gen: torch.Generator) -> list[torch.Tensor]:
-    a = torch.randn((params["M"], params["K"]), generator=gen).to(torch.bfloat16)
-    b = torch.randn((params["K"], params["N"]), generator=gen).to(torch.bfloat16)
-    return [a, b]
-
-
-def reference(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    return (a.float() @ b.float()).to(torch.bfloat16)
-
-
 SMALL = {"block_M": 64, "block_N": 64, "block_K": 32}
 EXAMPLE = Example(
     id="1.3",
     title="Simple GEMM",
     kernel=matmul,
-    make_inputs=make_inputs,
-    reference=reference,
+    make_inputs=gemm_inputs,
+    reference=gemm_reference,
     flops=gemm_flops,
     shapes=(
         Shape("one_block", "one 128x128 block, 4 K steps", {"M": 128, "N": 128, "K": 128}),

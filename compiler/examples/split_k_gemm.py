@@ -5,9 +5,8 @@ the second sums the `split_k` partials of each output block and casts to the out
 
 # No `from __future__ import annotations`: TileLang evaluates the T.Tensor annotations.
 import tilelang.language as T
-import torch
 
-from compiler.examples.gemm_common import gemm_flops
+from compiler.examples.gemm_common import gemm_flops, gemm_inputs, gemm_reference
 from compiler.examples.spec import ATOL, RTOL, Example, Shape
 from compiler.targets import get_target
 
@@ -84,17 +83,6 @@ def split_k_gemm(
     )
 
 
-def make_inputs(params: dict[str, int | str], gen: torch.Generator) -> list[torch.Tensor]:
-    dtype = getattr(torch, str(params.get("dtype", "bfloat16")))
-    a = torch.randn((params["M"], params["K"]), generator=gen).to(dtype)
-    b = torch.randn((params["K"], params["N"]), generator=gen).to(dtype)
-    return [a, b]
-
-
-def reference(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    return (a.float() @ b.float()).to(a.dtype)
-
-
 def tolerance(params: dict[str, int | str]) -> tuple[float, float]:
     """The combine adds split_k fp32 partials on the FPU, which reads fp32 operands as tf32
     (as the hardware's 19-bit source registers do): each addition may lose 2^-11 of a partial,
@@ -124,8 +112,8 @@ EXAMPLE = Example(
     id="3.3",
     title="Split-K GEMM",
     kernel=split_k_gemm,
-    make_inputs=make_inputs,
-    reference=reference,
+    make_inputs=gemm_inputs,
+    reference=gemm_reference,
     flops=gemm_flops,
     extra_checks=cores_busy,
     tolerance=tolerance,

@@ -14,12 +14,13 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import warnings
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
-from compiler.sim.errors import KernelCompileError
+from compiler.sim.errors import KernelCompileError, KernelCompileWarning
 from compiler.sim.program import Kernel
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -27,7 +28,9 @@ INCLUDE_DIR = PACKAGE_DIR / "include"
 RUNTIME_DIR = PACKAGE_DIR / "runtime"
 CXX = os.environ.get("CXX", "g++")
 RUNTIME_FLAGS = ("-std=c++17", "-O3", "-march=native", "-fPIC", "-shared", "-fno-strict-aliasing")
-KERNEL_FLAGS = ("-std=c++17", "-O2", "-fPIC", "-shared", "-fvisibility=hidden", "-w")
+# Reference and generated kernels compile clean with these warnings on; a warning is shown as a
+# KernelCompileWarning rather than hidden.
+KERNEL_FLAGS = ("-std=c++17", "-O2", "-fPIC", "-shared", "-fvisibility=hidden", "-Wall", "-Wextra")
 FIDELITY_PASSES = {"LoFi": 1, "HiFi2": 2, "HiFi3": 3, "HiFi4": 4}
 
 
@@ -67,6 +70,8 @@ def _compile(cmd: list[str], target: Path, what: str) -> None:
         )
         if result.returncode != 0:
             raise KernelCompileError(f"{what} failed to compile:\n{result.stderr.strip()}")
+        if result.stderr.strip():
+            warnings.warn(f"{what}:\n{result.stderr.strip()}", KernelCompileWarning, stacklevel=2)
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):

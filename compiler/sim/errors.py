@@ -20,6 +20,10 @@ class KernelCompileError(SimError):
     """A kernel source failed to compile against the emulated Metalium headers."""
 
 
+class KernelCompileWarning(UserWarning):
+    """g++ warned about a kernel (it still compiled): shown once, when the kernel is built."""
+
+
 class DeadlockError(SimError):
     """Every unfinished kernel is blocked on a CB and nothing can ever unblock it."""
 

@@ -54,3 +54,10 @@ def test_identical_kernels_in_one_program_compile_concurrently():
         p.add_kernel(source, (x, 0), "reader")
     paths = sim_build.compile_kernels(p.kernels, jobs=4)
     assert len(set(paths)) == 1 and paths[0].exists()
+
+
+def test_a_compiler_warning_is_shown_not_hidden():
+    # a fresh source in the shared cache: the warning comes with the build, not from the cache
+    source = f"// {uuid.uuid4()}\nvoid kernel_main() {{ int unused = 1; }}\n"
+    with pytest.warns(sim_build.KernelCompileWarning, match="unused variable ‘unused’"):
+        sim_build.compile_kernel(kernel(source))

@@ -275,7 +275,7 @@ BROKEN_CASES = {
     ),
     "typecast of another input format": (
         "reader_unary.cpp", "broken_compute.cpp", {"BUG": "8"}, ComputeStateError,
-        r"typecast_tile<0 \(Float32\), 8 \(Int32\)> at line 53: DST tile 0 holds Float16_b values "
+        r"typecast_tile<0 \(Float32\), 8 \(Int32\)> at line 54: DST tile 0 holds Float16_b values "
         r"\(what filled it last\): name that format as IN_DTYPE, typecast_tile<5, 8>",
     ),
     "tile beyond those waited for": (
@@ -294,7 +294,7 @@ BROKEN_CASES = {
     ),
     "pack without reserve": (
         "reader_unary.cpp", "broken_compute.cpp", {"BUG": "5"}, CBError,
-        r"pack_tile\(0, cb=16, 0\) at line 36 writes page 0 past the back of the CB but only 0 "
+        r"pack_tile\(0, cb=16, 0\) at line 37 writes page 0 past the back of the CB but only 0 "
         r"pages are reserved: call cb_reserve_back first",
     ),
     "SFPU op without init": (

@@ -14,6 +14,7 @@ void kernel_main() {
     constexpr auto in = tt::CBIndex::c_0;
     constexpr auto out = tt::CBIndex::c_16;
 #if BUG == 1  // an op before compute_kernel_hw_startup
+    (void)out;
     copy_init(in);
 #else
     compute_kernel_hw_startup(in, out);

@@ -1,13 +1,19 @@
 // Included after the kernel source by the generated wrapper: the one exported symbol the runtime calls.
 #pragma once
 
+namespace ttsim_entry {
+// A weak entry point's address is null when the kernel does not define it (taken through a
+// parameter, since g++ assumes a function's address is never null).
+inline bool defined(void (*fn)()) { return fn != nullptr; }
+}  // namespace ttsim_entry
+
 extern "C" __attribute__((visibility("default"))) void ttsim_kernel_entry() {
 #ifdef TTSIM_COMPUTE
-    if (::kernel_main == nullptr && ttsim_compute::kernel_main != nullptr) {
+    if (!ttsim_entry::defined(::kernel_main) && ttsim_entry::defined(ttsim_compute::kernel_main)) {
         ttsim_compute::kernel_main();
         return;
     }
 #endif
-    if (::kernel_main == nullptr) ttsim_fail("kernel defines no kernel_main()");
+    if (!ttsim_entry::defined(::kernel_main)) ttsim_fail("kernel defines no kernel_main()");
     ::kernel_main();
 }

@@ -96,56 +96,173 @@ def test_deadlock_on_64_cores_lists_each_core():
     assert "core (0,0) compute kernel" in msg and "core (7,5) reader kernel" in msg
 
 
-def test_wait_for_more_pages_than_the_cb_holds():
-    with pytest.raises(
-        CBError,
-        match=r"cb_wait_front\(cb=0, 3\) at line 7 asks for more pages than the CB "
+def case(reader: str, compute: str, error: type[Exception], pattern: str, **options):
+    """A broken program (run_case's arguments) and the error and message it must raise."""
+    return {"reader": reader, "compute": compute, **options}, error, pattern
+
+
+FAULT_CASES = {
+    "wait for more pages than the CB holds": case(
+        "reader_unary.cpp", "wait_beyond_capacity_compute.cpp", CBError,
+        r"cb_wait_front\(cb=0, 3\) at line 7 asks for more pages than the CB "
         r"holds \(2\): it can never complete .* in core \(0,0\) compute kernel",
-    ):
-        run_case("reader_unary.cpp", "wait_beyond_capacity_compute.cpp")
-
-
-def test_reserve_beyond_capacity():
-    with pytest.raises(
-        CBError, match=r"cb_reserve_back\(cb=0, 4\) .*more pages than the CB holds \(2\).*reader"
-    ):
-        run_case("reserve_beyond_capacity_reader.cpp", "compute_copy.cpp", writer=None)
-
-
-def test_pop_of_pages_never_pushed():
-    with pytest.raises(
-        CBError, match=r"cb_pop_front\(cb=1, 1\) at line 7 pops more pages than the CB holds \(0\)"
-    ):
-        run_case("reader_unary.cpp", "pop_unpushed_compute.cpp")
-
-
-@pytest.mark.parametrize(("fp32", "index", "capacity"), [(False, 8, 8), (True, 4, 4)])
-def test_dst_index_beyond_capacity(fp32, index, capacity):
-    with pytest.raises(
-        DstError, match=rf"copy_tile: DST index {index} beyond capacity: {capacity} tiles usable"
-    ):
-        run_case(
-            "reader_unary.cpp",
-            "dst_index_compute.cpp",
-            compute_defines={"DST_INDEX": str(index)},
-            fp32_dest_acc_en=fp32,
-        )
-
-
-def test_pack_before_commit_and_wait():
-    with pytest.raises(
-        DstError,
-        match=r"pack_tile at line 17 reads DST while it is acquired by math: call "
+    ),
+    "reserve beyond capacity": case(
+        "reserve_beyond_capacity_reader.cpp", "compute_copy.cpp", CBError,
+        r"cb_reserve_back\(cb=0, 4\) .*more pages than the CB holds \(2\).*reader", writer=None,
+    ),
+    "pop of pages never pushed": case(
+        "reader_unary.cpp", "pop_unpushed_compute.cpp", CBError,
+        r"cb_pop_front\(cb=1, 1\) at line 7 pops more pages than the CB holds \(0\)",
+    ),
+    "DST index beyond 16-bit capacity": case(
+        "reader_unary.cpp", "dst_index_compute.cpp", DstError,
+        r"copy_tile: DST index 8 beyond capacity: 8 tiles usable", compute_defines={"DST_INDEX": "8"},
+    ),
+    "DST index beyond fp32 capacity": case(
+        "reader_unary.cpp", "dst_index_compute.cpp", DstError,
+        r"copy_tile: DST index 4 beyond capacity: 4 tiles usable", compute_defines={"DST_INDEX": "4"},
+        fp32_dest_acc_en=True,
+    ),
+    "pack before commit and wait": case(
+        "reader_unary.cpp", "pack_before_commit_compute.cpp", DstError,
+        r"pack_tile at line 17 reads DST while it is acquired by math: call "
         r"tile_regs_commit\(\) and tile_regs_wait\(\) first",
-    ):
-        run_case("reader_unary.cpp", "pack_before_commit_compute.cpp")
+    ),
+    "acquire twice": case(
+        "reader_unary.cpp", "acquire_twice_compute.cpp", DstError,
+        r"tile_regs_acquire at line 8 while DST is acquired by math",
+    ),
+    "NOC read outside the buffer": case(
+        "read_past_buffer_reader.cpp", "compute_copy.cpp", NocError,
+        r"page 4 \(page size 2048 B, offset 0\) of the DRAM buffer at 0x[0-9a-f]+ "
+        r"is outside the buffer \(8192 B = 4 pages\) .*reader kernel 'read_past_buffer_reader.cpp'",
+    ),
+    "push before read barrier": case(
+        "missing_barrier_reader.cpp", "compute_copy.cpp", NocError,
+        r"cb_push_back\(cb=0, 1\) at line 10 publishes pages a noc_async_read is still filling",
+    ),
+    "invalid memory access": case(
+        "null_write_reader.cpp", "compute_copy.cpp", KernelFault,
+        r"invalid memory access at address 0x0 .*reader kernel 'null_write_reader", reader_args=[0],
+    ),
+    "runtime arg beyond those set": case(
+        "missing_arg_reader.cpp", "compute_copy.cpp", KernelArgError,
+        r"get_arg_val\(5\): only 3 runtime args are set",
+    ),
+    "compute op without its init": case(
+        "reader_unary.cpp", "add_without_init_compute.cpp", ComputeStateError, r"add_tiles without add_init",
+    ),
+    "compile error names file and line": case(
+        "reader_unary.cpp", "syntax_error_compute.cpp", KernelCompileError,
+        r"kernel syntax_error_compute.cpp \(compute\) failed to compile:(.|\n)*syntax_error_compute.cpp:3",
+    ),
+    "pop before write barrier": case(
+        "reader_unary.cpp", "compute_copy.cpp", NocError,
+        r"cb_pop_front\(cb=16, 1\) at line 8 frees pages a noc_async_write "
+        r"is still reading: call noc_async_write_barrier\(\) before popping",
+        writer="pop_before_write_barrier_writer.cpp",
+    ),
+    "write from a page not at the front": case(
+        "idle_reader.cpp", "compute_copy.cpp", NocError,
+        r"noc_async_write at line 6 touches page 0 of CB 16, which this kernel neither reserved",
+        writer="write_unwaited_writer.cpp",
+    ),
+    "write from a pushed page beyond those waited for": case(
+        "reader_unary.cpp", "compute_copy.cpp", NocError,
+        r"noc_async_write at line 9 touches page 1 of CB 16, which this kernel neither "
+        r"reserved \(cb_reserve_back\) nor waited for at the front \(cb_wait_front\) "
+        r"\[CB 16: 2 pages of 2048 B, pushed 2, popped 0, holding 2, reserved 0, waited 1\]",
+        writer="write_past_waited_writer.cpp",
+    ),
+    "push overflow": case(
+        "push_overflow_reader.cpp", "compute_copy.cpp", CBError,
+        r"cb_push_back\(cb=0, 3\) at line 2 overflows the CB: only 2 pages are free",
+    ),
+    "block crossing the CB end": case(
+        "wrap_crossing_reader.cpp", "compute_copy.cpp", CBError,
+        r"cb_reserve_back\(cb=0, 2\) at page 1 crosses the end of the CB \(2 pages\)",
+    ),
+    "unconfigured CB": case(
+        "unconfigured_cb_reader.cpp", "compute_copy.cpp", CBError,
+        r"cb_reserve_back\(cb=5\): CB 5 is not configured on this core",
+    ),
+    "read pending at exit": case(
+        "pending_read_at_exit_reader.cpp", "compute_copy.cpp", NocError,
+        r"reader kernel 'pending_read_at_exit_reader.cpp' returned with 1 noc_async_read and 0 "
+        r"noc_async_write not completed by a barrier",
+    ),
+    "read into a page not reserved": case(
+        "read_unreserved_reader.cpp", "compute_copy.cpp", NocError,
+        r"noc_async_read at line 6 touches page 0 of CB 0, which this kernel neither reserved "
+        r"\(cb_reserve_back\) nor waited for at the front \(cb_wait_front\)",
+    ),
+    "stack overflow": case(
+        "stack_overflow_reader.cpp", "compute_copy.cpp", KernelFault,
+        r"invalid memory access \(kernel stack overflow\) in core \(0,0\) reader kernel",
+    ),
+    "division by zero": case(
+        "divide_by_zero_reader.cpp", "compute_copy.cpp", KernelFault,
+        r"arithmetic fault \(integer division by zero\?\) in core \(0,0\) reader kernel",
+    ),
+    "write past this core's L1": case(
+        "l1_overrun_reader.cpp", "compute_copy.cpp", KernelFault,
+        r"invalid memory access at address 0x[0-9a-f]+ \(this core's L1 is .*\) in core \(0,0\) reader",
+    ),
+    "failed assert": case(
+        "assert_reader.cpp", "compute_copy.cpp", KernelFault,
+        r"abort\(\) \(a failed assert\?\) in core \(0,0\) reader kernel 'assert_reader.cpp'",
+    ),
+}  # fmt: skip
+
+# broken_compute.cpp, one broken rule per BUG define
+BROKEN_COMPUTE = {
+    "op before hw startup": (
+        "idle_reader.cpp", 1, ComputeStateError, r"copy_init before compute_kernel_hw_startup\(\)",
+    ),
+    "tile not at the front": (
+        "idle_reader.cpp", 2, CBError,
+        r"copy_tile reads tile 0 of CB 0 but the kernel waited for only 0 pages at its front: "
+        r"call cb_wait_front\(0, 1\) first",
+    ),
+    "math outside acquire": (
+        "reader_unary.cpp", 3, DstError,
+        r"copy_tile writes DST while it is idle \(not acquired\): call tile_regs_acquire\(\) first",
+    ),
+    "DST held at exit": (
+        "reader_unary.cpp", 4, DstError, r"compute kernel 'broken_compute.cpp' returned with DST still acquired",
+    ),
+    "pack without reserve": (
+        "reader_unary.cpp", 5, CBError,
+        r"pack_tile\(0, cb=16, 0\) at line 37 writes page 0 past the back of the CB but only 0 "
+        r"pages are reserved: call cb_reserve_back first",
+    ),
+    "SFPU op without init": (
+        "reader_unary.cpp", 6, ComputeStateError, r"exp_tile without exp_tile_init\(\): the SFPU is not configured for it",
+    ),
+    "tile beyond those waited for": (
+        "reader_unary.cpp", 7, CBError,
+        r"copy_tile reads tile 1 of CB 0 but the kernel waited for only 1 pages at its front: "
+        r"call cb_wait_front\(0, 2\) first \[CB 0: 2 pages of 2048 B, pushed 4, popped 2, holding 2, "
+        r"reserved 0, waited 1\]",
+    ),
+    "typecast of another input format": (
+        "reader_unary.cpp", 8, ComputeStateError,
+        r"typecast_tile<0 \(Float32\), 8 \(Int32\)> at line 54: DST tile 0 holds Float16_b values "
+        r"\(what filled it last\): name that format as IN_DTYPE, typecast_tile<5, 8>",
+    ),
+}  # fmt: skip
+FAULT_CASES |= {
+    name: case(reader, "broken_compute.cpp", error, pattern, compute_defines={"BUG": str(bug)})
+    for name, (reader, bug, error, pattern) in BROKEN_COMPUTE.items()
+}
 
 
-def test_acquire_twice():
-    with pytest.raises(
-        DstError, match=r"tile_regs_acquire at line 8 while DST is acquired by math"
-    ):
-        run_case("reader_unary.cpp", "acquire_twice_compute.cpp")
+@pytest.mark.parametrize("name", sorted(FAULT_CASES))
+def test_broken_program_is_reported(name):
+    options, error, pattern = FAULT_CASES[name]
+    with pytest.raises(error, match=pattern):
+        run_case(**options)
 
 
 def test_cbs_over_the_l1_budget_name_the_core_and_cbs():
@@ -162,57 +279,12 @@ def test_cbs_over_the_l1_budget_name_the_core_and_cbs():
         dev.run(p)
 
 
-def test_noc_read_outside_the_buffer():
-    with pytest.raises(
-        NocError,
-        match=r"page 4 \(page size 2048 B, offset 0\) of the DRAM buffer at 0x[0-9a-f]+ "
-        r"is outside the buffer \(8192 B = 4 pages\) .*reader kernel 'read_past_buffer_reader.cpp'",
-    ):
-        run_case("read_past_buffer_reader.cpp", "compute_copy.cpp", reader_args=None)
-
-
-def test_push_before_read_barrier_is_a_race():
-    with pytest.raises(
-        NocError,
-        match=r"cb_push_back\(cb=0, 1\) at line 10 publishes pages a noc_async_read is "
-        r"still filling",
-    ):
-        run_case("missing_barrier_reader.cpp", "compute_copy.cpp")
-
-
 def test_watchdog_stops_a_kernel_that_never_yields():
     with pytest.raises(WatchdogTimeout) as err:
         run_case("endless_loop_reader.cpp", "compute_copy.cpp", timeout_s=0.5)
     msg = str(err.value)
     assert "core (0,0) reader kernel 'endless_loop_reader.cpp' was computing" in msg
     assert "core (0,0) compute kernel 'compute_copy.cpp': not started" in msg
-
-
-def test_invalid_memory_access_is_caught():
-    with pytest.raises(
-        KernelFault,
-        match=r"invalid memory access at address 0x0 .*reader kernel 'null_write_reader",
-    ):
-        run_case("null_write_reader.cpp", "compute_copy.cpp", reader_args=[0])
-
-
-def test_runtime_arg_beyond_those_set():
-    with pytest.raises(KernelArgError, match=r"get_arg_val\(5\): only 3 runtime args are set"):
-        run_case("missing_arg_reader.cpp", "compute_copy.cpp")
-
-
-def test_compute_op_without_its_init():
-    with pytest.raises(ComputeStateError, match=r"add_tiles without add_init"):
-        run_case("reader_unary.cpp", "add_without_init_compute.cpp")
-
-
-def test_compile_error_names_the_kernel_file_and_line():
-    with pytest.raises(
-        KernelCompileError,
-        match=r"kernel syntax_error_compute.cpp \(compute\) failed to compile:"
-        r"(.|\n)*syntax_error_compute.cpp:3",
-    ):
-        run_case("reader_unary.cpp", "syntax_error_compute.cpp")
 
 
 def test_emulator_survives_faults_and_runs_again():
@@ -222,123 +294,6 @@ def test_emulator_survives_faults_and_runs_again():
         run_case("reader_unary.cpp", "compute_copy.cpp").cb_stats[((0, 0), 0)].pages_pushed
         == N_TILES
     )
-
-
-BROKEN_CASES = {
-    # name: (reader, compute, compute defines, error, message pattern)
-    "push overflow": (
-        "push_overflow_reader.cpp", "compute_copy.cpp", None, CBError,
-        r"cb_push_back\(cb=0, 3\) at line 2 overflows the CB: only 2 pages are free",
-    ),
-    "block crossing the CB end": (
-        "wrap_crossing_reader.cpp", "compute_copy.cpp", None, CBError,
-        r"cb_reserve_back\(cb=0, 2\) at page 1 crosses the end of the CB \(2 pages\)",
-    ),
-    "unconfigured CB": (
-        "unconfigured_cb_reader.cpp", "compute_copy.cpp", None, CBError,
-        r"cb_reserve_back\(cb=5\): CB 5 is not configured on this core",
-    ),
-    "read pending at exit": (
-        "pending_read_at_exit_reader.cpp", "compute_copy.cpp", None, NocError,
-        r"reader kernel 'pending_read_at_exit_reader.cpp' returned with 1 noc_async_read and 0 "
-        r"noc_async_write not completed by a barrier",
-    ),
-    "read into a page not reserved": (
-        "read_unreserved_reader.cpp", "compute_copy.cpp", None, NocError,
-        r"noc_async_read at line 6 touches page 0 of CB 0, which this kernel neither reserved "
-        r"\(cb_reserve_back\) nor waited for at the front \(cb_wait_front\)",
-    ),
-    "stack overflow": (
-        "stack_overflow_reader.cpp", "compute_copy.cpp", None, KernelFault,
-        r"invalid memory access \(kernel stack overflow\) in core \(0,0\) reader kernel",
-    ),
-    "division by zero": (
-        "divide_by_zero_reader.cpp", "compute_copy.cpp", None, KernelFault,
-        r"arithmetic fault \(integer division by zero\?\) in core \(0,0\) reader kernel",
-    ),
-    "write past this core's L1": (
-        "l1_overrun_reader.cpp", "compute_copy.cpp", None, KernelFault,
-        r"invalid memory access at address 0x[0-9a-f]+ \(this core's L1 is .*\) in core \(0,0\) reader",
-    ),
-    "failed assert": (
-        "assert_reader.cpp", "compute_copy.cpp", None, KernelFault,
-        r"abort\(\) \(a failed assert\?\) in core \(0,0\) reader kernel 'assert_reader.cpp'",
-    ),
-    "op before hw startup": (
-        "idle_reader.cpp", "broken_compute.cpp", {"BUG": "1"}, ComputeStateError,
-        r"copy_init before compute_kernel_hw_startup\(\)",
-    ),
-    "tile not at the front": (
-        "idle_reader.cpp", "broken_compute.cpp", {"BUG": "2"}, CBError,
-        r"copy_tile reads tile 0 of CB 0 but the kernel waited for only 0 pages at its front: "
-        r"call cb_wait_front\(0, 1\) first",
-    ),
-    "typecast of another input format": (
-        "reader_unary.cpp", "broken_compute.cpp", {"BUG": "8"}, ComputeStateError,
-        r"typecast_tile<0 \(Float32\), 8 \(Int32\)> at line 54: DST tile 0 holds Float16_b values "
-        r"\(what filled it last\): name that format as IN_DTYPE, typecast_tile<5, 8>",
-    ),
-    "tile beyond those waited for": (
-        "reader_unary.cpp", "broken_compute.cpp", {"BUG": "7"}, CBError,
-        r"copy_tile reads tile 1 of CB 0 but the kernel waited for only 1 pages at its front: "
-        r"call cb_wait_front\(0, 2\) first \[CB 0: 2 pages of 2048 B, pushed 4, popped 2, holding 2, "
-        r"reserved 0, waited 1\]",
-    ),
-    "math outside acquire": (
-        "reader_unary.cpp", "broken_compute.cpp", {"BUG": "3"}, DstError,
-        r"copy_tile writes DST while it is idle \(not acquired\): call tile_regs_acquire\(\) first",
-    ),
-    "DST held at exit": (
-        "reader_unary.cpp", "broken_compute.cpp", {"BUG": "4"}, DstError,
-        r"compute kernel 'broken_compute.cpp' returned with DST still acquired",
-    ),
-    "pack without reserve": (
-        "reader_unary.cpp", "broken_compute.cpp", {"BUG": "5"}, CBError,
-        r"pack_tile\(0, cb=16, 0\) at line 37 writes page 0 past the back of the CB but only 0 "
-        r"pages are reserved: call cb_reserve_back first",
-    ),
-    "SFPU op without init": (
-        "reader_unary.cpp", "broken_compute.cpp", {"BUG": "6"}, ComputeStateError,
-        r"exp_tile without exp_tile_init\(\): the SFPU is not configured for it",
-    ),
-}  # fmt: skip
-
-
-@pytest.mark.parametrize("case", sorted(BROKEN_CASES))
-def test_broken_kernel_is_reported(case):
-    reader, compute, defines, error, pattern = BROKEN_CASES[case]
-    with pytest.raises(error, match=pattern):
-        run_case(reader, compute, compute_defines=defines)
-
-
-def test_pop_before_write_barrier_is_a_race():
-    with pytest.raises(
-        NocError,
-        match=r"cb_pop_front\(cb=16, 1\) at line 8 frees pages a noc_async_write "
-        r"is still reading: call noc_async_write_barrier\(\) before popping",
-    ):
-        run_case(
-            "reader_unary.cpp", "compute_copy.cpp", writer="pop_before_write_barrier_writer.cpp"
-        )
-
-
-def test_write_from_a_page_not_at_the_front_is_a_race():
-    with pytest.raises(
-        NocError,
-        match=r"noc_async_write at line 6 touches page 0 of CB 16, which this "
-        r"kernel neither reserved",
-    ):
-        run_case("idle_reader.cpp", "compute_copy.cpp", writer="write_unwaited_writer.cpp")
-
-
-def test_write_from_a_pushed_page_beyond_those_waited_for_is_a_race():
-    with pytest.raises(
-        NocError,
-        match=r"noc_async_write at line 9 touches page 1 of CB 16, which this kernel neither "
-        r"reserved \(cb_reserve_back\) nor waited for at the front \(cb_wait_front\) "
-        r"\[CB 16: 2 pages of 2048 B, pushed 2, popped 0, holding 2, reserved 0, waited 1\]",
-    ):
-        run_case("reader_unary.cpp", "compute_copy.cpp", writer="write_past_waited_writer.cpp")
 
 
 def test_a_kernel_polling_a_cb_lets_its_partners_run():

@@ -111,10 +111,24 @@ def run_generated(
         run = execute(artifact, inputs)
     except SimError as err:
         raise BenchError(f"{name}: the emulator stopped: {str(err).splitlines()[0]}") from None
-    _check(name, run.outputs[0], example.reference(*inputs), example.tolerances(params))
+    _check(name, run.outputs[0], example.reference(*inputs), tolerance(example, params, fidelity))
     kernels_fidelity = artifact.plan.kernels[0].math_fidelity
     perf = analyze(run.report, arch, kernels_fidelity, useful_flops(example, params))
     return Timed(compile_s, run.report.wall_s, perf)
+
+
+def tolerance(
+    example: Example, params: dict[str, int], fidelity: str | None
+) -> tuple[float, float]:
+    """The example's (rtol, atol), widened for a GEMM at HiFi2: that fidelity multiplies SrcB
+    without the lowest of its 7 bf16 fraction bits (compiler/sim/runtime/compute.cpp, as the
+    FPU's fidelity phases do), so each product may lose 2^-7 of itself. Over K products of
+    unit-normal inputs the loss is a random walk of std <= 2^-7 sqrt(K); 6 std are allowed."""
+    rtol, atol = example.tolerances(params)
+    if fidelity is None or fidelity == "HiFi4":
+        return rtol, atol
+    assert fidelity == "HiFi2", f"no tolerance model for fidelity {fidelity}"
+    return rtol, atol + 6 * 2**-7 * int(params["K"]) ** 0.5
 
 
 def useful_flops(example: Example, params: dict[str, int]) -> int | None:
@@ -178,8 +192,8 @@ def bench_pair(example: Example, pair: Pair) -> PairBench:
     inputs = example.make_inputs(pair.params, torch.Generator().manual_seed(0))
     output, report = pair.hand_written(Device(pair.arch), inputs)
     expected = example.reference(*inputs)
-    tolerance = example.tolerances(pair.params)
-    _check(f"hand-written {pair.name}", torch.from_numpy(output), expected, tolerance)
+    within = tolerance(example, pair.params, fidelity)
+    _check(f"hand-written {pair.name}", torch.from_numpy(output), expected, within)
     hand_fidelity = PAIR_FIDELITY if fidelity else "HiFi4"
     flops = useful_flops(example, pair.params)
     hand = Timed(report.compile_s, report.wall_s, analyze(report, pair.arch, hand_fidelity, flops))

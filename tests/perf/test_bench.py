@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from compiler.examples import get_example
-from compiler.perf.bench import BenchError, _check, run_generated
+from compiler.perf.bench import BenchError, _check, run_generated, tolerance
 
 
 def test_a_result_off_by_a_constant_factor_is_rejected_although_its_pcc_is_one():
@@ -26,3 +26,13 @@ def test_tflops_of_a_ragged_gemm_count_2mnk_not_the_padded_tiles():
 def test_an_example_without_matmul_work_claims_no_throughput():
     perf = run_generated(get_example("1.1"), {"M": 64, "N": 64}, "add", "wormhole_n150").perf
     assert (perf.flops, perf.tflops, perf.pct_peak) == (0, 0.0, 0.0)
+
+
+def test_a_hifi2_gemm_is_held_to_the_example_tolerance_plus_6_std_of_its_truncation():
+    example, params = get_example("1.3"), {"M": 1024, "N": 1024, "K": 1024}
+    assert tolerance(example, params, "HiFi4") == (2e-2, 2e-2)
+    assert tolerance(example, params, "HiFi2") == (2e-2, 2e-2 + 6 * 2**-7 * 32)
+    # still far below what a wrong scale gives: |C| ~ sqrt(K) = 32 for unit-normal inputs
+    expected = 32 * torch.randn(64, 64, generator=torch.Generator().manual_seed(1))
+    with pytest.raises(BenchError):
+        _check("scaled", 1.1 * expected, expected, tolerance(example, params, "HiFi2"))

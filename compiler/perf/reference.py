@@ -111,6 +111,8 @@ def _gemm(
         "compute",
         fp32_dest_acc_en=fp32_acc,
         math_fidelity=math_fidelity,
+        # as tt-metal's fp32-accumulating matmul: partials reload into DST without srcA's tf32
+        unpack_to_dest_fp32=(CB_PARTIAL,) if fp32_acc else (),
     )
     for core, _, count in shares:
         p.set_runtime_args(compute, core, [bm, bn, bk, kt, sub_h, sub_w, count])

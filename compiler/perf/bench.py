@@ -51,6 +51,7 @@ class ShapeBench:
 class PairBench:
     """Generated vs hand-written on one problem; `ratio` = generated / hand-written cycles."""
 
+    example: str
     name: str
     problem: str
     generated: Timed
@@ -197,7 +198,7 @@ def bench_pair(example: Example, pair: Pair) -> PairBench:
     hand_fidelity = PAIR_FIDELITY if fidelity else "HiFi4"
     flops = useful_flops(example, pair.params)
     hand = Timed(report.compile_s, report.wall_s, analyze(report, pair.arch, hand_fidelity, flops))
-    return PairBench(pair.name, pair.problem, generated, hand)
+    return PairBench(example.id, pair.name, pair.problem, generated, hand)
 
 
 def bench_example(example_id: str, pairs: bool = True) -> tuple[list[ShapeBench], list[PairBench]]:

@@ -58,7 +58,7 @@ def _pairs_table(pairs: list[PairBench]) -> Table:
     for p in pairs:
         g, h = p.generated.perf, p.hand_written.perf
         table.add_row(
-            p.name,
+            f"{p.example} {p.name}",
             f"{g.bottleneck[0]}/{h.bottleneck[0]}",
             f"{g.cycles:,}",
             f"{h.cycles:,}",

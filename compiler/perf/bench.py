@@ -95,15 +95,21 @@ def _check(
 
 
 def run_generated(
-    example: Example, params: dict[str, int], name: str, arch: str, fidelity: str | None = None
+    example: Example,
+    params: dict[str, int],
+    name: str,
+    arch: str,
+    fidelity: str | None = None,
+    coarsen: bool = True,
 ) -> Timed:
-    """Compile the example's kernel with `params` for `arch`, run it and check it."""
+    """Compile the example's kernel with `params` for `arch` (block merging as the shape says),
+    run it and check it."""
     import compiler
     from compiler.backends.sim import execute
     from compiler.sim import SimError
 
     started = time.perf_counter()
-    artifact = compiler.compile(example.kernel(**params), target=arch, name=name)
+    artifact = compiler.compile(example.kernel(**params), target=arch, name=name, coarsen=coarsen)
     compile_s = time.perf_counter() - started
     if fidelity is not None:
         artifact = with_fidelity(artifact, fidelity)
@@ -209,7 +215,9 @@ def bench_example(example_id: str, pairs: bool = True) -> tuple[list[ShapeBench]
         ShapeBench(
             example.id,
             s.name,
-            run_generated(example, s.params, f"{example.id}-{s.name}", "wormhole_n150"),
+            run_generated(
+                example, s.params, f"{example.id}-{s.name}", "wormhole_n150", coarsen=s.coarsen
+            ),
         )
         for s in example.shapes
     ]

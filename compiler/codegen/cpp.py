@@ -397,19 +397,27 @@ class Renderer:
         ]
 
     def write_tiles(self, op: k.WriteTiles, depth: int) -> list[str]:
+        # one write barrier per block, as tt-metal's writers: a barrier per tile would pay a
+        # DRAM round trip per tile; the block's pages stay in the CB until the barrier
+        n = op.rows * op.cols
         inner = [
-            f"cb_wait_front({op.cb}, 1);",
             "if (inside) {",
-            f"{INDENT}noc_async_write_page(row * {self.program.layout(op.tensor).tile_cols} + col, {op.tensor}_acc, get_read_ptr({op.cb}));",
-            f"{INDENT}noc_async_write_barrier();",
+            f"{INDENT}noc_async_write_page(row * {self.program.layout(op.tensor).tile_cols} + col, {op.tensor}_acc, l1_addr);",
             "}",
-            f"cb_pop_front({op.cb}, 1);",
+            f"l1_addr += {op.tensor}_PAGE_BYTES;",
         ]
-        return self._tile_loop(
-            op,
-            inner,
-            f"{op.rows}x{op.cols} tiles of {op.tensor} (edge tiles past the tensor are dropped)",
+        comment = (
+            f"{op.rows}x{op.cols} tiles of {op.tensor} (edge tiles past the tensor are dropped)"
         )
+        return [
+            f"cb_wait_front({op.cb}, {n});",
+            "{",
+            f"{INDENT}uint32_t l1_addr = get_read_ptr({op.cb});",
+            *[INDENT + ln for ln in self._tile_loop(op, inner, comment)],
+            "}",
+            "noc_async_write_barrier();",
+            f"cb_pop_front({op.cb}, {n});",
+        ]
 
     # -- whole kernel --------------------------------------------------------------------------
     def render(self) -> str:

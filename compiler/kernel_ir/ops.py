@@ -115,8 +115,8 @@ class ReadTiles:
 
 @dataclass(frozen=True)
 class WriteTiles:
-    """Wait/write/pop `rows x cols` tiles of `cb` one by one into `tensor` from tile (row0, col0),
-    skipping tiles past the tensor's edge; barrier."""
+    """Wait for `rows x cols` tiles of `cb`, NOC-write them into `tensor` from tile (row0, col0)
+    (tiles past the tensor's edge dropped), one barrier for the block, pop."""
 
     cb: str
     tensor: str

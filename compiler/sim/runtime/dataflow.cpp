@@ -47,6 +47,30 @@ void check_no_wrap(const CBState& c, uint32_t page, int32_t pages, const char* c
               call, cb, pages, page, c.num_pages, cb_state(cur_core(), static_cast<uint32_t>(cb)).c_str());
 }
 
+// push and pop hand pages to the other side of the CB; they differ only in which side's pages move,
+// which NOC transfers may still touch them, and how a violation reads.
+struct CbRelease {
+    uint32_t held;                         // pages this side may hand over
+    const char* excess_pre;                // fault text around `held` when asked for more
+    const char* excess_post;
+    uint32_t page;                         // first page handed over
+    const std::vector<Range>& pending;     // this fiber's unbarriered transfers that must not touch them
+    const char* in_flight;                 // fault text naming such a transfer, then its barrier and verb
+    const char* barrier;
+    const char* verb;
+};
+
+void check_release(const CbRelease& r, const CBState& c, const char* call, int32_t cb, int32_t pages, uint32_t line) {
+    if (static_cast<uint32_t>(pages) > r.held)
+        fault(ErrorKind::CB, "%s(cb=%d, %d) at line %u %s%u%s [%s]", call, cb, pages, line, r.excess_pre, r.held,
+              r.excess_post, cb_state(cur_core(), cb).c_str());
+    check_no_wrap(c, r.page, pages, call, cb);
+    const Range span = page_range(c, r.page, pages);
+    if (overlaps(r.pending, span.lo, span.hi))
+        fault(ErrorKind::Noc, "%s(cb=%d, %d) at line %u %s: call %s() before %s", call, cb, pages, line, r.in_flight,
+              r.barrier, r.verb);
+}
+
 const TtsimDram* find_dram(uint64_t addr) {
     const auto& d = g_sim->dram;
     auto it = std::upper_bound(d.begin(), d.end(), addr, [](uint64_t a, const TtsimDram& b) { return a < b.addr; });
@@ -225,17 +249,10 @@ void ttsim_cb_op(uint32_t op, int32_t cb, int32_t pages, uint32_t line) {
             cost_cb(op, c, n);
             c.reserved = std::max(c.reserved, n);
             break;
-        case kCbOpPush: {
-            if (n > c.free_pages())
-                fault(ErrorKind::CB, "cb_push_back(cb=%d, %d) at line %u overflows the CB: only %u pages are free [%s]", cb,
-                      pages, line, c.free_pages(), cb_state(cur_core(), cb).c_str());
-            check_no_wrap(c, c.wr_page, pages, call, cb);
-            const Range r = page_range(c, c.wr_page, pages);
-            if (overlaps(f.pending_reads, r.lo, r.hi))
-                fault(ErrorKind::Noc,
-                      "cb_push_back(cb=%d, %d) at line %u publishes pages a noc_async_read is still filling: call "
-                      "noc_async_read_barrier() before pushing",
-                      cb, pages, line);
+        case kCbOpPush:
+            check_release({c.free_pages(), "overflows the CB: only ", " pages are free", c.wr_page, f.pending_reads,
+                           "publishes pages a noc_async_read is still filling", "noc_async_read_barrier", "pushing"},
+                          c, call, cb, pages, line);
             cost_cb(op, c, n);
             c.pushed += n;
             c.wr_page = (c.wr_page + n) % c.num_pages;
@@ -243,29 +260,20 @@ void ttsim_cb_op(uint32_t op, int32_t cb, int32_t pages, uint32_t line) {
             c.packed_in_order = 0;
             c.max_occupancy = std::max(c.max_occupancy, c.occupancy());
             break;
-        }
         case kCbOpWait:
             while (c.occupancy() < n) block_current({op, cb, pages, line});
             cost_cb(op, c, n);
             c.waited = std::max(c.waited, n);
             break;
-        case kCbOpPop: {
-            if (n > c.occupancy())
-                fault(ErrorKind::CB, "cb_pop_front(cb=%d, %d) at line %u pops more pages than the CB holds (%u) [%s]", cb,
-                      pages, line, c.occupancy(), cb_state(cur_core(), cb).c_str());
-            check_no_wrap(c, c.rd_page, pages, call, cb);
-            const Range r = page_range(c, c.rd_page, pages);
-            if (overlaps(f.pending_writes, r.lo, r.hi))
-                fault(ErrorKind::Noc,
-                      "cb_pop_front(cb=%d, %d) at line %u frees pages a noc_async_write is still reading: call "
-                      "noc_async_write_barrier() before popping",
-                      cb, pages, line);
+        case kCbOpPop:
+            check_release({c.occupancy(), "pops more pages than the CB holds (", ")", c.rd_page, f.pending_writes,
+                           "frees pages a noc_async_write is still reading", "noc_async_write_barrier", "popping"},
+                          c, call, cb, pages, line);
             cost_cb(op, c, n);
             c.popped += n;
             c.rd_page = (c.rd_page + n) % c.num_pages;
             c.waited = c.waited > n ? c.waited - n : 0;
             break;
-        }
         default:
             fault(ErrorKind::Config, "unknown CB operation %u", op);
     }

@@ -6,6 +6,7 @@ codegen can print readable loops and the verifier can bound them by interval ari
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 
 @dataclass(frozen=True)
@@ -71,26 +72,18 @@ class FlagSet:
 
 
 # --- circular buffers ---------------------------------------------------------------------------
-@dataclass(frozen=True)
-class CBReserve:
-    cb: str
-    n: IExpr
+class CBKind(StrEnum):
+    """The four CB synchronisation calls; each value is the Metalium call's name."""
+
+    RESERVE_BACK = "cb_reserve_back"
+    PUSH_BACK = "cb_push_back"
+    WAIT_FRONT = "cb_wait_front"
+    POP_FRONT = "cb_pop_front"
 
 
 @dataclass(frozen=True)
-class CBPush:
-    cb: str
-    n: IExpr
-
-
-@dataclass(frozen=True)
-class CBWait:
-    cb: str
-    n: IExpr
-
-
-@dataclass(frozen=True)
-class CBPop:
+class CBOp:
+    kind: CBKind
     cb: str
     n: IExpr
 
@@ -319,10 +312,7 @@ Op = (
     | If
     | FlagDecl
     | FlagSet
-    | CBReserve
-    | CBPush
-    | CBWait
-    | CBPop
+    | CBOp
     | ReadTiles
     | WriteTiles
     | GatherTiles

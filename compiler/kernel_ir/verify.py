@@ -137,26 +137,22 @@ class _Verifier:
                 self.cb(op.cb, op)
         elif isinstance(
             op,
-            k.CBReserve
-            | k.CBPush
-            | k.CBWait
-            | k.CBPop
-            | k.ReadTiles
-            | k.GatherTiles
-            | k.WriteTiles
-            | k.FillScaler,
+            k.CBOp | k.ReadTiles | k.GatherTiles | k.WriteTiles | k.FillScaler,
         ):
             self.cb(op.cb, op)
 
 
-def _traffic(ops: tuple[k.Op, ...], kinds: tuple[type, ...], trips: int, out: Counter) -> None:
-    """Tiles moved per block through each CB by ops of `kinds` (loops multiply, If excluded)."""
+def _traffic(
+    ops: tuple[k.Op, ...], kinds: tuple[type | k.CBKind, ...], trips: int, out: Counter
+) -> None:
+    """Tiles moved per block through each CB by ops of `kinds` (op classes, or CB calls for
+    `CBOp`s) (loops multiply, If excluded)."""
     for op in ops:
         if isinstance(op, k.For):
             _traffic(op.body, kinds, trips * bounds(op.extent, {})[1], out)
         elif isinstance(op, k.BlockLoop):
             _traffic(op.body, kinds, trips, out)
-        elif isinstance(op, kinds):
+        elif (op.kind if isinstance(op, k.CBOp) else type(op)) in kinds:
             if isinstance(op, k.ReadTiles | k.GatherTiles | k.WriteTiles):
                 n = op.rows * op.cols
             else:
@@ -176,9 +172,9 @@ def verify(lowered: k.Lowered) -> k.Lowered:
             ks.reader.body,
             (k.ReadTiles, k.GatherTiles, k.FillScaler),
             ks.compute.body,
-            (k.CBPop,),
+            (k.CBKind.POP_FRONT,),
         ),
-        "compute": (ks.compute.body, (k.CBPush,), ks.writer.body, (k.WriteTiles,)),
+        "compute": (ks.compute.body, (k.CBKind.PUSH_BACK,), ks.writer.body, (k.WriteTiles,)),
     }
     for producer, (p_ops, p_kinds, c_ops, c_kinds) in flows.items():
         produced, consumed = Counter(), Counter()

@@ -35,9 +35,9 @@ def _section(math: list[k.Op], between: list[k.Op], cs: int, out_cb: str) -> lis
         k.TileRegs("commit"),
         *between,
         k.TileRegs("wait"),
-        k.CBReserve(out_cb, cs),
+        k.CBOp(k.CBKind.RESERVE_BACK, out_cb, cs),
         k.For("i", cs, (k.PackTile("i", out_cb, "i"),)),
-        k.CBPush(out_cb, cs),
+        k.CBOp(k.CBKind.PUSH_BACK, out_cb, cs),
         k.TileRegs("release"),
     ]
 
@@ -48,9 +48,15 @@ def _accumulate(acc: str, live_flag: str, total: int, cs: int, math: list[k.Op])
     one — the CB rotates, as tt-metal's large-block matmul does with its partials CB."""
     reload = k.If(
         live_flag,
-        (k.CBWait(acc, cs), k.CopyInit(acc), k.For("i", cs, (k.CopyTile(acc, "i", "i"),))),
+        (
+            k.CBOp(k.CBKind.WAIT_FRONT, acc, cs),
+            k.CopyInit(acc),
+            k.For("i", cs, (k.CopyTile(acc, "i", "i"),)),
+        ),
     )
-    body = _section([reload, *math], [k.If(live_flag, (k.CBPop(acc, cs),))], cs, acc)
+    body = _section(
+        [reload, *math], [k.If(live_flag, (k.CBOp(k.CBKind.POP_FRONT, acc, cs),))], cs, acc
+    )
     return [k.For("chunk", total // cs, tuple(body))]
 
 
@@ -117,7 +123,7 @@ class _Eltwise:
         tmp = self.free_temps.pop(0)
         math = self.into_dst(e)
         self.produced += _section(math, [], self.cs, tmp)
-        self.produced.append(k.CBWait(tmp, self.cs))
+        self.produced.append(k.CBOp(k.CBKind.WAIT_FRONT, tmp, self.cs))
         self.used_temps.append(tmp)
         return tmp
 
@@ -177,12 +183,18 @@ def _eltwise(op: k.EltwiseBlock, capacity: int, temps: list[str], filled: set[st
     cs = gcd(op.ntiles, capacity)
     gen = _Eltwise(op, cs, temps)
     reads = _loads(op.expr, op.ntiles)
-    waits = [k.CBWait(cb, reads[cb]) for cb in sorted(set(reads) - {op.dst} - filled)]
-    head = [k.CBWait(op.dst, cs)] if op.dst in reads else []
+    waits = [
+        k.CBOp(k.CBKind.WAIT_FRONT, cb, reads[cb]) for cb in sorted(set(reads) - {op.dst} - filled)
+    ]
+    head = [k.CBOp(k.CBKind.WAIT_FRONT, op.dst, cs)] if op.dst in reads else []
     math = gen.into_dst(op.expr)
-    drop_old = [k.If(op.dst_live_flag, (k.CBPop(op.dst, cs),))] if op.dst_live_flag else []
+    drop_old = (
+        [k.If(op.dst_live_flag, (k.CBOp(k.CBKind.POP_FRONT, op.dst, cs),))]
+        if op.dst_live_flag
+        else []
+    )
     body = head + gen.produced + _section(math, drop_old, cs, op.dst)
-    body += [k.CBPop(tmp, cs) for tmp in gen.used_temps]
+    body += [k.CBOp(k.CBKind.POP_FRONT, tmp, cs) for tmp in gen.used_temps]
     return [*waits, k.For("chunk", op.ntiles // cs, tuple(body))]
 
 

@@ -232,7 +232,7 @@ class _Tensorizer:
                         self.p, s.dst.buffer, _overhangs(self.p.layout(src_global.name), rows, cols)
                     ),
                 ),
-                k.CBWait(cb, rows * cols),
+                k.CBOp(k.CBKind.WAIT_FRONT, cb, rows * cols),
             ]
         if self.p.buffer(s.src.buffer).shape != s.src.extent:
             raise CompileError("T.copy", f"source {s.src} must be a whole local buffer", s.where)
@@ -248,7 +248,7 @@ class _Tensorizer:
         pops.append(cb)
         rows, cols = (d // TILE for d in self.p.buffer(s.dst).shape)
         read = k.GatherTiles(cb, s.tensor, rows, cols, s.row, s.col, s.cond, s.i, s.j)
-        return [read, k.CBWait(cb, rows * cols)]
+        return [read, k.CBOp(k.CBKind.WAIT_FRONT, cb, rows * cols)]
 
     def write_global(self, dst: Region, expr: k.TileExpr) -> list[k.Op]:
         """Compute packs the block into the tensor's output CB; the writer stores it."""
@@ -289,7 +289,7 @@ class _Tensorizer:
         # operands computed on this core (e.g. a Parallel copy into B_shared) are waited for here;
         # reader-fed ones were waited for at their copy
         waits = [
-            k.CBWait(self.cb(x.name), self.ntiles(x.name))
+            k.CBOp(k.CBKind.WAIT_FRONT, self.cb(x.name), self.ntiles(x.name))
             for x in (a, b)
             if self.p.cb_for(x.name).producer == "compute"
         ]
@@ -322,7 +322,7 @@ class _Tensorizer:
             flag,
         )
         waits = (
-            [k.CBWait(self.cb(src.name), self.ntiles(src.name))]
+            [k.CBOp(k.CBKind.WAIT_FRONT, self.cb(src.name), self.ntiles(src.name))]
             if self.p.cb_for(src.name).producer == "compute"
             else []
         )
@@ -348,7 +348,7 @@ class _Tensorizer:
         self.live.discard(buffer)
         flag = live_flag(buffer)
         return [
-            k.If(flag, (k.CBPop(self.cb(buffer), self.ntiles(buffer)),)),
+            k.If(flag, (k.CBOp(k.CBKind.POP_FRONT, self.cb(buffer), self.ntiles(buffer)),)),
             k.FlagSet(flag, False),
         ]
 
@@ -366,7 +366,7 @@ class _Tensorizer:
             ]
             out += guards + ops
         self.filled.pop()
-        out += [k.CBPop(cb, self.p.cb_for_name(cb).block_tiles) for cb in pops]
+        out += [k.CBOp(k.CBKind.POP_FRONT, cb, self.p.cb_for_name(cb).block_tiles) for cb in pops]
         return tuple(out)
 
     def stmt(self, s: Stmt, pops: list[str]) -> list[k.Op]:
@@ -406,6 +406,6 @@ def tensorize(program: Program) -> k.Lowered:
     startup = k.HwStartup(in0, inputs[1] if len(inputs) > 1 else in0, outputs[0])
     scaler = next((c.name for c in program.cbs if c.buffer == SCALER), None)
     # the scaler tile is filled once per kernel and held until compute ends
-    head = [k.FillScaler(scaler, 1.0), k.CBWait(scaler, 1)] if scaler else []
-    tail = [k.CBPop(scaler, 1)] if scaler else []
+    head = [k.FillScaler(scaler, 1.0), k.CBOp(k.CBKind.WAIT_FRONT, scaler, 1)] if scaler else []
+    tail = [k.CBOp(k.CBKind.POP_FRONT, scaler, 1)] if scaler else []
     return k.Lowered(program, (*decls, startup, *head, *t.stmts(program.body), *tail))

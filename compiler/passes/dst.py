@@ -135,7 +135,8 @@ class _Eltwise:
                     "T.Parallel", f"broadcast vector {e.cb} must be an operand of add, sub or mul"
                 )
             return [
-                k.For("i", self.cs, (k.CopyInit(e.cb), k.CopyTile(e.cb, self.index(e.cb), "i")))
+                k.CopyInit(e.cb),
+                k.For("i", self.cs, (k.CopyTile(e.cb, self.index(e.cb), "i"),)),
             ]
         if e.op == "fill":
             return [k.UnaryInit("fill"), k.For("i", self.cs, (k.UnaryTile("fill", "i", e.value),))]

@@ -8,7 +8,9 @@ Which unit an op uses, after the LLK: matmul feeds in0 to SrcB and in1 to SrcA; 
 broadcast ops in0 to SrcA, in1 to SrcB; copy_tile SrcA; reduce_tile the data to SrcA and the
 scaler to SrcB, except REDUCE_ROW sum (a matrix-vector multiply: the scaler in SrcA). The state
 is tracked through the op stream; across a loop it is what holds both on entry and after a
-trip, after a conditional what holds whether it ran or not (unknown units reconfigure)."""
+trip, after a conditional what holds whether it ran or not (unknown units reconfigure). A unit
+that a loop's body only ever uses in one format is reconfigured once before the loop, not per
+trip, as a hand-written kernel does; it stays inside only when the body alternates formats."""
 
 from __future__ import annotations
 
@@ -36,6 +38,19 @@ def _needs(op: k.Op) -> list[tuple[str, str]]:
     return []
 
 
+def _uniform(ops: tuple[k.Op, ...], dtypes: dict[str, str]) -> dict[str, str]:
+    """unit -> a CB, for the units every op in `ops` (nested bodies included) uses in that CB's
+    format alone; none when something in `ops` resets the formats."""
+    every = list(k.walk_ops(ops))
+    if any(isinstance(op, k.HwStartup) for op in every):
+        return {}
+    seen: dict[str, list[str]] = {}
+    for op in every:
+        for unit, cb in _needs(op):
+            seen.setdefault(unit, []).append(cb)
+    return {unit: cbs[0] for unit, cbs in seen.items() if len({dtypes[cb] for cb in cbs}) == 1}
+
+
 def _meet(a: State, b: State) -> State:
     return {unit: fmt for unit, fmt in a.items() if b.get(unit) == fmt}
 
@@ -44,10 +59,17 @@ class _Formats:
     def __init__(self, dtypes: dict[str, str]) -> None:
         self.dtypes = dtypes
 
+    def configure(self, unit: str, cb: str, state: State, out: list[k.Op]) -> None:
+        if state.get(unit) != self.dtypes[cb]:
+            out.append(k.Reconfig(unit, cb))
+            state[unit] = self.dtypes[cb]
+
     def ops(self, ops: tuple[k.Op, ...], state: State) -> tuple[tuple[k.Op, ...], State]:
         out: list[k.Op] = []
         for op in ops:
             if isinstance(op, k.For | k.BlockLoop):
+                for unit, cb in _uniform(op.body, self.dtypes).items():
+                    self.configure(unit, cb, state, out)
                 _, after_one = self.ops(op.body, dict(state))
                 entry = _meet(state, after_one)
                 body, _ = self.ops(op.body, dict(entry))
@@ -66,9 +88,7 @@ class _Formats:
                         )
                     }
                 for unit, cb in _needs(op):
-                    if state.get(unit) != self.dtypes[cb]:
-                        out.append(k.Reconfig(unit, cb))
-                        state[unit] = self.dtypes[cb]
+                    self.configure(unit, cb, state, out)
                 out.append(op)
         return tuple(out), state
 

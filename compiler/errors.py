@@ -13,3 +13,8 @@ class CompileError(Exception):
         self.where = where
         location = f" (at {where})" if where else ""
         super().__init__(f"{op}: {reason}{location}")
+
+
+class KernelArgumentError(ValueError):
+    """A compiled kernel called with tensors that do not match its parameters (count, shape,
+    dtype): the message names the tensor and what was expected."""

@@ -3,6 +3,7 @@ with torch tensors, outputs allocated per `out_idx`, compiled artifacts cached i
 disk, clear errors for wrong tensors, and a profiler that reads the cost model."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -74,13 +75,15 @@ def test_a_second_process_finds_the_compiled_kernel_on_disk(tmp_path):
         "print(json.dumps(vars(stats)))\n"
     )
 
+    repo = Path(__file__).parents[2]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(repo), os.environ.get("PYTHONPATH", "")]),
+    }
+
     def counters() -> dict:
         out = subprocess.run(
-            [sys.executable, str(script)],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=Path(__file__).parents[2],
+            [sys.executable, str(script)], capture_output=True, text=True, check=True, env=env
         ).stdout
         return json.loads(out.strip().splitlines()[-1])
 

@@ -118,7 +118,7 @@ def run_generated(
         run = execute(artifact, inputs)
     except SimError as err:
         raise BenchError(f"{name}: the emulator stopped: {str(err).splitlines()[0]}") from None
-    _check(name, run.outputs[0], example.reference(*inputs), tolerance(example, params, fidelity))
+    _check(name, run.outputs[0], example.expected(params, inputs), tolerance(example, params, fidelity))
     kernels_fidelity = artifact.plan.kernels[0].math_fidelity
     perf = analyze(run.report, arch, kernels_fidelity, useful_flops(example, params))
     return Timed(compile_s, run.report.wall_s, perf)
@@ -198,7 +198,7 @@ def bench_pair(example: Example, pair: Pair) -> PairBench:
     )
     inputs = example.make_inputs(pair.params, torch.Generator().manual_seed(0))
     output, report = pair.hand_written(Device(pair.arch), inputs)
-    expected = example.reference(*inputs)
+    expected = example.expected(pair.params, inputs)
     within = tolerance(example, pair.params, fidelity)
     _check(f"hand-written {pair.name}", torch.from_numpy(output), expected, within)
     hand_fidelity = PAIR_FIDELITY if fidelity else "HiFi4"

@@ -36,3 +36,12 @@ def test_a_hifi2_gemm_is_held_to_the_example_tolerance_plus_6_std_of_its_truncat
     expected = 32 * torch.randn(64, 64, generator=torch.Generator().manual_seed(1))
     with pytest.raises(BenchError):
         _check("scaled", 1.1 * expected, expected, tolerance(example, params, "HiFi2"))
+
+
+@pytest.mark.parametrize("shape", ["rows_max", "cols_max_fp32", "all_max_ragged"])
+def test_every_shape_is_checked_against_its_own_reference(shape):
+    """2.3's max shapes take `kind="max"` through the example's reference params: compared with
+    a plain `reference(*inputs)` (a sum) the right kernel was reported wrong and not timed."""
+    example = get_example("2.3")
+    params = next(s.params for s in example.shapes if s.name == shape)
+    assert run_generated(example, params, shape, "wormhole_n150").perf.cycles > 0

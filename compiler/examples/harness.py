@@ -44,15 +44,15 @@ def pcc(a: torch.Tensor, b: torch.Tensor) -> float:
     return float((x @ y) / denom)
 
 
-def compile_shape(example: Example, shape: Shape) -> list[Artifact]:
+def compile_shape(example: Example, shape: Shape, target: str | None = None) -> list[Artifact]:
     """One artifact per program of the shape (an example may be several kernels in sequence)."""
     built = example.kernel(**shape.params)
     funcs = built if isinstance(built, tuple | list) else (built,)
     name = f"{example.id}-{shape.name}"
-    if len(funcs) == 1:
-        return [compiler.compile(funcs[0], name=name, coarsen=shape.coarsen)]
+    names = [name] if len(funcs) == 1 else [f"{name}-{i}" for i in range(len(funcs))]
     return [
-        compiler.compile(f, name=f"{name}-{i}", coarsen=shape.coarsen) for i, f in enumerate(funcs)
+        compiler.compile(f, target=target, name=n, coarsen=shape.coarsen)
+        for f, n in zip(funcs, names, strict=True)
     ]
 
 

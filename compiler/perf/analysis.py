@@ -5,7 +5,7 @@ writer-bound), estimated time, TFLOPS and % of the device's matmul peak."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from compiler.sim import RunReport
 from compiler.sim.cost import TILE_FLOPS, cost_model
@@ -105,4 +105,30 @@ def analyze(
         noc_gbps=noc_bytes / seconds / 1e9 if seconds else 0.0,
         bottleneck=Counter(slowest).most_common(1)[0][0] if slowest else "none",
         cores=cores,
+    )
+
+
+def analyze_sequence(
+    reports: list[RunReport], arch: str, math_fidelity: str, useful_flops: int | None = None
+) -> ProgramPerf:
+    """Programs launched one after another (split-K's partial GEMM, then its reduction): cycles
+    and NOC traffic add up; the bottleneck and per-core figures are the longest launch's."""
+    if len(reports) == 1:
+        return analyze(reports[0], arch, math_fidelity, useful_flops)
+    parts = [analyze(r, arch, math_fidelity) for r in reports]
+    longest = max(parts, key=lambda p: p.cycles)
+    cycles = sum(p.cycles for p in parts)
+    seconds = cost_model(arch).seconds(cycles)
+    flops = useful_flops or 0
+    tflops = flops / seconds / 1e12 if seconds else 0.0
+    noc_bytes = sum(p.noc_gbps * 1e9 * p.seconds for p in parts)
+    return replace(
+        longest,
+        cycles=cycles,
+        seconds=seconds,
+        flops=flops,
+        executed_flops=sum(p.executed_flops for p in parts),
+        tflops=tflops,
+        pct_peak=100.0 * tflops / longest.peak_tflops,
+        noc_gbps=noc_bytes / seconds / 1e9 if seconds else 0.0,
     )

@@ -18,7 +18,7 @@ from compiler.api import Artifact
 from compiler.examples import get_example
 from compiler.examples.harness import PCC_MIN, pcc
 from compiler.examples.spec import Example
-from compiler.perf.analysis import ProgramPerf, analyze
+from compiler.perf.analysis import ProgramPerf, analyze, analyze_sequence
 from compiler.perf.reference import eltwise_add, gemm, gemm_mcast
 from compiler.sim import Device, RunReport
 
@@ -102,26 +102,29 @@ def run_generated(
     fidelity: str | None = None,
     coarsen: bool = True,
 ) -> Timed:
-    """Compile the example's kernel with `params` for `arch` (block merging as the shape says),
-    run it and check it."""
-    import compiler
-    from compiler.backends.sim import execute
+    """Compile the example's programs with `params` for `arch` (block merging as the shape
+    says), run them in order as the harness does and check the result; a sequence of programs
+    (3.3's split-K) is timed as the sum of its launches."""
+    from compiler.examples.harness import compile_shape, run_artifacts
+    from compiler.examples.spec import Shape
     from compiler.sim import SimError
 
     started = time.perf_counter()
-    artifact = compiler.compile(example.kernel(**params), target=arch, name=name, coarsen=coarsen)
+    artifacts = compile_shape(example, Shape(name, "bench", params, coarsen), target=arch)
     compile_s = time.perf_counter() - started
     if fidelity is not None:
-        artifact = with_fidelity(artifact, fidelity)
+        artifacts = [with_fidelity(a, fidelity) for a in artifacts]
     inputs = example.make_inputs(params, torch.Generator().manual_seed(0))
     try:
-        run = execute(artifact, inputs)
+        shape_run = run_artifacts(artifacts, inputs)
     except SimError as err:
         raise BenchError(f"{name}: the emulator stopped: {str(err).splitlines()[0]}") from None
-    _check(name, run.outputs[0], example.expected(params, inputs), tolerance(example, params, fidelity))
-    kernels_fidelity = artifact.plan.kernels[0].math_fidelity
-    perf = analyze(run.report, arch, kernels_fidelity, useful_flops(example, params))
-    return Timed(compile_s, run.report.wall_s, perf)
+    expected = example.expected(params, inputs)
+    _check(name, shape_run.outputs[0], expected, tolerance(example, params, fidelity))
+    kernels_fidelity = artifacts[0].plan.kernels[0].math_fidelity
+    reports = [run.report for run in shape_run.runs]
+    perf = analyze_sequence(reports, arch, kernels_fidelity, useful_flops(example, params))
+    return Timed(compile_s, sum(r.wall_s for r in reports), perf)
 
 
 def tolerance(

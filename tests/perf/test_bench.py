@@ -45,3 +45,15 @@ def test_every_shape_is_checked_against_its_own_reference(shape):
     example = get_example("2.3")
     params = next(s.params for s in example.shapes if s.name == shape)
     assert run_generated(example, params, shape, "wormhole_n150").perf.cycles > 0
+
+
+@pytest.mark.slow
+def test_every_shape_of_every_example_benches():
+    """What `tt-ws bench` runs, minus the hand-written pairs: no example is left unbenchable
+    (3.3's two-program split-K included)."""
+    from compiler.examples import MODULES
+    from compiler.perf.bench import bench_example
+
+    for example_id in MODULES:
+        shapes, _ = bench_example(example_id, pairs=False)
+        assert all(s.generated.perf.cycles > 0 for s in shapes), example_id

@@ -1,4 +1,6 @@
-"""The one rich Console of tt-ws and the one error handler every command runs under.
+"""The one rich Console of tt-ws, the one error handler every command runs under, and the one
+way tables are printed (`print_table`: a table on a terminal wide enough for it, else one line per
+row, so that no name or value is ever broken across lines in a narrow terminal or a log).
 
 User errors (`TtWsError`) print a clean message and exit 1; Ctrl-C exits 130; anything else is a
 crash: a version-stamped log is written under `.tt-ws/` and its path printed (the traceback is
@@ -19,7 +21,9 @@ from typing import ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape, render
+from rich.measure import Measurement
+from rich.table import Table
 
 from orchestrator import __version__
 from orchestrator.errors import TtWsError
@@ -102,3 +106,50 @@ STATE_STYLES = {
 def styled(state: str) -> str:
     style = STATE_STYLES.get(state, "")
     return f"[{style}]{escape(state)}[/]" if style else escape(state)
+
+
+def _key(header: str) -> str:
+    """A column header as a key: `% peak` -> `pct_peak`, `Compile s` -> `compile_s`."""
+    words = header.replace("%", "pct ").replace("µ", "u").replace("÷", "per").lower().split()
+    return "_".join("".join(c for c in w if c.isalnum()) for w in words) or "value"
+
+
+def _pair(header: str, cell: object) -> str:
+    """`key=value` with the cell's markup kept (colours), quoted when its text has spaces; a
+    cell that is itself `k=v` pairs (a metrics column) is spliced in as they are."""
+    text = str(cell)
+    words = render(text).plain.split()
+    if words and all("=" in w for w in words):
+        return text
+    return f'{_key(header)}="{text}"' if len(words) > 1 else f"{_key(header)}={text}"
+
+
+def table_lines(table: Table, labels: int = 1) -> list[str]:
+    """`table` as lines: the title, then per row its first `labels` cells as they are and the
+    rest as `key=value` (empty and "-" cells left out), then the caption."""
+    lines = [str(table.title)] if table.title else []
+    columns = [(str(c.header), list(c.cells)) for c in table.columns]
+    for row in range(table.row_count):
+        cells = [(header, cells[row]) for header, cells in columns]
+        head = [str(cell) for _, cell in cells[:labels] if str(cell)]
+        rest = [
+            _pair(header, cell)
+            for header, cell in cells[labels:]
+            if render(str(cell)).plain.strip() not in ("", "-")
+        ]
+        lines.append("  ".join([" ".join(head), *rest]))
+    if table.caption:
+        lines.append(str(table.caption))
+    return lines
+
+
+def print_table(table: Table, labels: int = 1) -> None:
+    """The table where it fits a terminal; otherwise (narrow terminal, pipe, log) one line per
+    row. Lines are soft-wrapped: the terminal may fold them, but no newline is ever inserted."""
+    # measured unconstrained: a table measured against the console's width reports that width
+    width = Measurement.get(console, console.options.update_width(1 << 16), table).maximum
+    if console.is_terminal and width <= console.width:
+        console.print(table)
+        return
+    for line in table_lines(table, labels):
+        console.print(line, soft_wrap=True)

@@ -14,7 +14,7 @@ from rich.table import Table
 from orchestrator.claims.board import Board
 from orchestrator.claims.record import ClaimRecord
 from orchestrator.claims.store import AGENT_ENV, DEFAULT_LEASE, Holder
-from orchestrator.console import console
+from orchestrator.console import console, print_table
 
 AgentOption = Annotated[
     str | None,
@@ -86,7 +86,7 @@ def print_assignment(board: Board, record: ClaimRecord) -> None:
             escape(", ".join(str(c) for c in gate.require)),
             states.get(gate.name, "UNKNOWN"),
         )
-    console.print(table)
+    print_table(table)
     where = f"cd {record.worktree} && " if record.worktree else ""
     console.print(
         "next steps:\n"

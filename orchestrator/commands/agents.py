@@ -10,7 +10,7 @@ from rich.table import Table
 
 from orchestrator.claims.cli import lease_left
 from orchestrator.claims.store import ClaimStore
-from orchestrator.console import console, guarded
+from orchestrator.console import console, guarded, print_table
 from orchestrator.layout import Layout
 from orchestrator.registry import id_key
 
@@ -49,7 +49,7 @@ def agents_command(
             lease_left(rec, now),
             escape(rec.worktree or "—"),
         )
-    console.print(table)
+    print_table(table)
     if not records:
         console.print("no live claims" if not show_all else "no claims recorded")
 

@@ -5,19 +5,25 @@ shape of the registered examples, and generated ÷ hand-written modelled cycles 
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from orchestrator.console import console, guarded
+from orchestrator.console import console, guarded, print_table
 from orchestrator.errors import TtWsError
+from orchestrator.json_output import (
+    BenchOutput,
+    PairFigures,
+    ShapeFigures,
+    emit,
+    messages_to_stderr,
+)
 
 if TYPE_CHECKING:  # the benchmark pulls in torch and the compiler: only when it runs
     from compiler.perf.bench import PairBench, ShapeBench
-
-TABLE_WIDTH = 110
 
 
 def _table(title: str, columns: tuple[str, ...], text_columns: int) -> Table:
@@ -82,6 +88,9 @@ def bench_command(
     pairs: Annotated[
         bool, typer.Option(help="Also run the generated-vs-hand-written pairs.")
     ] = True,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the figures as a tt-ws.bench/1 JSON document.")
+    ] = False,
 ) -> None:
     """Benchmark examples on the emulator's cycle-approximate model."""
     from compiler.examples import MODULES
@@ -97,27 +106,70 @@ def bench_command(
         raise TtWsError("--report writes the figures of one example: name exactly one ID")
     shapes: list[ShapeBench] = []
     measured: list[PairBench] = []
-    for example_id in ids:
-        try:
-            s, p = bench_example(example_id, pairs=pairs)
-        except BenchError as exc:
-            raise TtWsError(str(exc)) from None
-        shapes += s
-        measured += p
-    # the tables are wider than an 80-column pipe: widen rather than cut numbers
-    narrow = console.width
-    console.width = max(narrow, TABLE_WIDTH)
-    try:
-        console.print(_shapes_table(shapes))
-        if measured:
-            console.print(_pairs_table(measured))
-    finally:
-        console.width = narrow
-    if report is not None:
-        report.parent.mkdir(parents=True, exist_ok=True)
-        body = {"schema": PERF_SCHEMA, "subject": ids[0], "metrics": metrics(shapes, measured)}
-        report.write_text(json.dumps(body, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        console.print(f"wrote {report}")
+    with messages_to_stderr(as_json):
+        for n, example_id in enumerate(ids, start=1):
+            started = time.perf_counter()
+            try:
+                s, p = bench_example(example_id, pairs=pairs)
+            except BenchError as exc:
+                raise TtWsError(str(exc)) from None
+            shapes += s
+            measured += p
+            console.print(
+                f"[{n}/{len(ids)}] {example_id}: {len(s)} shapes, {len(p)} pairs "
+                f"({time.perf_counter() - started:.1f} s)"
+            )
+        if as_json:
+            emit(_document(shapes, measured))
+        else:
+            print_table(_shapes_table(shapes))
+            if measured:
+                print_table(_pairs_table(measured))
+        if report is not None:
+            body = {"schema": PERF_SCHEMA, "subject": ids[0], "metrics": metrics(shapes, measured)}
+            try:
+                report.parent.mkdir(parents=True, exist_ok=True)
+                report.write_text(
+                    json.dumps(body, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+                )
+            except OSError as exc:
+                raise TtWsError(f"{report}: cannot write the report ({exc.strerror})") from None
+            console.print(f"wrote {report}")
+
+
+def _document(shapes: list[ShapeBench], pairs: list[PairBench]) -> BenchOutput:
+    def throughput(perf, value: float) -> float | None:
+        return round(value, 3) if perf.flops else None
+
+    return BenchOutput(
+        shapes=[
+            ShapeFigures(
+                example=s.example,
+                shape=s.shape,
+                bottleneck=s.generated.perf.bottleneck,
+                compile_s=round(s.generated.compile_s, 4),
+                emulator_wall_s=round(s.generated.sim_wall_s, 4),
+                cycles=s.generated.perf.cycles,
+                device_us=round(s.generated.perf.seconds * 1e6, 3),
+                tflops=throughput(s.generated.perf, s.generated.perf.tflops),
+                pct_peak=throughput(s.generated.perf, s.generated.perf.pct_peak),
+            )
+            for s in shapes
+        ],
+        pairs=[
+            PairFigures(
+                example=p.example,
+                pair=p.name,
+                problem=p.problem,
+                generated_cycles=p.generated.perf.cycles,
+                hand_written_cycles=p.hand_written.perf.cycles,
+                ratio=round(p.ratio, 4),
+                generated_pct_peak=throughput(p.generated.perf, p.generated.perf.pct_peak),
+                hand_written_pct_peak=throughput(p.hand_written.perf, p.hand_written.perf.pct_peak),
+            )
+            for p in pairs
+        ],
+    )
 
 
 def register(app: typer.Typer) -> None:

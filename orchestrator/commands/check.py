@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from orchestrator.atomic import write_atomic
-from orchestrator.console import console, guarded, sigterm_interrupts
+from orchestrator.console import console, guarded, print_table, sigterm_interrupts
 from orchestrator.errors import display_path
 from orchestrator.layout import RUNS_ROOT, Layout
 from orchestrator.status import claimed_evidence_admission
@@ -105,7 +105,7 @@ def check_command(
     admit = claimed_evidence_admission(layout)
     with sigterm_interrupts():
         report = run_check(layout.root, base, scratch, not no_cache, admit, _progress)
-    console.print(_table(report))
+    print_table(_table(report), labels=2)
     for gate in report.gates:
         if gate.blocking:
             for problem in gate.problems:

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from orchestrator.claims.cli import DEFAULT_LEASE_MINUTES, LeaseOption, WorktreeDirOption, minutes
 from orchestrator.claims.store import ClaimStore, utc_now
-from orchestrator.console import console, guarded, sigterm_interrupts
+from orchestrator.console import console, guarded, print_table, sigterm_interrupts
 from orchestrator.dispatch.blocked import BlockedList
 from orchestrator.dispatch.command import FIELDS, CommandTemplate
 from orchestrator.dispatch.files import DispatchFiles, main_root
@@ -116,9 +116,9 @@ def show_status(root: Path) -> None:
     now = utc_now()
     states = read_states(DispatchFiles(root).states)
     for state in states:
-        console.print(slots_table(state, now))
+        print_table(slots_table(state, now))
         if state.outcomes:
-            console.print(outcomes_table(state))
+            print_table(outcomes_table(state))
     if not states:
         console.print("no dispatcher is running on this repository")
     blocked = BlockedList(ClaimStore.open(root).refs).active()
@@ -133,7 +133,7 @@ def show_status(root: Path) -> None:
                 escape(record.reason),
                 escape(record.log),
             )
-        console.print(table)
+        print_table(table)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from orchestrator.check.history import HistoryEntry, gate_history
-from orchestrator.console import console, guarded, styled
+from orchestrator.console import console, guarded, print_table, styled
 from orchestrator.evidence import EvidenceStore
 from orchestrator.layout import Layout
 from orchestrator.lint import load_checked_registry
@@ -69,7 +69,10 @@ def history_command(
                 _counts(entry),
                 _note(entry),
             )
-        console.print(table if entries else f"{ws.id} {gate.name}: no evidence yet")
+        if entries:
+            print_table(table)
+        else:
+            console.print(f"{ws.id} {gate.name}: no evidence yet")
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from orchestrator.console import console, guarded, styled
+from orchestrator.console import guarded, print_table, styled
 from orchestrator.layout import Layout
 from orchestrator.lint import load_checked_registry
 from orchestrator.status import claimed_evidence_admission, current_status
@@ -37,7 +37,7 @@ def list_command(
             f"{status.gates_passed}/{len(status.gates)}",
             escape(", ".join(ws.depends_on)),
         )
-    console.print(table)
+    print_table(table)
 
 
 def register(app: typer.Typer) -> None:

@@ -20,6 +20,7 @@ from orchestrator.claims.cli import (
 )
 from orchestrator.claims.errors import ClaimRefused
 from orchestrator.console import console, guarded
+from orchestrator.json_output import Claimed, NextOutput, Ready, emit, messages_to_stderr
 
 
 def next_command(
@@ -30,6 +31,9 @@ def next_command(
         bool, typer.Option("--dry-run", help="Show what would be claimed; claim nothing.")
     ] = False,
     lease: LeaseOption = DEFAULT_LEASE_MINUTES,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the outcome as a tt-ws.next/1 JSON document.")
+    ] = False,
 ) -> None:
     """Claim the ready workstream that unblocks most (then priority, then id) and say what to do.
 
@@ -37,28 +41,58 @@ def next_command(
     nobody holds a live claim on it and no live claim owns overlapping paths. Exit status 1 when
     nothing is ready.
     """
-    board = Board.load()
-    ready = board.plan().ready
-    if dry_run:
-        order = ", ".join(f"{r.id} (unblocks {r.unblocks})" for r in ready)
-        console.print(f"ready, in hand-out order: {escape(order) or 'none'}")
-        chosen, reasons = board.preview()
-        for ws, why in reasons.items():
-            console.print(f"skip {escape(ws)}: {escape(why)}")
-        if chosen is None:
+    with messages_to_stderr(as_json):
+        board = Board.load()
+        ready = board.plan().ready
+        ranked = [Ready(id=r.id, unblocks=r.unblocks, priority=r.priority) for r in ready]
+        if dry_run:
+            order = ", ".join(f"{r.id} (unblocks {r.unblocks})" for r in ready)
+            console.print(f"ready, in hand-out order: {escape(order) or 'none'}")
+            chosen, reasons = board.preview()
+            for ws, why in reasons.items():
+                console.print(f"skip {escape(ws)}: {escape(why)}")
+            if as_json:
+                emit(
+                    NextOutput(
+                        dry_run=True,
+                        ready=ranked,
+                        skipped=reasons,
+                        would_claim=chosen,
+                        claimed=None,
+                    )
+                )
+            if chosen is None:
+                raise ClaimRefused(_nothing(board))
+            rank = next(r for r in ready if r.id == chosen)
+            console.print(
+                f"would claim [bold]{escape(chosen)}[/] {escape(board.registry.get(chosen).title)} "
+                f"(unblocks {rank.unblocks}, priority {rank.priority})"
+            )
+            return
+        if not ready:
+            if as_json:
+                emit(
+                    NextOutput(dry_run=False, ready=[], skipped={}, would_claim=None, claimed=None)
+                )
             raise ClaimRefused(_nothing(board))
-        rank = next(r for r in ready if r.id == chosen)
-        console.print(
-            f"would claim [bold]{escape(chosen)}[/] {escape(board.registry.get(chosen).title)} "
-            f"(unblocks {rank.unblocks}, priority {rank.priority})"
+        record = board.take(
+            [r.id for r in ready], holder(agent), minutes(lease), worktree, worktree_dir
         )
-        return
-    if not ready:
-        raise ClaimRefused(_nothing(board))
-    record = board.take(
-        [r.id for r in ready], holder(agent), minutes(lease), worktree, worktree_dir
-    )
-    print_assignment(board, record)
+        print_assignment(board, record)
+        if as_json:
+            claimed = Claimed(
+                workstream=record.workstream,
+                holder=record.holder,
+                token=record.token,
+                expiry=record.expiry,
+                worktree=record.worktree,
+                branch=record.branch,
+            )
+            emit(
+                NextOutput(
+                    dry_run=False, ready=ranked, skipped={}, would_claim=None, claimed=claimed
+                )
+            )
 
 
 _SHOWN_BLOCKED = 6

@@ -18,15 +18,16 @@ from rich.progress import (
 from rich.table import Table
 
 from orchestrator.check.cache import InputCache
-from orchestrator.console import console, guarded, sigterm_interrupts
+from orchestrator.console import console, guarded, print_table, sigterm_interrupts
 from orchestrator.errors import TtWsError
 from orchestrator.evidence import metrics_summary
+from orchestrator.json_output import GateResult, RunOutput, emit, messages_to_stderr
 from orchestrator.layout import Layout
 from orchestrator.lint import load_checked_registry
 from orchestrator.registry import GateSpec, Registry, Workstream
 from orchestrator.runner import Claim, GateRun, run_workstreams
 from orchestrator.status import claimed_evidence_admission
-from orchestrator.tree import source_tree
+from orchestrator.tree import SourceTree, source_tree
 
 
 def select(
@@ -104,15 +105,43 @@ def run_command(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Run every gate, even when its inputs are unchanged.")
     ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the results as a tt-ws.run/1 JSON document.")
+    ] = False,
 ) -> None:
     """Run the gates of the chosen workstreams and record one evidence record per gate run.
 
     A gate whose inputs (its files and the code it depends on) match a passing record is
     reported as cached and not rerun, unless --no-cache.
     """
-    layout = Layout.find()
+    with messages_to_stderr(as_json):
+        layout = Layout.find()
+        runs, tree = _run(layout, ids or [], everything, phase or [], no_cache)
+        if as_json:
+            emit(_document(runs, tree, layout))
+        else:
+            print_table(summary(runs), labels=3)
+        failed = [r for r in runs if not r.passed]
+        for run in failed:
+            log = run.run_dir / "output.log" if run.run_dir else None
+            if log and log.is_file():
+                console.print(
+                    f"{run.workstream.id} {run.gate.name}: output in {log.relative_to(layout.root)}"
+                )
+        console.print(
+            f"{len(runs) - len(failed)}/{len(runs)} gates passed; evidence in "
+            f"{layout.evidence.relative_to(layout.root)}/ — run `tt-ws status` to update status/"
+        )
+    if failed:
+        raise typer.Exit(1)
+
+
+def _run(
+    layout: Layout, ids: list[str], everything: bool, phases: list[int], no_cache: bool
+) -> tuple[list[GateRun], SourceTree]:
+    """Run the selected gates with a progress display; the runs and the tree they measured."""
     registry = load_checked_registry(layout.registry)
-    selection = select(registry, ids or [], everything, phase or [])
+    selection = select(registry, ids, everything, phases)
     total = sum(len(ws.gates) for ws in selection)
     stamp = claim_stamp(layout)
     for ws in selection:  # refuse before anything runs, not after the first gate
@@ -136,20 +165,30 @@ def run_command(
     with sigterm_interrupts(), Progress(*columns, console=console, transient=True) as progress:
         listener = ProgressListener(progress, total)
         runs = run_workstreams(layout, selection, listener, stamp, cache=cache)
-    console.print(summary(runs))
-    failed = [r for r in runs if not r.passed]
-    for run in failed:
-        log = run.run_dir / "output.log" if run.run_dir else None
-        if log and log.is_file():
-            console.print(
-                f"{run.workstream.id} {run.gate.name}: output in {log.relative_to(layout.root)}"
+    return runs, tree
+
+
+def _document(runs: list[GateRun], tree: SourceTree, layout: Layout) -> RunOutput:
+    return RunOutput(
+        tree=tree.hash,
+        dirty=tree.dirty,
+        passed=sum(r.passed for r in runs),
+        failed=sum(not r.passed for r in runs),
+        gates=[
+            GateResult(
+                workstream=r.workstream.id,
+                gate=r.gate.name,
+                kind=r.gate.kind,
+                passed=r.passed,
+                seconds=round(r.seconds, 3),
+                cached=r.cached_from is not None,
+                metrics=dict(r.record.metrics),
+                failures=r.failures,
+                evidence=str(r.path.relative_to(layout.root)),
             )
-    console.print(
-        f"{len(runs) - len(failed)}/{len(runs)} gates passed; evidence in "
-        f"{layout.evidence.relative_to(layout.root)}/ — run `tt-ws status` to update status/"
+            for r in runs
+        ],
     )
-    if failed:
-        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:

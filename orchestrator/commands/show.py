@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from orchestrator.console import console, guarded, styled
+from orchestrator.console import console, guarded, print_table, styled
 from orchestrator.errors import display_path
 from orchestrator.evidence import metrics_summary
 from orchestrator.layout import Layout
@@ -60,7 +60,7 @@ def show_command(
             styled(gate.state.value),
             _evidence(gate),
         )
-    console.print(table)
+    print_table(table)
     for gate in status.gates:
         for reason in gate.reasons:
             console.print(f"[red]{gate.gate.name}[/] ({gate.state.value}): {escape(reason)}")

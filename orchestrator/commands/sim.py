@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from orchestrator.commands.compile import ArgsOpt, DumpIrOpt, TargetOpt, compile_kernel
-from orchestrator.console import console, guarded
+from orchestrator.console import console, guarded, print_table
 from orchestrator.errors import TtWsError
 
 
@@ -66,7 +66,7 @@ def sim_command(
             f"{x.std():.4g}",
             f"{x.abs().max():.4g}",
         )
-    console.print(table)
+    print_table(table)
 
 
 def register(app: typer.Typer) -> None:

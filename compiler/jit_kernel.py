@@ -27,7 +27,9 @@ import functools
 import hashlib
 import os
 import shutil
+import statistics
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,13 +141,17 @@ class BenchResult:
 
 
 class Profiler:
-    """`kernel.get_profiler()`: runs the kernel on random inputs (seeded) and reads the cost model."""
+    """`kernel.get_profiler()`, as TileLang's: `assert_allclose` against a reference program and
+    `do_bench`, on seeded random inputs unless tensors are given. Times of the kernel are the cost
+    model's device time; the emulator is deterministic, so nothing is repeated."""
 
     def __init__(self, kernel: Kernel, seed: int = 0) -> None:
         self.kernel = kernel
         self.seed = seed
 
-    def _random_inputs(self) -> list[Any]:
+    def _inputs(self, given: Sequence[Any] | None) -> list[Any]:
+        if given is not None:
+            return list(given)
         import torch
 
         from compiler.backends.sim import TORCH_DTYPES
@@ -157,11 +163,11 @@ class Profiler:
         ]
 
     def bench(self, *inputs) -> BenchResult:
-        """Run once (the emulator is deterministic: repetitions would report the same cycles)."""
+        """One run of the kernel: the modelled device time and the emulator's own wall time."""
         from compiler.backends.sim import execute
         from compiler.perf.analysis import analyze
 
-        args = self.kernel.bind(list(inputs) or self._random_inputs())
+        args = self.kernel.bind(self._inputs(inputs or None))
         run = execute(self.kernel.artifact, args)
         fidelity = next(k.math_fidelity for k in self.kernel.plan.kernels if k.role == "compute")
         perf = analyze(run.report, self.kernel.plan.target, fidelity)
@@ -169,10 +175,60 @@ class Profiler:
             perf.seconds * 1e3, perf.cycles, perf.bottleneck, run.report.wall_s * 1e3
         )
 
-    def do_bench(self, *inputs, **_tilelang_options) -> float:
-        """TileLang's `do_bench`: milliseconds, here the modelled device time (warm-up and
-        repetition options are accepted and ignored: the model has no run-to-run noise)."""
-        return self.bench(*inputs).device_ms
+    def do_bench(
+        self, func: Callable[..., Any] | None = None, *, input_tensors=None, **_options
+    ) -> float:
+        """Milliseconds. Without `func`: the kernel's modelled device time. With `func` (TileLang
+        examples time their torch reference this way): its wall-clock time on this host's CPU,
+        the median of 5 runs — a host figure, not comparable to a device time. TileLang's warm-up
+        and repetition options are accepted and ignored."""
+        inputs = self._inputs(input_tensors)
+        if func is None:
+            return self.bench(*inputs).device_ms
+        times = []
+        for _ in range(5):
+            started = time.perf_counter()
+            func(*inputs)
+            times.append((time.perf_counter() - started) * 1e3)
+        return statistics.median(times)
+
+    def assert_allclose(
+        self,
+        reference_program: Callable[..., Any],
+        input_tensors=None,
+        atol: float = 1e-2,
+        rtol: float = 1e-2,
+        max_mismatched_ratio: float = 0.01,
+    ) -> None:
+        """The kernel's outputs against `reference_program(*inputs)`: at most
+        `max_mismatched_ratio` of the elements may lie outside atol + rtol * |ref| (TileLang's
+        rule); raises AssertionError naming the output, the share and the worst element."""
+        import torch
+
+        inputs = self._inputs(input_tensors)
+        got = self.kernel(*inputs)
+        want = reference_program(*inputs)
+        got = [got] if isinstance(got, torch.Tensor) else list(got or [])
+        want = [want] if isinstance(want, torch.Tensor) else list(want or [])
+        if len(got) != len(want):
+            raise AssertionError(
+                f"the kernel returns {len(got)} outputs, the reference {len(want)}"
+            )
+        for i, (g, w) in enumerate(zip(got, want, strict=True)):
+            g, w = g.float(), w.float()
+            if g.shape != w.shape:
+                raise AssertionError(
+                    f"output {i}: shape {tuple(g.shape)}, reference {tuple(w.shape)}"
+                )
+            off = ~torch.isclose(g, w, rtol=rtol, atol=atol, equal_nan=True)
+            share = off.float().mean().item()
+            if share > max_mismatched_ratio:
+                worst = (g - w).abs().nan_to_num(float("inf")).argmax()
+                raise AssertionError(
+                    f"output {i}: {share:.2%} of the elements differ beyond atol {atol} + rtol "
+                    f"{rtol}·|ref| (allowed {max_mismatched_ratio:.2%}); e.g. at flat index "
+                    f"{int(worst)}: {g.flatten()[worst].item()} vs {w.flatten()[worst].item()}"
+                )
 
 
 class Kernel:

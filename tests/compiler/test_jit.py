@@ -161,3 +161,19 @@ def test_the_quickstart_checks_against_torch_and_prints_the_device_time(capsys):
     assert "256x256x256 bf16 GEMM on the emulated wormhole_n150" in out
     assert "(matches torch)" in out
     assert "modelled device time:" in out and "emulator wall time" in out
+
+
+def test_assert_allclose_holds_the_kernel_to_a_reference_program_like_tilelang():
+    profiler = compiler.jit(elementwise_add(64, 64), out_idx=[-1]).get_profiler()
+    profiler.assert_allclose(lambda a, b: a + b, rtol=0, atol=0)
+    with pytest.raises(
+        AssertionError, match=r"output 0: 9\d\.\d\d% of the elements differ beyond atol 0.01"
+    ):
+        profiler.assert_allclose(lambda a, b: a + 2 * b)
+
+
+def test_do_bench_of_a_reference_program_is_its_host_wall_time():
+    profiler = compiler.jit(elementwise_add(64, 64), out_idx=[-1]).get_profiler()
+    calls = []
+    host_ms = profiler.do_bench(lambda a, b: calls.append(a.shape) or a + b, warmup=500)
+    assert host_ms > 0 and calls == [(64, 64)] * 5

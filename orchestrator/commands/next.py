@@ -14,7 +14,7 @@ from orchestrator.claims.cli import (
     LeaseOption,
     WorktreeDirOption,
     WorktreeOption,
-    holder,
+    claimant,
     minutes,
     print_assignment,
 )
@@ -35,7 +35,8 @@ def next_command(
 
     Ready: every dependency's gates pass on current evidence, its own gates do not all pass yet,
     nobody holds a live claim on it and no live claim owns overlapping paths. Exit status 1 when
-    nothing is ready.
+    nothing is ready. The claim is bound to a secret: yours from $TT_WS_CLAIM_SECRET, else a new
+    one, printed once.
     """
     board = Board.load()
     ready = board.plan().ready
@@ -55,10 +56,9 @@ def next_command(
         return
     if not ready:
         raise ClaimRefused(_nothing(board))
-    record = board.take(
-        [r.id for r in ready], holder(agent), minutes(lease), worktree, worktree_dir
-    )
-    print_assignment(board, record)
+    me, fresh = claimant(agent)
+    record = board.take([r.id for r in ready], me, minutes(lease), worktree, worktree_dir)
+    print_assignment(board, record, me.secret if fresh else None)
 
 
 _SHOWN_BLOCKED = 6

@@ -134,7 +134,7 @@ def print_assignment(board: Board, record: ClaimRecord, shown_secret: str | None
     console.print(table)
     where = f"cd {record.worktree} && " if record.worktree else ""
     console.print(
-        "next steps:\n"
+        f"next steps{' (after the export above)' if shown_secret else ''}:\n"
         f"  {where}implement, then `tt-ws run {ws.id}` (records evidence under token "
         f"{record.token})\n"
         "  `tt-ws status` → `tt-ws check` → commit and open a PR\n"

@@ -13,7 +13,8 @@ A ref update that finds the ref's lock file taken normally lost a race; but git 
 only for the moment of one update, so a lock file older than `STALE_LOCK_S` was left by a git
 process killed while holding it, and blocks every update of that ref until it is removed. Such a
 lock is reported at once (with the command that removes it) instead of being retried as a race.
-git's ref locks do not record their owner's pid: their age is the only sign.
+git's ref locks do not record their owner's pid: their age is the only sign. A lock on a shared
+remote cannot be aged from here; one that refuses every push for `STALE_LOCK_S` is reported.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ _IDENTITY = {
 }
 _FETCH_ATTEMPTS = 8
 STALE_LOCK_S = 10.0
-_LOCK_FAILURE = re.compile(r"Unable to create '([^']+\.lock)': ([^\n]*?)\.?$", re.MULTILINE)
+_LOCK_FAILURE = re.compile(r"Unable to create '([^']+\.lock)': ([^\n]*)")
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ class LocalRefs:
         failure = _LOCK_FAILURE.search(stderr)
         if failure is None:
             return
-        path, why = Path(failure[1]), failure[2]
+        path, why = Path(failure[1]), failure[2].strip().rstrip(".")
         if why != "File exists":
             raise ClaimStoreError(f"git cannot create the lock file {path}: {why}")
         age = _age(path)
@@ -166,6 +167,8 @@ class RemoteRefs(LocalRefs):
     def __init__(self, root: Path, remote: str) -> None:
         super().__init__(root)
         self.remote = remote
+        # Lock files of the remote refusing our pushes, and since when (time.monotonic()).
+        self._refused_by: dict[str, float] = {}
 
     def read(self) -> dict[str, RefValue]:
         self._fetch()
@@ -198,13 +201,32 @@ class RemoteRefs(LocalRefs):
             "push", "--porcelain", "--atomic", "--no-verify", *leases, self.remote, *specs
         )
         if done.returncode == 0:
+            self._refused_by.clear()
             return True
         # Porcelain marks each refused ref with "!"; any other failure is not a lost race.
         if any(line.startswith("!") for line in done.stdout.splitlines()):
+            self._refuse_stuck_remote_lock(done.stderr)
             return False
         raise ClaimStoreError(
             f"cannot push claims to remote {self.remote!r}: {done.stderr.strip()}"
         )
+
+    def _refuse_stuck_remote_lock(self, stderr: str) -> None:
+        """Raise when the same lock file of the remote has refused every push for longer than
+        `STALE_LOCK_S` (a lost race leaves no lock behind; a stale lock refuses forever)."""
+        failure = _LOCK_FAILURE.search(stderr)
+        if failure is None:
+            self._refused_by.clear()
+            return
+        path = failure[1]
+        held = time.monotonic() - self._refused_by.setdefault(path, time.monotonic())
+        if held > STALE_LOCK_S:
+            raise ClaimStoreError(
+                f"the claims remote {self.remote!r} has refused every claim for {held:.0f} s: "
+                f"its git lock {path} stays taken, so a git process there was killed while "
+                "holding it. If no git process is running in that repository, remove it there: "
+                f"rm {shlex.quote(path)}"
+            )
 
 
 def _age(path: Path) -> float | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from claims_helpers import ALICE, BOB, MINUTE, FakeClock, git
 
+from orchestrator.claims import refs
 from orchestrator.claims.errors import (
     ClaimContention,
     ClaimRefused,
@@ -234,3 +235,32 @@ def test_claims_made_locally_before_sharing_do_not_block_the_shared_store(
     ClaimStore.open(shared_clones[0]).acquire(["x"], ALICE, lease=MINUTE)  # local mode
     shared = ClaimStore.open(shared_clones[0], remote="origin")
     assert shared.acquire(["x"], BOB, lease=MINUTE).token == 1
+
+
+def test_a_claims_secret_hash_travels_to_other_clones_with_the_claim(
+    shared_clones: tuple[Path, Path],
+) -> None:
+    """Alice claims on one machine and renews from another: her secret works there, a borrowed
+    name does not."""
+    a, b = (ClaimStore.open(clone, remote="origin") for clone in shared_clones)
+    a.acquire(["x"], ALICE, lease=MINUTE)
+    with pytest.raises(ClaimRefused, match=r"\$TT_WS_CLAIM_SECRET is not its secret"):
+        b.release("x", replace(ALICE, secret=BOB.secret))
+    assert b.renew("x", replace(ALICE, host="elsewhere")).token == 1
+    assert a.release("x", ALICE).released is not None
+
+
+def test_a_stale_lock_on_the_claims_remote_is_reported_not_retried_for_ever(
+    shared_clones: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(refs, "STALE_LOCK_S", 0.5)  # git's own locks last milliseconds
+    store = ClaimStore.open(shared_clones[0], remote="origin")
+    store.acquire(["x"], ALICE, lease=MINUTE)
+    lock = tmp_path / "remote.git" / "refs" / "tt-ws" / "fence.lock"
+    lock.write_text("")
+    started = time.monotonic()
+    with pytest.raises(ClaimStoreError, match=r"its git lock .*fence\.lock stays taken.*rm "):
+        store.acquire(["y"], BOB, lease=MINUTE)
+    assert time.monotonic() - started < store.budget_s / 2
+    lock.unlink()
+    assert store.acquire(["y"], BOB, lease=MINUTE).token == 2

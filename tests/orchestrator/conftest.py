@@ -20,6 +20,12 @@ def _subprocesses_import_this_clone(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
+@pytest.fixture(autouse=True)
+def _no_inherited_claim_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run by an agent under `tt-ws dispatch` inherit its claim's secret: not theirs."""
+    monkeypatch.delenv("TT_WS_CLAIM_SECRET", raising=False)
+
+
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A committed git repo with SMALL_REGISTRY, passing tests and a complete docs page; cwd."""

@@ -45,6 +45,6 @@ def board_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A repo holding a small registry, as the working directory."""
     root = make_board_repo(tmp_path / "board")
     monkeypatch.chdir(root)
-    for name in ("TT_WS_AGENT", "TT_WS_CLAIM_SECRET", "TT_WS_CLAIMS_REMOTE"):
-        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("TT_WS_AGENT", raising=False)
+    monkeypatch.delenv("TT_WS_CLAIMS_REMOTE", raising=False)
     return root

@@ -12,5 +12,5 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 @pytest.fixture(autouse=True)
 def _no_inherited_agent(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("TT_WS_AGENT", "TT_WS_CLAIM_SECRET", "TT_WS_CLAIMS_REMOTE"):
-        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("TT_WS_AGENT", raising=False)
+    monkeypatch.delenv("TT_WS_CLAIMS_REMOTE", raising=False)

@@ -29,6 +29,7 @@ from bench_orchestrator import timed
 
 from orchestrator.claims.board import Board
 from orchestrator.claims.errors import ClaimRefused
+from orchestrator.claims.secret import new_secret
 from orchestrator.claims.store import ClaimStore, Holder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,7 +77,7 @@ def next_dry_run() -> None:
 
 
 def claim_release(store: ClaimStore) -> Callable[[], None]:
-    me = Holder("bench", "bench", os.getpid())
+    me = Holder("bench", "bench", os.getpid(), new_secret())
 
     def once() -> None:
         store.acquire(["bench"], me)
@@ -87,7 +88,7 @@ def claim_release(store: ClaimStore) -> Callable[[], None]:
 
 def _contender(root: str, attempts: int, won: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     store = ClaimStore.open(Path(root))
-    me = Holder(f"p{os.getpid()}", "bench", os.getpid())
+    me = Holder(f"p{os.getpid()}", "bench", os.getpid(), new_secret())
     wins = 0
     for _ in range(attempts):
         try:

@@ -81,6 +81,9 @@ class Claimed(_Out):
     expiry: datetime
     worktree: str | None
     branch: str | None
+    # the claim's secret, given only when this claim made a new one (export it as
+    # $TT_WS_CLAIM_SECRET); None when the claim reused the caller's
+    secret: str | None = None
 
 
 class NextOutput(_Out):

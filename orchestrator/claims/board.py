@@ -73,7 +73,9 @@ class Board:
         return None
 
     def preview(self) -> tuple[str | None, dict[str, str]]:
-        """What `next` would hand out now, without claiming; and why the ones before it not."""
+        """What `next` would hand out now, without claiming; and why the ones before it not.
+        Raises when a stale lock would make the claim fail."""
+        self.store.refs.check_locks()
         candidates = [r.id for r in self.plan().ready]
         return self.store.choose(
             self.store.snapshot(), candidates, self.store.clock(), self.conflict

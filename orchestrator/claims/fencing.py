@@ -21,7 +21,7 @@ from typing import Protocol
 
 from orchestrator.claims.errors import ClaimRefused, LeaseExpired
 from orchestrator.claims.record import ClaimRecord
-from orchestrator.claims.store import ClaimStore, Holder, Snapshot, claim_ref
+from orchestrator.claims.store import ClaimStore, Holder, Snapshot, authenticate, claim_ref
 
 
 class ClaimedEvidence(Protocol):
@@ -50,7 +50,7 @@ def stamp_for_run(snap: Snapshot, workstream: str, holder: Holder, now: datetime
     """The stamp for `holder` running `workstream`'s gates now; None when nobody claims it.
 
     Raises LeaseExpired when the holder's own last claim has run out, ClaimRefused when another
-    agent holds a live claim on it.
+    agent holds a live claim on it or the runner lacks the claim's secret.
     """
     cur = snap.records.get(workstream)
     if cur is None or (cur.holder != holder.name and not cur.is_live(now)):
@@ -67,6 +67,7 @@ def stamp_for_run(snap: Snapshot, workstream: str, holder: Holder, now: datetime
             f"{cur.lease_end():%Y-%m-%d %H:%M:%S} UTC, so this run would not count; "
             f"claim it again with `tt-ws claim {workstream}`"
         )
+    authenticate(cur, holder)
     return Stamp(cur.holder, cur.token, cur.expiry)
 
 
@@ -141,7 +142,8 @@ def admission_for(root: Path) -> Admission:
 def stamps_for_run(
     root: Path, workstreams: Iterable[str], agent: str | None = None
 ) -> dict[str, Stamp | None]:
-    """The stamp of each workstream about to be run by `agent` (default: $TT_WS_AGENT).
+    """The stamp of each workstream about to be run by `agent` (default: $TT_WS_AGENT), who
+    proves to hold its claims with $TT_WS_CLAIM_SECRET.
 
     Raises before anything runs when one of them is held by another agent or the runner's own
     lease on it has expired, so `tt-ws run` refuses instead of recording uncountable evidence.

@@ -33,6 +33,9 @@ class ClaimRecord(BaseModel):
     released: AwareDatetime | None = None
     worktree: str | None = None
     branch: str | None = None
+    # Salted hash of the holder's secret (orchestrator.claims.secret); never the secret itself.
+    # None only in records written by a tt-ws without claim secrets.
+    secret_hash: str | None = None
 
     def is_live(self, now: datetime) -> bool:
         return self.released is None and now < self.expiry

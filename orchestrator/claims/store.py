@@ -9,6 +9,9 @@ Every new claim updates both refs in one transaction with their expected old val
   "no live claim overlaps these paths") only commits if no other claim landed meanwhile.
 Renewals and releases touch only their own claim ref; they never create a new conflict.
 
+Every claim record keeps a salted hash of its holder's secret (orchestrator.claims.secret):
+renewing, releasing and running under a claim need the holder's name and that secret.
+
 Leases compare the wall-clock expiry written in the record with the reader's clock, so hosts need
 loosely synchronised clocks: a skew of s seconds moves a lease's end by s for that reader.
 """
@@ -22,13 +25,14 @@ import re
 import socket
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from orchestrator.claims.errors import ClaimContention, ClaimRefused, LeaseExpired
 from orchestrator.claims.record import ClaimRecord, fence_message, parse_fence
 from orchestrator.claims.refs import NAMESPACE, LocalRefs, RefUpdate, RemoteRefs
+from orchestrator.claims.secret import SECRET_ENV, hash_secret, secret_matches
 
 FENCE_REF = f"{NAMESPACE}fence"
 CLAIMS_PREFIX = f"{NAMESPACE}claims/"
@@ -37,8 +41,10 @@ REMOTE_ENV = "TT_WS_CLAIMS_REMOTE"
 REMOTE_CONFIG = "tt-ws.claimsRemote"
 DEFAULT_LEASE = timedelta(minutes=30)
 
-# Ids become ref path components: keep to characters git accepts everywhere in a ref name.
+# Ids become ref path components: keep to characters git accepts everywhere in a ref name, and
+# short enough that `<id>.lock` and the worktree `<id>-t<token>` fit in a file name (255 bytes).
 _ID = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$")
+MAX_ID_LENGTH = 100
 
 Clock = Callable[[], datetime]
 # Given a candidate workstream and the live claims, why it must not be handed out (or None).
@@ -50,6 +56,11 @@ def utc_now() -> datetime:
 
 
 def claim_ref(workstream: str) -> str:
+    if len(workstream) > MAX_ID_LENGTH:
+        raise ClaimRefused(
+            f"workstream id {workstream[:20]!r}... has {len(workstream)} characters: too long to "
+            f"name a claim ref (at most {MAX_ID_LENGTH}); shorten it in the registry"
+        )
     if not _ID.match(workstream) or workstream.endswith(".lock"):
         raise ClaimRefused(
             f"workstream id {workstream!r} cannot name a claim ref "
@@ -67,17 +78,47 @@ def _user() -> str:
 
 @dataclass(frozen=True)
 class Holder:
-    """Who claims: the agent's name (unique per agent) and where it runs."""
+    """Who claims: the agent's name (unique per agent), where it runs, and the secret that proves
+    it is the agent that won its claims (None when it has none yet)."""
 
     name: str
     host: str
     pid: int
+    secret: str | None = field(default=None, repr=False)
 
     @classmethod
     def current(cls, name: str | None = None) -> Holder:
+        """This process: named by `name`, else $TT_WS_AGENT, else user@host; the secret from
+        $TT_WS_CLAIM_SECRET."""
         host = socket.gethostname()
         chosen = name or os.environ.get(AGENT_ENV) or f"{_user()}@{host}"
-        return cls(name=chosen, host=host, pid=os.getpid())
+        return cls(chosen, host, os.getpid(), os.environ.get(SECRET_ENV) or None)
+
+    def with_secret(self, secret: str) -> Holder:
+        return replace(self, secret=secret)
+
+
+def authenticate(record: ClaimRecord, holder: Holder) -> None:
+    """Refuse unless `holder` is the holder of `record` by name and proves it with the secret."""
+    claimed = f"{record.workstream} is claimed by {record.holder} (token {record.token})"
+    if record.holder != holder.name:
+        raise ClaimRefused(f"{claimed}, not by {holder.name}")
+    if record.secret_hash is None:
+        raise ClaimRefused(
+            f"{claimed} without a secret (by a tt-ws older than claim secrets), so nobody can "
+            f"prove to hold it: it frees itself when its lease ends at "
+            f"{record.expiry:%Y-%m-%d %H:%M:%S} UTC"
+        )
+    if holder.secret is None:
+        raise ClaimRefused(
+            f"{claimed}: needs its secret to act under it; set ${SECRET_ENV} to the secret "
+            "`tt-ws claim`/`tt-ws next` printed when it was claimed"
+        )
+    if not secret_matches(holder.secret, record.secret_hash):
+        raise ClaimRefused(
+            f"{claimed}: ${SECRET_ENV} is not its secret; only the agent that claimed it can "
+            "renew it, release it or record evidence under it"
+        )
 
 
 @dataclass(frozen=True)
@@ -163,9 +204,13 @@ class ClaimStore:
     ) -> ClaimRecord:
         """Claim the first candidate that is free and conflict-free; raise ClaimRefused with the
         reason for each candidate when none is. `workspace(ws, token)` names the worktree and
-        branch to record in the claim (created by the caller once the claim is won)."""
+        branch to record in the claim (created by the caller once the claim is won). The claim
+        is bound to `holder.secret` (only its hash is stored)."""
+        if holder.secret is None:
+            raise ClaimRefused(f"{holder.name} has no secret to bind the claim to")
         for ws in candidates:
             claim_ref(ws)
+        secret_hash = hash_secret(holder.secret)
         for attempt in self._attempts():
             snap = self.snapshot()
             now = self.clock()
@@ -186,6 +231,7 @@ class ClaimStore:
                 expiry=now + lease,
                 worktree=worktree,
                 branch=branch,
+                secret_hash=secret_hash,
             )
             fence = self.refs.write_object(fence_message(token, record), snap.fence_oid)
             claim = self.refs.write_object(record.to_message(), snap.oids.get(ws))
@@ -240,10 +286,7 @@ class ClaimStore:
                 raise ClaimRefused(
                     f"{workstream} is not claimed; claim it with `tt-ws claim {workstream}`"
                 )
-            if cur.holder != holder.name:
-                raise ClaimRefused(
-                    f"{workstream} is claimed by {cur.holder} (token {cur.token}), not by {holder.name}"
-                )
+            authenticate(cur, holder)
             new = change(cur, self.clock())
             old = snap.oids[workstream]
             oid = self.refs.write_object(new.to_message(), old)

@@ -14,7 +14,7 @@ from orchestrator.claims.cli import (
     LeaseOption,
     WorktreeDirOption,
     WorktreeOption,
-    holder,
+    claimant,
     minutes,
     print_assignment,
 )
@@ -30,17 +30,19 @@ def claim_command(
 ) -> None:
     """Claim WORKSTREAM unless someone holds a live claim on it or on overlapping paths.
 
-    An expired claim is taken over (with a new, higher fencing token).
+    An expired claim is taken over (with a new, higher fencing token). The claim is bound to a
+    secret: yours from $TT_WS_CLAIM_SECRET, else a new one, printed once.
     """
     board = Board.load()
     blocked = board.plan().blocked.get(workstream)
-    record = board.take([workstream], holder(agent), minutes(lease), worktree, worktree_dir)
+    me, fresh = claimant(agent)
+    record = board.take([workstream], me, minutes(lease), worktree, worktree_dir)
     if blocked:
         console.print(
             f"[yellow]warning:[/] {escape(workstream)} waits on {escape(', '.join(blocked))}: "
             "their gates do not pass on current evidence yet"
         )
-    print_assignment(board, record)
+    print_assignment(board, record, me.secret if fresh else None)
 
 
 def register(app: typer.Typer) -> None:

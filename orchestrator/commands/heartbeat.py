@@ -12,6 +12,7 @@ from orchestrator.claims.cli import (
     DEFAULT_LEASE_MINUTES,
     AgentOption,
     LeaseOption,
+    bounded,
     holder,
     minutes,
 )
@@ -31,13 +32,14 @@ def heartbeat_command(
         float | None,
         typer.Option(
             "--every",
-            min=0.05,
+            callback=bounded(0.05, 24 * 3600, "seconds"),
             help="Keep renewing every SECONDS until no claim is left (run it in the background).",
         ),
     ] = None,
 ) -> None:
-    """Extend your live claims by a full lease from now. An expired lease cannot be renewed:
-    someone may hold the workstream already; claim it again."""
+    """Extend your live claims by a full lease from now (needs their secret in
+    $TT_WS_CLAIM_SECRET). An expired lease cannot be renewed: someone may hold the workstream
+    already; claim it again."""
     store = ClaimStore.open(Layout.find().root)
     me = holder(agent)
     while True:

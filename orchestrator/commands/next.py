@@ -14,7 +14,7 @@ from orchestrator.claims.cli import (
     LeaseOption,
     WorktreeDirOption,
     WorktreeOption,
-    holder,
+    claimant,
     minutes,
     print_assignment,
 )
@@ -39,7 +39,8 @@ def next_command(
 
     Ready: every dependency's gates pass on current evidence, its own gates do not all pass yet,
     nobody holds a live claim on it and no live claim owns overlapping paths. Exit status 1 when
-    nothing is ready.
+    nothing is ready. The claim is bound to a secret: yours from $TT_WS_CLAIM_SECRET, else a new
+    one, printed once.
     """
     with messages_to_stderr(as_json):
         board = Board.load()
@@ -75,10 +76,9 @@ def next_command(
                     NextOutput(dry_run=False, ready=[], skipped={}, would_claim=None, claimed=None)
                 )
             raise ClaimRefused(_nothing(board))
-        record = board.take(
-            [r.id for r in ready], holder(agent), minutes(lease), worktree, worktree_dir
-        )
-        print_assignment(board, record)
+        me, fresh = claimant(agent)
+        record = board.take([r.id for r in ready], me, minutes(lease), worktree, worktree_dir)
+        print_assignment(board, record, me.secret if fresh else None)
         if as_json:
             claimed = Claimed(
                 workstream=record.workstream,
@@ -87,6 +87,7 @@ def next_command(
                 expiry=record.expiry,
                 worktree=record.worktree,
                 branch=record.branch,
+                secret=me.secret if fresh else None,
             )
             emit(
                 NextOutput(

@@ -17,7 +17,10 @@ def release_command(
     workstream: Annotated[str, typer.Argument(help="Workstream id, e.g. 1.2")],
     agent: AgentOption = None,
 ) -> None:
-    """Release your claim on WORKSTREAM; evidence recorded after this no longer counts for you."""
+    """Release your claim on WORKSTREAM; evidence recorded after this no longer counts for you.
+
+    Needs the claim's secret in $TT_WS_CLAIM_SECRET.
+    """
     record = ClaimStore.open(Layout.find().root).release(workstream, holder(agent))
     console.print(
         f"released {escape(workstream)} (token {record.token}, held by {escape(record.holder)})"

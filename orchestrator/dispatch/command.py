@@ -2,7 +2,8 @@
 
 Fields are substituted shell-quoted, so a title with spaces or quotes stays one word; write
 `{prompt}`, not `"{prompt}"`. The same values are in the agent's environment as `TT_WS_<FIELD>`.
-Literal braces are written `{{` and `}}`.
+Literal braces are written `{{` and `}}`. The claim's secret is only in the environment
+(`$TT_WS_CLAIM_SECRET`), never a field: a command line is visible to every user of the machine.
 """
 
 from __future__ import annotations

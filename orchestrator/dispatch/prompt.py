@@ -54,7 +54,8 @@ def render_prompt(
         *_gates(ws),
         "",
         f"Prove them with `tt-ws run {ws.id}` in the worktree ($TT_WS_AGENT is already your "
-        f"name), and look at a gate with `tt-ws show {ws.id}`. Commit your work on the branch; "
+        "name and $TT_WS_CLAIM_SECRET the claim's secret: keep both in the environment of your "
+        f"`tt-ws` commands, and never print the secret), and look at a gate with `tt-ws show {ws.id}`. Commit your work on the branch; "
         "what you leave uncommitted is committed for you when you exit.",
         "",
         "When you exit, the dispatcher merges the latest integrated work into your branch and "

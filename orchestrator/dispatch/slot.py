@@ -8,7 +8,8 @@ from enum import Enum
 from pathlib import Path
 
 from orchestrator.claims.record import ClaimRecord
-from orchestrator.claims.store import Holder
+from orchestrator.claims.secret import SECRET_ENV, new_secret
+from orchestrator.claims.store import AGENT_ENV, Holder
 from orchestrator.dispatch.agent import AgentProcess
 from orchestrator.dispatch.state import SlotState
 
@@ -42,8 +43,15 @@ class Slot:
     lease_seen: datetime | None = None  # the lease end we last wrote
 
     def next_agent(self) -> Holder:
-        """Who the next hand-out goes to; becomes `holder` once a claim is won."""
-        return Holder(f"{self.name}.{self.handouts + 1}", self.holder.host, self.holder.pid)
+        """Who the next hand-out goes to, with a new secret; becomes `holder` once a claim is
+        won."""
+        name = f"{self.name}.{self.handouts + 1}"
+        return Holder(name, self.holder.host, self.holder.pid, new_secret())
+
+    def credentials(self) -> dict[str, str]:
+        """The environment that lets the agent's `tt-ws` commands act under its claim."""
+        assert self.holder.secret is not None
+        return {AGENT_ENV: self.holder.name, SECRET_ENV: self.holder.secret}
 
     @property
     def workstream(self) -> str:

@@ -36,7 +36,7 @@ from orchestrator.claims.board import Board
 from orchestrator.claims.errors import ClaimError, ClaimRefused
 from orchestrator.claims.record import ClaimRecord
 from orchestrator.claims.refs import RemoteRefs
-from orchestrator.claims.store import AGENT_ENV, ClaimStore, Holder, utc_now
+from orchestrator.claims.store import ClaimStore, Holder, utc_now
 from orchestrator.dispatch.agent import AgentProcess
 from orchestrator.dispatch.blocked import BlockedList, BlockedRecord
 from orchestrator.dispatch.command import CommandTemplate, environment
@@ -262,7 +262,8 @@ class Dispatcher:
         header = f"--- tt-ws dispatch: attempt {slot.attempt} of {ws.id}: {argv[-1]}\n"
         slot.log = log
         try:
-            slot.process = AgentProcess.start(argv, slot.worktree, environment(values), log, header)
+            env = environment(values) | slot.credentials()
+            slot.process = AgentProcess.start(argv, slot.worktree, env, log, header)
         except OSError as exc:
             # Not the agent's fault and no retry will fix it: block now, never strand the claim.
             self._give_up(slot, ExitReason.FAILED, f"cannot start the agent: {exc}")
@@ -346,9 +347,7 @@ class Dispatcher:
             f"--- tt-ws dispatch: the agent exited 0; on the merge result: tt-ws {' '.join(run)}\n"
         )
         try:
-            slot.process = AgentProcess.start(
-                argv, worktree, {AGENT_ENV: slot.holder.name}, slot.log, header
-            )
+            slot.process = AgentProcess.start(argv, worktree, slot.credentials(), slot.log, header)
         except OSError as exc:
             self._end_attempt(slot, ExitReason.FAILED, f"cannot run the gates: {exc}")
             return

@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from repo_helpers import DOCS_PAGE, PASSING_TESTS, SMALL_REGISTRY, commit_all, git, write
+
+
+@pytest.fixture(autouse=True)
+def _subprocesses_import_this_clone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A `tt-ws` started as a subprocess (a scripted agent's heartbeat, the dispatcher's gate run)
+    imports this clone's orchestrator, as the tests themselves do, not an installed copy of
+    another tree."""
+    clone = str(Path(__file__).resolve().parents[2])
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join(p for p in (clone, os.environ.get("PYTHONPATH")) if p)
+    )
+
+
+@pytest.fixture(autouse=True)
+def _no_inherited_claim_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run by an agent under `tt-ws dispatch` inherit its claim's secret: not theirs."""
+    monkeypatch.delenv("TT_WS_CLAIM_SECRET", raising=False)
 
 
 @pytest.fixture

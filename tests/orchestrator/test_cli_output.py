@@ -146,6 +146,7 @@ def test_next_json_says_what_would_be_claimed_and_what_is_claimed(repo: Path) ->
     assert code == 0
     claimed = NextOutput.model_validate_json(document).claimed
     assert claimed is not None and (claimed.workstream, claimed.holder) == ("1.1", "a1")
+    assert claimed.secret and claimed.secret.startswith("ttws_")  # printed once: here
 
 
 def test_bench_json_holds_the_figures_of_every_shape() -> None:

@@ -210,8 +210,11 @@ def test_sigterm_stops_the_gate_command_and_records_nothing(repo: Path) -> None:
 
 
 def test_runs_under_a_claim_are_stamped_and_others_refused(repo: Path) -> None:
-    assert runner.invoke(app, ["claim", "1.2", "--agent", "alice"]).exit_code == 0
-    assert runner.invoke(app, ["run", "1.2"], env={"TT_WS_AGENT": "alice"}).exit_code == 0
+    claimed = runner.invoke(app, ["claim", "1.2", "--agent", "alice"])
+    assert claimed.exit_code == 0, claimed.output
+    secret = claimed.output.split("TT_WS_CLAIM_SECRET=")[1].split()[0]
+    alice = {"TT_WS_AGENT": "alice", "TT_WS_CLAIM_SECRET": secret}
+    assert runner.invoke(app, ["run", "1.2"], env=alice).exit_code == 0
     [path] = [p for p in evidence_files(repo) if p.suffix == ".json"]
     record = EvidenceRecord.model_validate_json(path.read_text())
     assert (record.claim_holder, record.fencing_token) == ("alice", 1)

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from orchestrator.claims.secret import new_secret
 from orchestrator.claims.store import Holder
 
-ALICE = Holder("alice", "host-a", 101)
-BOB = Holder("bob", "host-b", 202)
+ALICE = Holder("alice", "host-a", 101, new_secret())
+BOB = Holder("bob", "host-b", 202, new_secret())
 MINUTE = timedelta(minutes=1)
 
 

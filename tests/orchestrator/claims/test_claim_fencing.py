@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -56,6 +56,15 @@ def test_a_run_on_a_workstream_someone_else_holds_is_refused(
     store.acquire(["a"], ALICE, lease=MINUTE)
     with pytest.raises(ClaimRefused, match=r"a is claimed by alice \(token 1\).*theirs to record"):
         stamp_for_run(store.snapshot(), "a", BOB, clock.now)
+
+
+def test_a_run_naming_the_holder_without_its_secret_is_refused(
+    store: ClaimStore, clock: FakeClock
+) -> None:
+    store.acquire(["a"], ALICE, lease=MINUTE)
+    for impostor in (replace(ALICE, secret=None), replace(ALICE, secret=BOB.secret)):
+        with pytest.raises(ClaimRefused, match=r"a is claimed by alice \(token 1\): "):
+            stamp_for_run(store.snapshot(), "a", impostor, clock.now)
 
 
 def test_a_late_run_after_the_runners_lease_expired_is_refused(

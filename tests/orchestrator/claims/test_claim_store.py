@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from claims_helpers import ALICE, BOB, MINUTE, FakeClock, git
 
+from orchestrator.claims import refs
 from orchestrator.claims.errors import (
     ClaimContention,
     ClaimRefused,
@@ -143,6 +146,49 @@ def test_an_id_that_cannot_name_a_ref_is_refused(store: ClaimStore, bad: str) ->
         store.acquire([bad], ALICE)
 
 
+def test_an_id_too_long_for_a_ref_file_name_is_refused_before_any_git_update(
+    store: ClaimStore,
+) -> None:
+    store.budget_s = 30.0  # would be spent spinning if the refusal came from git
+    started = time.monotonic()
+    with pytest.raises(ClaimRefused, match=r"has 300 characters: too long .*at most 100"):
+        store.acquire(["a" * 300], ALICE)
+    assert time.monotonic() - started < 1.0
+    assert store.snapshot().fence == 0
+
+
+def test_a_claim_cannot_be_taken_without_a_secret_to_bind_it_to(store: ClaimStore) -> None:
+    with pytest.raises(ClaimRefused, match="alice has no secret"):
+        store.acquire(["a"], replace(ALICE, secret=None))
+
+
+def test_renewing_and_releasing_need_the_claims_secret_not_just_its_holders_name(
+    store: ClaimStore,
+) -> None:
+    store.acquire(["a"], ALICE, lease=MINUTE)
+    for impostor in (replace(ALICE, secret=None), replace(ALICE, secret=BOB.secret)):
+        with pytest.raises(ClaimRefused, match=r"a is claimed by alice \(token 1\): "):
+            store.renew("a", impostor)
+        with pytest.raises(ClaimRefused, match=r"a is claimed by alice \(token 1\): "):
+            store.release("a", impostor)
+    assert store.release("a", ALICE).released is not None
+
+
+def test_a_claim_made_without_a_secret_cannot_be_acted_under_until_it_expires(
+    store: ClaimStore, claims_repo: Path, clock: FakeClock
+) -> None:
+    """A live claim written by a tt-ws older than claim secrets: nobody can prove to hold it."""
+    store.acquire(["a"], ALICE, lease=MINUTE)
+    snap = store.snapshot()
+    legacy = snap.records["a"].model_copy(update={"secret_hash": None})
+    oid = store.refs.write_object(legacy.to_message(), snap.oids["a"])
+    assert store.refs.swap([RefUpdate("refs/tt-ws/claims/a", oid, snap.oids["a"])])
+    with pytest.raises(ClaimRefused, match=r"without a secret .* frees itself when its lease ends"):
+        store.renew("a", ALICE)
+    clock.advance(61)
+    assert store.acquire(["a"], BOB, lease=MINUTE).token == 2
+
+
 def test_a_claim_ref_holding_garbage_is_reported_with_the_fix(
     store: ClaimStore, claims_repo: Path
 ) -> None:
@@ -189,3 +235,32 @@ def test_claims_made_locally_before_sharing_do_not_block_the_shared_store(
     ClaimStore.open(shared_clones[0]).acquire(["x"], ALICE, lease=MINUTE)  # local mode
     shared = ClaimStore.open(shared_clones[0], remote="origin")
     assert shared.acquire(["x"], BOB, lease=MINUTE).token == 1
+
+
+def test_a_claims_secret_hash_travels_to_other_clones_with_the_claim(
+    shared_clones: tuple[Path, Path],
+) -> None:
+    """Alice claims on one machine and renews from another: her secret works there, a borrowed
+    name does not."""
+    a, b = (ClaimStore.open(clone, remote="origin") for clone in shared_clones)
+    a.acquire(["x"], ALICE, lease=MINUTE)
+    with pytest.raises(ClaimRefused, match=r"\$TT_WS_CLAIM_SECRET is not its secret"):
+        b.release("x", replace(ALICE, secret=BOB.secret))
+    assert b.renew("x", replace(ALICE, host="elsewhere")).token == 1
+    assert a.release("x", ALICE).released is not None
+
+
+def test_a_stale_lock_on_the_claims_remote_is_reported_not_retried_for_ever(
+    shared_clones: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(refs, "STALE_LOCK_S", 0.5)  # git's own locks last milliseconds
+    store = ClaimStore.open(shared_clones[0], remote="origin")
+    store.acquire(["x"], ALICE, lease=MINUTE)
+    lock = tmp_path / "remote.git" / "refs" / "tt-ws" / "fence.lock"
+    lock.write_text("")
+    started = time.monotonic()
+    with pytest.raises(ClaimStoreError, match=r"its git lock .*fence\.lock stays taken.*rm "):
+        store.acquire(["y"], BOB, lease=MINUTE)
+    assert time.monotonic() - started < store.budget_s / 2
+    lock.unlink()
+    assert store.acquire(["y"], BOB, lease=MINUTE).token == 2

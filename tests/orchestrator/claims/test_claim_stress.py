@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from orchestrator.claims.errors import ClaimRefused
+from orchestrator.claims.secret import new_secret
 from orchestrator.claims.store import ClaimStore, Holder
 
 READY_SET = [f"ws-{i}" for i in range(6)]
@@ -24,7 +25,7 @@ READY_SET = [f"ws-{i}" for i in range(6)]
 
 def _contender(root: str, remote: str | None, name: str, attempts: int, log: str) -> None:
     store = ClaimStore.open(Path(root), remote=remote)
-    holder = Holder(name, "stress", os.getpid())
+    holder = Holder(name, "stress", os.getpid(), new_secret())
     rng = random.Random(name)
     for _ in range(attempts):
         try:

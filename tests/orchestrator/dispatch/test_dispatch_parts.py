@@ -12,12 +12,14 @@ from typer.testing import CliRunner
 
 from orchestrator.claims.errors import ClaimRefused
 from orchestrator.claims.record import ClaimRecord
-from orchestrator.claims.store import ClaimStore
+from orchestrator.claims.secret import is_secret
+from orchestrator.claims.store import ClaimStore, Holder
 from orchestrator.cli import app
 from orchestrator.dispatch.blocked import BlockedList, BlockedRecord
 from orchestrator.dispatch.command import FIELDS, CommandTemplate, environment
 from orchestrator.dispatch.prompt import render_prompt
 from orchestrator.dispatch.retry import ExitReason, RetryPolicy
+from orchestrator.dispatch.slot import Slot
 from orchestrator.errors import TtWsError
 from orchestrator.registry import load_registry
 
@@ -48,6 +50,15 @@ def test_template_literal_braces_are_doubled() -> None:
 def test_the_agent_environment_names_the_claim_holder_for_tt_ws() -> None:
     env = environment(values(agent="bot-1.1"))
     assert env["TT_WS_AGENT"] == "bot-1.1" and env["TT_WS_ID"] == "<id>"
+
+
+def test_each_hand_out_gets_a_new_secret_passed_to_the_agent_in_its_environment() -> None:
+    slot = Slot(1, "bot-1", Holder("bot-1", "h", 1))
+    first, second = slot.next_agent(), slot.next_agent()
+    assert first.secret and second.secret and first.secret != second.secret
+    assert is_secret(first.secret) and first.secret not in repr(first)
+    slot.holder = first
+    assert slot.credentials() == {"TT_WS_AGENT": "bot-1.1", "TT_WS_CLAIM_SECRET": first.secret}
 
 
 def test_retries_back_off_exponentially_up_to_the_cap() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,8 @@ from typer.testing import CliRunner
 from orchestrator.claims.store import ClaimStore
 from orchestrator.cli import app
 from orchestrator.dispatch.blocked import BlockedList
+from orchestrator.evidence import EvidenceStore
+from orchestrator.layout import Layout
 
 # a <- b, a <- c, (b, c) <- d; crash <- after-crash; lazy and stall stand alone.
 ENTRIES: dict[str, tuple[str, ...]] = {
@@ -86,6 +89,18 @@ def test_three_agents_finish_the_graph_and_block_what_never_passes(
     # Nothing stays claimed, no agent outlives the run, no stalled agent still sleeps.
     assert live_claims(root) == {}
     assert running_agents(tmp) == []
+    # The dispatcher's gate runs proved its claims with the agents' secrets: stamped evidence.
+    stamped = EvidenceStore(Layout(tmp / "check").evidence).all_records()
+    assert {r.workstream for r in stamped if (r.claim_holder or "").startswith("bot-")} >= {
+        "a",
+        "b",
+        "c",
+        "d",
+    }
+    # The secrets reached the agents only through the environment: no prompt, log or state
+    # file holds one.
+    written = [f.read_text() for f in (root / ".tt-ws" / "dispatch").rglob("*") if f.is_file()]
+    assert written and not any(re.search(r"ttws_[A-Za-z0-9_-]{32}", text) for text in written)
     # The user's branch and working tree were not touched.
     assert git(root, "branch", "--show-current") == "main"
     assert not (root / "work").exists()

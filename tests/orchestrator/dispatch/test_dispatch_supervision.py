@@ -15,6 +15,7 @@ from dispatch_helpers import (
 )
 from typer.testing import CliRunner
 
+from orchestrator.claims.secret import new_secret
 from orchestrator.claims.store import ClaimStore
 from orchestrator.cli import app
 from orchestrator.dispatch.blocked import BlockedList
@@ -94,8 +95,11 @@ def test_integration_is_refused_while_someone_holds_a_done_workstream_it_must_re
     monkeypatch.chdir(root)
     command = agent_command(tmp_path, entries)
 
+    human = new_secret()  # the person's claim secret, exported in their shell
+
     def tt_ws(*args: str) -> tuple[int, str]:
-        result = CliRunner().invoke(app, list(args), env={"COLUMNS": "250"})
+        env = {"COLUMNS": "250", "TT_WS_CLAIM_SECRET": human}
+        result = CliRunner().invoke(app, list(args), env=env)
         return result.exit_code, result.output
 
     def dispatch_once() -> tuple[int, str]:

@@ -54,11 +54,12 @@ def claim_stamp(layout: Layout) -> Callable[[str], Claim | None]:
 
 
 class ProgressListener:
-    """Shows a spinner per gate and a line per finished gate."""
+    """Shows a spinner per gate and a line per finished gate (with why it was not cached)."""
 
-    def __init__(self, progress: Progress, total: int) -> None:
+    def __init__(self, progress: Progress, total: int, explain: bool) -> None:
         self.progress = progress
         self.task = progress.add_task("starting", total=total)
+        self.explain = explain
 
     def started(self, workstream: Workstream, gate: GateSpec) -> None:
         what = escape(f"{workstream.id} {gate.name}: {gate.describe()}")
@@ -66,8 +67,9 @@ class ProgressListener:
 
     def finished(self, run: GateRun) -> None:
         mark = "[green]PASS[/]" if run.passed else "[red]FAIL[/]"
+        why = f"; ran: {run.note}" if self.explain and run.note else ""
         self.progress.console.print(
-            f"{mark} {escape(run.workstream.id)} {escape(run.gate.name)} ({_took(run)})"
+            f"{mark} {escape(run.workstream.id)} {escape(run.gate.name)} ({_took(run)}{escape(why)})"
         )
         self.progress.advance(self.task)
 
@@ -107,8 +109,10 @@ def run_command(
 ) -> None:
     """Run the gates of the chosen workstreams and record one evidence record per gate run.
 
-    A gate whose inputs (its files and the code it depends on) match a passing record is
-    reported as cached and not rerun, unless --no-cache.
+    A gate whose inputs (its files and the code it depends on) match a passing record made in
+    this environment (Python, packages, C++ compiler, emulator runtime, platform, variables
+    such as CXX) is reported as cached and not rerun, unless --no-cache; a gate that runs says
+    why it was not cached.
     """
     layout = Layout.find()
     registry = load_checked_registry(layout.registry)
@@ -120,6 +124,9 @@ def run_command(
     tree = source_tree(layout.root)
     cache = InputCache(
         layout.root, registry, tree, claimed_evidence_admission(layout), enabled=not no_cache
+    )
+    console.print(
+        f"environment {escape(cache.environment.id)}: {escape(cache.environment.describe())}"
     )
     if tree.dirty:
         console.print(
@@ -134,7 +141,7 @@ def run_command(
         TimeElapsedColumn(),
     )
     with sigterm_interrupts(), Progress(*columns, console=console, transient=True) as progress:
-        listener = ProgressListener(progress, total)
+        listener = ProgressListener(progress, total, explain=not no_cache)
         runs = run_workstreams(layout, selection, listener, stamp, cache=cache)
     console.print(summary(runs))
     failed = [r for r in runs if not r.passed]

@@ -79,8 +79,8 @@ def test_failing_condition_makes_the_gate_fail_with_reason(
     registry: Registry, tmp_path: Path
 ) -> None:
     records = [
-        *ALL_PASSING,
         evidence("1.1", "tests", "tests", "cur", 9, passed=1, failed=1, total=2),
+        *ALL_PASSING[1:],
     ]
     report = compute_status(registry, store_with(tmp_path, records), "cur")
     tests = report.workstreams["1.1"].gates[0]

@@ -109,9 +109,8 @@ def _safe(text: str) -> str:
 class EvidenceStore:
     """The records under one directory (normally `status/evidence`)."""
 
-    def __init__(self, directory: Path, now: datetime | None = None) -> None:
+    def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self.now = now or datetime.now(timezone.utc)
 
     def gate_dir(self, workstream: str, gate: str) -> Path:
         return self.directory / _safe(workstream) / _safe(gate)
@@ -151,15 +150,17 @@ class EvidenceStore:
     def entries(self, workstream: str, gate: str) -> Iterator[tuple[Path, EvidenceRecord]]:
         """The admissible records of one gate with their files, newest first (by the time each
         record states, then file name; see `dating_problem` for the records left out)."""
+        now = datetime.now(timezone.utc)
         for path, record in self._dated(workstream, gate):
-            if dating_problem(record, self.now) is None:
+            if dating_problem(record, now) is None:
                 yield path, record
 
     def misdated(self, workstream: str, gate: str) -> list[tuple[Path, EvidenceRecord, str]]:
         """The records of one gate left out of `entries`, each with why."""
         found = []
+        now = datetime.now(timezone.utc)
         for path, record in self._dated(workstream, gate):
-            problem = dating_problem(record, self.now)
+            problem = dating_problem(record, now)
             if problem is not None:
                 found.append((path, record, problem))
         return found

@@ -24,6 +24,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Mapping
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
@@ -95,7 +96,7 @@ class Environment(_Model):
     runtime: str
     variables: dict[str, str]
 
-    @property
+    @cached_property
     def id(self) -> str:
         """A short id: equal for identical environments, different when anything above differs."""
         text = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))

@@ -213,6 +213,9 @@ def test_one_failing_environment_is_environment_dependent_and_blocks_nothing(
     assert [e.passed for e in failing_env].count(False) == 1
     bad = next(e.environment for e in failing_env if not e.passed)
     assert f"| emu | build | `{emu.gates[0].record.environment_id}` | `{bad}` |" in dashboard
+    code, shown = tt_ws("show", "emu")
+    assert code == 0 and "ENV-DEPENDENT" in shown and f"fails in environment {bad}" in shown
+    assert f"in environment {emu.gates[0].record.environment_id}:" in " ".join(shown.split())
 
 
 def test_rendered_status_is_the_same_across_identical_environments(faults: Path) -> None:

@@ -96,6 +96,7 @@ STATE_STYLES = {
     "failing": "red",
     "STALE": "yellow",
     "FLAKY": "magenta",
+    "ENV-DEPENDENT": "cyan",
     "stale": "yellow",
     "in progress": "cyan",
     "UNKNOWN": "dim",

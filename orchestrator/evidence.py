@@ -2,6 +2,11 @@
 
 Layout: `status/evidence/<workstream>/<gate>/<UTC timestamp>-<host>-<pid>.json`, created
 atomically and never overwritten, so parallel agents (and machines) never write the same file.
+
+A record's times are what its writer says, so they never decide a verdict (status judges every
+record of a tree, see orchestrator.status) and a record dated beyond now + CLOCK_SKEW, or
+finished before it started, is not admitted at all: the store leaves it out of `entries` and
+`history`, and `misdated` lists it with the reason.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import os
 import re
 import socket
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Literal
 
@@ -20,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from orchestrator import __version__
 from orchestrator.atomic import create_atomic
 from orchestrator.errors import EvidenceError, display_path, validation_summary
+from orchestrator.fingerprint import Environment
 from orchestrator.registry import GateKind, GateSpec, format_number
 
 
@@ -55,12 +61,41 @@ class EvidenceRecord(BaseModel):
     # file name of the record it repeats.
     inputs: str | None = None
     cached_from: str | None = None
+    # Where the gate ran (orchestrator.fingerprint); None on records made before it was recorded.
+    environment: Environment | None = None
+
+    @property
+    def environment_id(self) -> str:
+        """The short fingerprint id of the environment that produced this record."""
+        return self.environment.id if self.environment is not None else UNRECORDED
 
     def failures(self, gate: GateSpec) -> list[str]:
         """Why this run does not satisfy `gate` as the registry states it now (empty: it passes)."""
         if self.error:
             return [self.error]
         return gate.failures(self.metrics)
+
+
+UNRECORDED = "unrecorded"
+# How far ahead of this machine's clock a record may be dated and still count (clocks drift).
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
+def dating_problem(record: EvidenceRecord, now: datetime) -> str | None:
+    """Why the record's dates cannot be true as of `now` (None: they can)."""
+    finished, started = _utc(record.finished_at), _utc(record.started_at)
+    if finished > now + CLOCK_SKEW:
+        return (
+            f"dated in the future (finished {finished:%Y-%m-%d %H:%M:%SZ}, now "
+            f"{now:%Y-%m-%d %H:%M:%SZ}): not counted"
+        )
+    if started > finished:
+        return "finished before it started: not counted"
+    return None
 
 
 # Decides whether a record may count (the claims layer refuses runs under expired/foreign claims).
@@ -113,9 +148,26 @@ class EvidenceStore:
             yield record
 
     def entries(self, workstream: str, gate: str) -> Iterator[tuple[Path, EvidenceRecord]]:
-        """The records of one gate with their files, newest first."""
-        for path in reversed(self.paths(workstream, gate)):
-            yield path, self._read(path)
+        """The admissible records of one gate with their files, newest first (by the time each
+        record states, then file name; see `dating_problem` for the records left out)."""
+        now = datetime.now(timezone.utc)
+        for path, record in self._dated(workstream, gate):
+            if dating_problem(record, now) is None:
+                yield path, record
+
+    def misdated(self, workstream: str, gate: str) -> list[tuple[Path, EvidenceRecord, str]]:
+        """The records of one gate left out of `entries`, each with why."""
+        found = []
+        now = datetime.now(timezone.utc)
+        for path, record in self._dated(workstream, gate):
+            problem = dating_problem(record, now)
+            if problem is not None:
+                found.append((path, record, problem))
+        return found
+
+    def _dated(self, workstream: str, gate: str) -> list[tuple[Path, EvidenceRecord]]:
+        entries = [(path, self._read(path)) for path in self.paths(workstream, gate)]
+        return sorted(entries, key=lambda e: (_utc(e[1].finished_at), e[0].name), reverse=True)
 
     def latest(
         self, workstream: str, gate: str, tree: str, admit: AdmitFn | None = None

@@ -3,7 +3,8 @@
 A run interrupted by Ctrl-C writes no record for the gate in flight (its child is killed first);
 records of the gates finished before stay, each complete. Under claims, the claim is checked when
 a gate starts and again just before its record is written, so a runner whose lease ran out
-meanwhile is refused rather than recording evidence that must not count.
+meanwhile is refused rather than recording evidence that must not count. Every record carries
+the environment it ran in (orchestrator.fingerprint).
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
 
+from orchestrator.check.inputs import tree_files
 from orchestrator.errors import TtWsError
 from orchestrator.evidence import EvidenceRecord, EvidenceStore
+from orchestrator.fingerprint import Environment, environment
 from orchestrator.gates import GATES, GateContext
 from orchestrator.layout import Layout
 from orchestrator.registry import GateSpec, Workstream
@@ -44,6 +47,7 @@ class GateRun:
     run_dir: Path | None  # the command's output.log and report, kept locally (None: cached)
     seconds: float
     cached_from: Path | None = None  # the passing record reused instead of running the gate
+    note: str | None = None  # why the gate ran rather than being reused (with a cache)
 
     @property
     def failures(self) -> list[str]:
@@ -61,6 +65,8 @@ StampFn = Callable[[str], Claim | None]
 class GateCache(Protocol):
     """Input keys of gates, and reuse of passing results (see orchestrator.check.cache)."""
 
+    environment: Environment
+
     def key(self, workstream: Workstream, gate: GateSpec) -> str: ...
 
     def reuse(
@@ -70,7 +76,9 @@ class GateCache(Protocol):
         gate: GateSpec,
         key: str,
         stamp: StampFn | None,
-    ) -> GateRun | None: ...
+    ) -> GateRun | str:
+        """The reused run, or why there is none."""
+        ...
 
 
 class Listener(Protocol):
@@ -92,10 +100,14 @@ def run_gate(
     gate: GateSpec,
     stamp: StampFn | None = None,
     inputs: str | None = None,
+    env: Environment | None = None,
 ) -> GateRun:
-    """Run one gate and append its evidence record (`inputs`: the gate's input key)."""
+    """Run one gate and append its evidence record (`inputs`: the gate's input key; `env`: the
+    environment's fingerprint, taken here when not given)."""
     claim_at_start = stamp(workstream.id) if stamp is not None else None
     tree = source_tree(layout.root)
+    if env is None:
+        env = environment(layout.root, tree_files(layout.root, tree.hash))
     started = datetime.now(timezone.utc)
     run_dir = (
         layout.runs
@@ -131,6 +143,7 @@ def run_gate(
         fencing_token=claim.fencing_token if claim else None,
         claim_expiry=claim.expiry if claim else None,
         inputs=inputs,
+        environment=env,
     )
     path = store.append(record)
     return GateRun(workstream, gate, record, path, run_dir, (finished - started).total_seconds())
@@ -162,7 +175,7 @@ def run_workstreams(
     """Run every gate of every workstream in order; a failing gate does not stop the others.
 
     With a `cache`, records carry the gate's input key and a gate whose inputs match a passing
-    record is reused rather than run.
+    record made in the same environment is reused rather than run (a run says why it was not).
 
     `stamp` checks the claim around each gate; `claim` instead stamps every record with one
     claim the caller has already checked.
@@ -174,9 +187,16 @@ def run_workstreams(
     for ws in workstreams:
         for gate in ws.gates:
             listener.started(ws, gate)
-            key = cache.key(ws, gate) if cache is not None else None
-            reused = cache.reuse(store, ws, gate, key, stamp) if cache and key else None
-            run = reused or run_gate(layout, store, ws, gate, stamp, key)
+            if cache is None:
+                run = run_gate(layout, store, ws, gate, stamp)
+            else:
+                key = cache.key(ws, gate)
+                reused = cache.reuse(store, ws, gate, key, stamp)
+                if isinstance(reused, GateRun):
+                    run = reused
+                else:
+                    ran = run_gate(layout, store, ws, gate, stamp, key, cache.environment)
+                    run = replace(ran, note=reused)
             listener.finished(run)
             runs.append(run)
     return runs

@@ -1,10 +1,12 @@
 """Status derived from evidence: gate and workstream states on the current source tree, and the
 deterministic rendering of `status/PHASES.md` and `status/DASHBOARD.md`.
 
-A gate is PASS or FAIL only by a record made on the current source tree; a record from another
-tree makes it STALE, no record UNKNOWN; FLAKY when a test both passed and failed on the current
-tree (orchestrator.check.flaky). The pages depend only on the registry, the evidence and
-the tree hash: sorted, no wall-clock time, so `tt-ws status --check` can compare them.
+A gate is PASS or FAIL only by records made on the current source tree; a record from another
+tree makes it STALE, no record UNKNOWN. Every admitted record of the current tree counts, whatever
+the times written in it say: FLAKY when a test (or the gate) both passed and failed there in one
+environment; ENV-DEPENDENT when it passes in one environment and fails in another
+(orchestrator.check.flaky); otherwise PASS or FAIL. The pages depend only on the registry, the
+evidence and the tree hash: sorted, no wall-clock time, so `tt-ws status --check` can compare them.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from enum import Enum
 from pathlib import Path
 
 from orchestrator.atomic import write_atomic
-from orchestrator.check.flaky import Flip, flips, record_label
+from orchestrator.check.flaky import EnvironmentResult, Flip, by_environment, flips, record_label
 from orchestrator.evidence import AdmitFn, EvidenceRecord, EvidenceStore
 from orchestrator.layout import Layout
 from orchestrator.registry import GateSpec, Phase, Registry, Workstream
@@ -29,6 +31,9 @@ class GateState(str, Enum):
     STALE = "STALE"
     UNKNOWN = "UNKNOWN"
     FLAKY = "FLAKY"
+    # Passes in some environment, fails in another (each consistently): counts as passing, so
+    # one broken machine does not block dependents, and is listed with where it fails.
+    ENV_DEPENDENT = "ENV-DEPENDENT"
 
 
 class WorkstreamState(str, Enum):
@@ -49,6 +54,8 @@ class GateStatus:
     reasons: tuple[str, ...] = ()
     flips: tuple[Flip, ...] = ()  # for FLAKY: the tests that passed and failed on this tree
     trend: tuple[EvidenceRecord, ...] = ()  # the newest records of any tree, oldest first
+    # For a measured gate: its result in each environment that ran it on this tree.
+    environments: tuple[EnvironmentResult, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,19 +67,19 @@ class WorkstreamStatus:
     @property
     def state(self) -> WorkstreamState:
         states = {g.state for g in self.gates}
-        if states == {GateState.PASS}:
+        if states and states <= _PASSING:
             return WorkstreamState.DONE
         if GateState.FAIL in states or GateState.FLAKY in states:
             return WorkstreamState.FAILING
         if GateState.STALE in states:
             return WorkstreamState.STALE
-        if GateState.PASS in states:
+        if states & _PASSING:
             return WorkstreamState.IN_PROGRESS
         return WorkstreamState.NOT_RUN
 
     @property
     def gates_passed(self) -> int:
-        return sum(g.state is GateState.PASS for g in self.gates)
+        return sum(g.state in _PASSING for g in self.gates)
 
     def counts(self, kind: str) -> tuple[int, int] | None:
         """(passed, total) over this workstream's gates of `kind` measured on the current tree."""
@@ -89,7 +96,8 @@ class WorkstreamStatus:
         )
 
 
-_MEASURED = (GateState.PASS, GateState.FAIL, GateState.FLAKY)
+_PASSING = frozenset({GateState.PASS, GateState.ENV_DEPENDENT})
+_MEASURED = (GateState.PASS, GateState.FAIL, GateState.FLAKY, GateState.ENV_DEPENDENT)
 TREND_LENGTH = 10
 
 
@@ -113,18 +121,46 @@ def gate_status(
     trend = tuple(reversed(records[:TREND_LENGTH]))
     on_tree = [r for r in records if r.tree == tree]
     if on_tree:
-        current, flipped = on_tree[0], flips(on_tree)
-        failures = tuple(current.failures(gate))
-        if flipped:
-            reasons = tuple(f"flaky: {f.describe()}" for f in flipped) + failures
-            return GateStatus(gate, GateState.FLAKY, current, reasons, flipped, trend)
-        state = GateState.FAIL if failures else GateState.PASS
-        return GateStatus(gate, state, current, failures, trend=trend)
+        return _measured(gate, on_tree, trend)
     if records:
         return GateStatus(
             gate, GateState.STALE, records[0], tuple(records[0].failures(gate)), trend=trend
         )
     return GateStatus(gate, GateState.UNKNOWN, None)
+
+
+def _newest(records: Iterable[EvidenceRecord]) -> EvidenceRecord:
+    return max(records, key=lambda r: r.finished_at)
+
+
+def _measured(
+    gate: GateSpec, on_tree: list[EvidenceRecord], trend: tuple[EvidenceRecord, ...]
+) -> GateStatus:
+    """The state of a gate from all its records on the current tree (no record wins by date)."""
+    flipped = flips(on_tree, gate)
+    if flipped:
+        current = on_tree[0]
+        reasons = tuple(f"flaky: {f.describe()}" for f in flipped) + tuple(current.failures(gate))
+        return GateStatus(gate, GateState.FLAKY, current, reasons, flipped, trend)
+    results = tuple(by_environment(on_tree, gate))
+    failing = [r.record for r in results if not r.passed]
+    if not failing:
+        return GateStatus(gate, GateState.PASS, on_tree[0], trend=trend, environments=results)
+    if len(failing) == len(results):
+        current = _newest(failing)
+        reasons = tuple(current.failures(gate))
+        return GateStatus(gate, GateState.FAIL, current, reasons, trend=trend, environments=results)
+    reasons = tuple(
+        f"fails in environment {r.environment}: {_first_line(r.record.failures(gate))}"
+        for r in results
+        if not r.passed
+    )
+    current = _newest(r.record for r in results if r.passed)
+    return GateStatus(gate, GateState.ENV_DEPENDENT, current, reasons, (), trend, results)
+
+
+def _first_line(failures: list[str]) -> str:
+    return next((f.strip().splitlines()[0] for f in failures if f.strip()), "failed")
 
 
 def compute_status(
@@ -192,6 +228,11 @@ def _trees(status: WorkstreamStatus) -> str:
     return ", ".join(trees) or _DASH
 
 
+def _environments(status: WorkstreamStatus) -> str:
+    ids = sorted({f"`{g.record.environment_id}`" for g in status.gates if g.record is not None})
+    return ", ".join(ids) or _DASH
+
+
 def _phase_heading(phase: Phase) -> str:
     if phase.id == 0:
         return f"## Infrastructure (phase 0) — {phase.title}"
@@ -226,16 +267,20 @@ def render_phases(report: StatusReport) -> str:
                 _fraction(s.counts("tests")),
                 _fraction(s.counts("checks")),
                 _trees(s),
+                _environments(s),
             ]
             for s in report.in_phase(phase)
         ]
         lines += _table(
-            ["ID", "Title", "State", "Gates", "Tests", "Checks", "Evidence tree"], rows, "lllrrrl"
+            ["ID", "Title", "State", "Gates", "Tests", "Checks", "Evidence tree", "Environment"],
+            rows,
+            "lllrrrll",
         )
     lines += [
         "",
-        "States: **done** every gate passes on the current tree · **failing** a gate fails on "
-        "the current tree · **stale** some evidence is from another tree · **in progress** "
+        "States: **done** every gate passes on the current tree (an ENV-DEPENDENT gate, passing "
+        "in one environment and failing in another, counts as passing) · **failing** a gate "
+        "fails or is flaky on the current tree · **stale** some evidence is from another tree · **in progress** "
         "some gates pass, the others have no evidence · **not run** no evidence. Tests and "
         "Checks count the current tree only.",
     ]
@@ -325,6 +370,23 @@ def render_dashboard(report: StatusReport) -> str:
         "No test both passed and failed on the current tree.",
     )
 
+    dependent = [
+        [
+            s.workstream.id,
+            g.gate.name,
+            ", ".join(f"`{e.environment}`" for e in g.environments if e.passed),
+            ", ".join(f"`{e.environment}`" for e in g.environments if not e.passed),
+            _cell("; ".join(g.reasons)),
+        ]
+        for s, g in _gate_rows(report, GateState.ENV_DEPENDENT)
+    ]
+    lines += _section(
+        "Environment-dependent gates",
+        ["Workstream", "Gate", "Passes in", "Fails in", "Why"],
+        dependent,
+        "No gate passes in one environment and fails in another on the current tree.",
+    )
+
     stale = [
         [
             s.workstream.id,
@@ -342,16 +404,35 @@ def render_dashboard(report: StatusReport) -> str:
     )
 
     trend = [
-        [s.workstream.id, g.gate.name, _marks(g), _count_trend(g.trend)]
+        [
+            s.workstream.id,
+            g.gate.name,
+            _marks(g),
+            _count_trend(g.trend),
+            f"`{g.record.environment_id}`" if g.record else _DASH,
+        ]
         for s in report.workstreams.values()
         for g in s.gates
         if g.trend
     ]
     lines += _section(
         f"Trend (last {TREND_LENGTH} runs of each gate on any tree, oldest first)",
-        ["Workstream", "Gate", "Results", "Passed/total"],
+        ["Workstream", "Gate", "Results", "Passed/total", "Evidence from environment"],
         trend,
         "No evidence yet.",
+    )
+
+    environments = {
+        g.record.environment.id: g.record.environment.describe()
+        for s in report.workstreams.values()
+        for g in s.gates
+        if g.record is not None and g.record.environment is not None
+    }
+    lines += _section(
+        "Environments (where the evidence above was produced: orchestrator/fingerprint.py)",
+        ["Environment", "Python, torch, C++ compiler"],
+        [[f"`{i}`", _cell(text)] for i, text in sorted(environments.items())],
+        "No record says where it was produced.",
     )
 
     unknown = [s for s in report.workstreams.values() if s.state is WorkstreamState.NOT_RUN]

@@ -1,8 +1,12 @@
-"""Reusing a passing result whose inputs have not changed (the runner's `GateCache`).
+"""Reusing a passing result whose inputs and environment have not changed (the runner's
+`GateCache`).
 
-A gate is reused when the newest admitted record made on the same input key passed under the
-gate's conditions as registered now, and no test flipped between passing and failing on those
-inputs (a FLAKY test is never cached as a pass). On the tree that record was made on nothing is
+A gate is reused when records made on the same input key *in the same environment* (the
+fingerprint of orchestrator.fingerprint) exist, every run among them passed under the gate's
+conditions as registered now, and no test flipped between passing and failing on those inputs or
+on the current tree in this environment (a FLAKY test is never cached as a pass). Records made
+elsewhere are never reused: a new machine, compiler, package version or variable such as `CXX`
+reruns the gate, and the run says why. On the tree the reused record was made on nothing is
 written; on another tree (same inputs, other files changed) a copy stamped with the current tree
 and `cached_from` is appended, so that status counts it as evidence for the current tree.
 """
@@ -18,6 +22,7 @@ from orchestrator import __version__
 from orchestrator.check.flaky import flips
 from orchestrator.check.inputs import GateInputs, tree_files
 from orchestrator.evidence import AdmitFn, EvidenceRecord, EvidenceStore
+from orchestrator.fingerprint import Environment, environment
 from orchestrator.registry import GateSpec, Registry, Workstream
 from orchestrator.runner import GateRun, StampFn
 from orchestrator.tree import SourceTree
@@ -29,26 +34,41 @@ def reusable(
     gate: GateSpec,
     key: str,
     tree: str,
+    env: Environment,
     admit: AdmitFn | None = None,
-) -> tuple[Path, EvidenceRecord] | None:
-    """The passing record on inputs `key` that may stand for a new run, if any."""
+) -> tuple[Path, EvidenceRecord] | str:
+    """The passing record on inputs `key` in environment `env` that may stand for a new run, or
+    why there is none."""
     entries = [
         (path, record)
         for path, record in store.entries(workstream.id, gate.name)
         if admit is None or admit(record)
     ]
-    same_inputs = [record for _, record in entries if record.inputs == key]
-    same_tree = [record for _, record in entries if record.tree == tree]
-    if flips(same_inputs) or flips(same_tree):
-        return None
-    for path, record in entries:
-        if record.inputs == key:
-            return None if record.failures(gate) else (path, record)
-    return None
+    same_inputs = [(p, r) for p, r in entries if r.inputs == key]
+    here = [(p, r) for p, r in same_inputs if r.environment_id == env.id]
+    if not here:
+        return _elsewhere(same_inputs, env)
+    same_tree = [r for _, r in entries if r.tree == tree and r.environment_id == env.id]
+    if flips([r for _, r in here], gate) or flips(same_tree, gate):
+        return "flaky in this environment: it passed and failed on these inputs"
+    if any(r.failures(gate) for _, r in here):
+        return "it failed on these inputs in this environment"
+    return here[0]
+
+
+def _elsewhere(same_inputs: list[tuple[Path, EvidenceRecord]], env: Environment) -> str:
+    if not same_inputs:
+        return "its inputs changed"
+    other = same_inputs[0][1]
+    if other.environment is None:
+        return "the record on these inputs does not say which environment produced it"
+    changed = "; ".join(env.differences(other.environment)[:3])
+    return f"the records on these inputs come from environment {other.environment_id} ({changed})"
 
 
 class InputCache:
-    """Input keys over one source tree of the repository at `root`; reuse when `enabled`."""
+    """Input keys over one source tree of the repository at `root`, and the environment gates run
+    in; reuse when `enabled`."""
 
     def __init__(
         self,
@@ -59,7 +79,9 @@ class InputCache:
         enabled: bool = True,
     ) -> None:
         self.tree = tree
-        self.inputs = GateInputs(registry, tree_files(root, tree.hash))
+        files = tree_files(root, tree.hash)
+        self.inputs = GateInputs(registry, files)
+        self.environment = environment(root, files)
         self.admit = admit
         self.enabled = enabled
 
@@ -73,12 +95,12 @@ class InputCache:
         gate: GateSpec,
         key: str,
         stamp: StampFn | None,
-    ) -> GateRun | None:
+    ) -> GateRun | str:
         if not self.enabled:
-            return None
-        found = reusable(store, workstream, gate, key, self.tree.hash, self.admit)
-        if found is None:
-            return None
+            return "--no-cache"
+        found = reusable(store, workstream, gate, key, self.tree.hash, self.environment, self.admit)
+        if isinstance(found, str):
+            return found
         path, source = found
         if source.tree == self.tree.hash:
             return GateRun(workstream, gate, source, path, None, 0.0, cached_from=path)

@@ -28,12 +28,14 @@ def _counts(entry: HistoryEntry) -> str:
 
 def _note(entry: HistoryEntry) -> str:
     notes = []
-    if not entry.counted:
+    if entry.misdated:
+        notes.append(entry.misdated)
+    elif not entry.counted:
         notes.append("not counted: run under an expired or foreign claim")
     if entry.record.cached_from:
         notes.append(f"cached from {entry.record.cached_from}")
     if entry.flaky:
-        notes.append("flaky on this tree: " + ", ".join(entry.flaky))
+        notes.append("flaky on this tree in this environment: " + ", ".join(entry.flaky))
     if entry.failures:
         notes.append(entry.failures[0].strip().splitlines()[0])
     return escape("; ".join(notes))
@@ -57,7 +59,7 @@ def history_command(
         entries = gate_history(store, ws, gate, admit, limit)
         total = len(store.paths(ws.id, gate.name))
         table = Table(title=f"{ws.id} {gate.name}: newest {len(entries)} of {total} runs")
-        for column in ("Finished (UTC)", "Tree", "Result", "Counts"):
+        for column in ("Finished (UTC)", "Tree", "Environment", "Result", "Counts"):
             table.add_column(column, no_wrap=True)
         table.add_column("Notes", overflow="fold")
         for entry in entries:
@@ -65,6 +67,7 @@ def history_command(
             table.add_row(
                 record.finished_at.strftime("%Y-%m-%d %H:%M:%S"),
                 record.tree[:12] + (" dirty" if record.dirty else ""),
+                record.environment_id,
                 styled(entry.verdict),
                 _counts(entry),
                 _note(entry),

@@ -55,11 +55,12 @@ def claim_stamp(layout: Layout) -> Callable[[str], Claim | None]:
 
 
 class ProgressListener:
-    """Shows a spinner per gate and a line per finished gate."""
+    """Shows a spinner per gate and a line per finished gate (with why it was not cached)."""
 
-    def __init__(self, progress: Progress, total: int) -> None:
+    def __init__(self, progress: Progress, total: int, explain: bool) -> None:
         self.progress = progress
         self.task = progress.add_task("starting", total=total)
+        self.explain = explain
 
     def started(self, workstream: Workstream, gate: GateSpec) -> None:
         what = escape(f"{workstream.id} {gate.name}: {gate.describe()}")
@@ -67,8 +68,9 @@ class ProgressListener:
 
     def finished(self, run: GateRun) -> None:
         mark = "[green]PASS[/]" if run.passed else "[red]FAIL[/]"
+        why = f"; ran: {run.note}" if self.explain and run.note else ""
         self.progress.console.print(
-            f"{mark} {escape(run.workstream.id)} {escape(run.gate.name)} ({_took(run)})"
+            f"{mark} {escape(run.workstream.id)} {escape(run.gate.name)} ({_took(run)}{escape(why)})"
         )
         self.progress.advance(self.task)
 
@@ -111,8 +113,10 @@ def run_command(
 ) -> None:
     """Run the gates of the chosen workstreams and record one evidence record per gate run.
 
-    A gate whose inputs (its files and the code it depends on) match a passing record is
-    reported as cached and not rerun, unless --no-cache.
+    A gate whose inputs (its files and the code it depends on) match a passing record made in
+    this environment (Python, packages, C++ compiler, emulator runtime, platform, variables
+    such as CXX) is reported as cached and not rerun, unless --no-cache; a gate that runs says
+    why it was not cached.
     """
     with messages_to_stderr(as_json):
         layout = Layout.find()
@@ -150,6 +154,9 @@ def _run(
     cache = InputCache(
         layout.root, registry, tree, claimed_evidence_admission(layout), enabled=not no_cache
     )
+    console.print(
+        f"environment {escape(cache.environment.id)}: {escape(cache.environment.describe())}"
+    )
     if tree.dirty:
         console.print(
             "[yellow]note:[/] the sources differ from HEAD; the evidence is keyed to the files "
@@ -163,7 +170,7 @@ def _run(
         TimeElapsedColumn(),
     )
     with sigterm_interrupts(), Progress(*columns, console=console, transient=True) as progress:
-        listener = ProgressListener(progress, total)
+        listener = ProgressListener(progress, total, explain=not no_cache)
         runs = run_workstreams(layout, selection, listener, stamp, cache=cache)
     return runs, tree
 

@@ -24,7 +24,10 @@ def _evidence(gate: GateStatus) -> str:
         return "no evidence"
     when = record.finished_at.strftime("%Y-%m-%d %H:%M:%SZ")
     dirty = " dirty" if record.dirty else ""
-    return escape(f"{when} on {record.tree[:12]}{dirty}: {metrics_summary(record.metrics)}")
+    return escape(
+        f"{when} on {record.tree[:12]}{dirty} in environment {record.environment_id}: "
+        f"{metrics_summary(record.metrics)}"
+    )
 
 
 def show_command(
@@ -61,6 +64,13 @@ def show_command(
             _evidence(gate),
         )
     print_table(table)
+    produced = {
+        g.record.environment.id: g.record.environment
+        for g in status.gates
+        if g.record is not None and g.record.environment is not None
+    }
+    for env_id, env in sorted(produced.items()):
+        console.print(f"environment {env_id}: {escape(env.describe())}")
     for gate in status.gates:
         for reason in gate.reasons:
             console.print(f"[red]{gate.gate.name}[/] ({gate.state.value}): {escape(reason)}")

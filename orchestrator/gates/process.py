@@ -1,9 +1,15 @@
 """Running a gate's command: parse it, fill `{report}`, expand globs, run it with the repo root as
-cwd, capture its output to a log, and turn "not found" and timeouts into clear outcomes."""
+cwd, capture its output to a log, and turn "not found" and timeouts into clear outcomes.
+
+A gate measures the tree its evidence is keyed to, never an installed copy: `tt-ws` in a command
+runs `python -m orchestrator` and the tree comes first on PYTHONPATH, so the tree's own
+`orchestrator` and `compiler` are imported (a tree without them falls back to the installed
+ones)."""
 
 from __future__ import annotations
 
 import glob
+import os
 import shlex
 import shutil
 import subprocess
@@ -21,6 +27,7 @@ _INTERPRETER_ALIASES = {
     "python": [sys.executable],
     "python3": [sys.executable],
     "pytest": [sys.executable, "-m", "pytest"],
+    "tt-ws": [sys.executable, "-m", "orchestrator"],
 }
 
 
@@ -68,6 +75,12 @@ def _resolve(program: str, root: Path) -> list[str] | None:
     return [found] if found else None
 
 
+def _environment(root: Path) -> dict[str, str]:
+    """The environment of a gate's command: ours, with the tree first on PYTHONPATH."""
+    inherited = os.environ.get("PYTHONPATH", "")
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(root), inherited) if p)}
+
+
 def run_command(
     ctx: GateContext, command: str, report: Path | None = None, extra: tuple[str, ...] = ()
 ) -> Completed:
@@ -85,7 +98,12 @@ def run_command(
     argv = (*program, *(w for word in words[1:] for w in _expand(word, ctx.root)), *extra)
     with log.open("wb") as out:
         process = subprocess.Popen(
-            argv, cwd=ctx.root, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT
+            argv,
+            cwd=ctx.root,
+            env=_environment(ctx.root),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
         try:
             exit_code = process.wait(timeout=ctx.gate.timeout_s)

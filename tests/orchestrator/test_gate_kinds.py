@@ -185,3 +185,18 @@ def test_ctrl_c_kills_the_running_command(
     with pytest.raises(KeyboardInterrupt):
         run(repo, tmp_path, kind="build", run="python -c 'import time; time.sleep(30)'")
     assert started[0].poll() is not None  # the child is gone, not left running
+
+
+def test_a_gate_imports_the_tree_under_test_first(repo: Path, tmp_path: Path) -> None:
+    # tools/ is sys.path[0] of the script: only PYTHONPATH makes the tree's own package importable,
+    # and it must win over an installed `orchestrator` (the tree's copy says where it lives).
+    write(repo, "orchestrator/__init__.py", "WHERE = 'the tree under test'\n")
+    write(
+        repo,
+        "tools/where.py",
+        "import sys\nimport orchestrator\nsys.exit(orchestrator.WHERE != 'the tree under test')\n",
+    )
+    outcome = run(repo, tmp_path, kind="build", run="python tools/where.py")
+    assert (outcome.exit_code, outcome.error) == (0, None), (
+        tmp_path / "run/output.log"
+    ).read_text()

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from orchestrator.check.flaky import GATE_RESULT
 from orchestrator.evidence import EvidenceRecord, EvidenceStore
+from orchestrator.fingerprint import Compiler, Environment
 from orchestrator.layout import Layout
 from orchestrator.registry import Registry, load_registry
 from orchestrator.status import (
@@ -30,6 +32,22 @@ def evidence(
         metrics=metrics, tree=tree, dirty=False, host="h", pid=1,
         started_at=T0 + timedelta(minutes=minute), finished_at=T0 + timedelta(minutes=minute),
     )  # fmt: skip
+
+
+def machine(cxx: str) -> Environment:
+    return Environment(
+        python="CPython 3.11.7", platform="Linux x86_64", cpu="x", packages={"torch": "2.13.0"},
+        compiler=Compiler(command=cxx, path=cxx, version=f"{cxx} 12.2.0"), runtime="r" * 64,
+        variables={},
+    )  # fmt: skip
+
+
+GOOD, BROKEN = machine("g++"), machine("/bin/false")
+
+
+def build(minute: int, exit_code: float, env: Environment, **extra: object) -> EvidenceRecord:
+    record = evidence("1.2", "build", "build", "cur", minute, exit_code=exit_code)
+    return record.model_copy(update={"environment": env, **extra})
 
 
 ALL_PASSING = [
@@ -79,8 +97,8 @@ def test_failing_condition_makes_the_gate_fail_with_reason(
     registry: Registry, tmp_path: Path
 ) -> None:
     records = [
-        *ALL_PASSING,
         evidence("1.1", "tests", "tests", "cur", 9, passed=1, failed=1, total=2),
+        *ALL_PASSING[1:],
     ]
     report = compute_status(registry, store_with(tmp_path, records), "cur")
     tests = report.workstreams["1.1"].gates[0]
@@ -113,3 +131,52 @@ def test_drift_shows_a_diff(registry: Registry, repo: Path) -> None:
     [diff] = drift(layout, pages)
     assert diff.startswith("--- status/PHASES.md (on disk)\n+++ status/PHASES.md (from evidence)")
     assert "-| 1.1 | Add | done |" in diff and "+| 1.1 | Add | not run |" in diff
+
+
+def test_a_pass_and_a_fail_in_one_environment_are_flaky_whatever_their_dates(
+    registry: Registry, tmp_path: Path
+) -> None:
+    # The pass claims to be newer; no record wins by the time written in it.
+    records = [*ALL_PASSING[:2], build(5, 1, GOOD), build(6, 0, GOOD)]
+    gate = (
+        compute_status(registry, store_with(tmp_path, records), "cur").workstreams["1.2"].gates[0]
+    )
+    assert gate.state is GateState.FLAKY
+    assert [f.case for f in gate.flips] == [GATE_RESULT]
+
+
+def test_a_fail_in_one_environment_and_a_pass_in_another_is_environment_dependent(
+    registry: Registry, tmp_path: Path
+) -> None:
+    records = [*ALL_PASSING[:2], build(5, 0, GOOD), build(6, 1, BROKEN)]
+    report = compute_status(registry, store_with(tmp_path, records), "cur")
+    mul = report.workstreams["1.2"]
+    assert mul.gates[0].state is GateState.ENV_DEPENDENT
+    assert mul.state is WorkstreamState.DONE  # one broken machine blocks nothing
+    assert mul.gates[0].reasons == (f"fails in environment {BROKEN.id}: exit_code == 0: got 1",)
+    assert mul.gates[0].record is not None and mul.gates[0].record.environment == GOOD
+    dashboard = render_pages(report)["DASHBOARD.md"]
+    assert f"| 1.2 | build | `{GOOD.id}` | `{BROKEN.id}` |" in dashboard
+    assert f"| `{GOOD.id}` | python 3.11.7, torch 2.13.0, g++ 12.2.0 |" in dashboard
+    assert f"`{GOOD.id}`" in render_pages(report)["PHASES.md"]
+
+
+def test_a_real_failure_outweighs_a_cache_copy_in_the_same_environment(
+    registry: Registry, tmp_path: Path
+) -> None:
+    records = [*ALL_PASSING[:2], build(5, 0, GOOD, cached_from="x.json"), build(4, 1, GOOD)]
+    gate = (
+        compute_status(registry, store_with(tmp_path, records), "cur").workstreams["1.2"].gates[0]
+    )
+    assert gate.state is GateState.FAIL
+
+
+def test_a_record_dated_in_the_future_is_not_counted(registry: Registry, tmp_path: Path) -> None:
+    future = build(0, 0, GOOD).model_copy(
+        update={"finished_at": datetime(2099, 1, 1, tzinfo=timezone.utc)}
+    )
+    store = store_with(tmp_path, [*ALL_PASSING[:2], build(5, 1, GOOD), future])
+    gate = compute_status(registry, store, "cur").workstreams["1.2"].gates[0]
+    assert gate.state is GateState.FAIL
+    [(_, record, why)] = store.misdated("1.2", "build")
+    assert record == future and why.startswith("dated in the future (finished 2099-01-01")

@@ -26,7 +26,7 @@ def test_a_test_that_passed_and_failed_is_a_flip_naming_both_runs() -> None:
     assert (flip.case, flip.passed, flip.failed) == ("t::a", passed, failed)
     assert flip.describe() == (
         "t::a passed in the run of 2026-01-01 00:01:00.000000Z ci pid 7 and failed in the run "
-        "of 2026-01-01 00:00:00.000000Z ci pid 7 on tree tttttttttttt"
+        "of 2026-01-01 00:00:00.000000Z ci pid 7 on tree tttttttttttt in environment unrecorded"
     )
     assert record_label(failed) == "2026-01-01 00:00:00.000000Z ci pid 7"
 

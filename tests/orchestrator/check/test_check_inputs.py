@@ -71,3 +71,47 @@ def test_changing_a_gate_definition_changes_its_key(project: Path) -> None:
     stricter = registry.replace("run: pytest tests/test_mul.py, require: [failed == 0]",
                                 "run: pytest tests/test_mul.py, require: [failed == 0, passed >= 1]")  # fmt: skip
     assert changed_gates(project, {"workstreams/phase-1.yaml": stricter}) == {("1.2", "tests")}
+
+
+def test_what_tools_read_unasked_is_an_input_whoever_owns_it(project: Path) -> None:
+    registry = (project / "workstreams/phase-1.yaml").read_text()
+    tool = registry.replace(
+        "owns: [lib/mul.py, tests/test_mul.py]",
+        "owns: [lib/mul.py, tests/test_mul.py, orchestrator/]",
+    ) + (
+        "  - id: tool\n    title: Tooling\n    kind: infra\n"
+        "    owns: [pyproject.toml, tests/conftest.py, tests/helpers.py]\n"
+        "    gates:\n"
+        "      - {name: lint, kind: build, run: python -m lib.add, require: [exit_code == 0]}\n"
+        "      - {name: cli, kind: build, run: tt-ws lint, require: [exit_code == 0]}\n"
+    )
+    change(
+        project,
+        {
+            "workstreams/phase-1.yaml": tool,
+            "pyproject.toml": "[project]\nname = 'x'\n",
+            "tests/conftest.py": "",
+            "tests/helpers.py": "",
+            "orchestrator/cli.py": "",
+        },
+    )
+    tests_gates = {("core", "tests"), ("1.1", "tests"), ("1.2", "tests")}
+    tool_gates = {("tool", "lint"), ("tool", "cli")}
+    # Tool configuration: every gate, as if nobody owned it.
+    assert changed_gates(project, {"pyproject.toml": "[project]\nname = 'y'\n"}) == (
+        EVERY_GATE | tool_gates
+    )
+    # pytest loads the conftest.py and helper modules above the tests it runs.
+    assert changed_gates(project, {"tests/conftest.py": "X = 1\n"}) == tests_gates | tool_gates
+    assert changed_gates(project, {"tests/helpers.py": "X = 1\n"}) == tests_gates | tool_gates
+    # `python -m lib.add` reads that module (owned by 1.1, not a dependency of tool).
+    assert changed_gates(project, {"lib/add.py": "X = 1\n"}) == {
+        ("1.1", "tests"),
+        ("1.1", "docs"),
+        ("tool", "lint"),
+    }
+    # A `tt-ws` gate runs the tree's own orchestrator package, whoever owns it.
+    assert changed_gates(project, {"orchestrator/cli.py": "X = 1\n"}) == {
+        ("1.2", "tests"),
+        ("tool", "cli"),
+    }

@@ -223,6 +223,13 @@ class _Frontend:
         else:
             raise CompileError("region", f"unsupported operand {arg}", _where(node))
         buf = load.buffer
+        if buf.name not in self.tensors and buf.name not in self.buffers:
+            raise CompileError(
+                "region",
+                f"{buf.name} is neither a kernel parameter nor a T.alloc_shared/T.alloc_fragment "
+                "buffer (T.reshape and T.view aliases have no mapping); copy the data instead",
+                _where(node),
+            )
         start = tuple(self._affine(i, scope, node) for i in load.indices)
         if len(extents) != len(start):
             raise CompileError(
@@ -322,6 +329,13 @@ class _Frontend:
         name = call.op.name
         where = _where(node)
         if name == "tl.tileop.copy":
+            if "dst_block" in call.annotations:
+                raise CompileError(
+                    "T.copy_cluster",
+                    "a copy into another block's shared memory (dst_block) has no mapping: each "
+                    "Tensix core's L1 is its own; copy through a global tensor instead",
+                    where,
+                )
             return Copy(
                 self._region(call.args[0], scope, node),
                 self._region(call.args[1], scope, node),

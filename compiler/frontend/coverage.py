@@ -37,6 +37,12 @@ def _names(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
+def _refused_dtype(advice: str) -> str:
+    """The dtype message with `advice`; vector-lane variants of the dtype get the generic one."""
+    generic = DTYPE_MESSAGE.format(advice=OTHER_DTYPE)
+    return f"{DTYPE_MESSAGE.format(advice=advice)} (vector-lane variants: {generic})"
+
+
 EXPR_MESSAGE = "`<op>: element-wise expression <expr> has no Tensix tile operation`"
 TILEOP_MESSAGE = "`<op>: tile operation not supported by the TT backend`"
 SCOPE_MESSAGE = "`alloc: <buffer>: memory scope <scope> not supported`"
@@ -336,28 +342,19 @@ ENTRIES: tuple[Entry, ...] = (
             "short",
             "uint",
         ),
-        DTYPE_MESSAGE.format(advice=INT_ADVICE)
-        + " (vector-lane variants: "
-        + DTYPE_MESSAGE.format(advice=OTHER_DTYPE)
-        + ")",
+        _refused_dtype(INT_ADVICE),
     ),
     Entry(
         "rejected",
         (*_with_lanes("uint8"), "bool", "boolean"),
-        DTYPE_MESSAGE.format(advice=MASK_ADVICE)
-        + " (vector-lane variants: "
-        + DTYPE_MESSAGE.format(advice=OTHER_DTYPE)
-        + ")",
+        _refused_dtype(MASK_ADVICE),
     ),
     Entry(
         "rejected",
         _with_lanes(
             "float8_e4m3fn", "float8_e4m3", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz"
         ),
-        DTYPE_MESSAGE.format(advice=FP8_ADVICE)
-        + " (vector-lane variants: "
-        + DTYPE_MESSAGE.format(advice=OTHER_DTYPE)
-        + ")",
+        _refused_dtype(FP8_ADVICE),
     ),
     Entry(
         "rejected",

@@ -1,7 +1,7 @@
 """fp16 kernels as TileLang's examples write them for GPUs: element-wise over global tensors
 (examples/elementwise), staged through shared memory (quickstart), the README GEMM with
 `dtype="float16"` and fp32 accumulation, and casts between float16, float32 and bfloat16
-(examples/cast) on values that exercise the conversion: +-inf, NaN, fp16 subnormals, overflow
+(examples/cast; the README GEMM and the cast kernels are example 1.3's and 2.2's) on values that exercise the conversion: +-inf, NaN, fp16 subnormals, overflow
 past 65504. Casts to/from fp16 anywhere but the whole stored value, and integer, mask and fp8
 tensors, are rejected with the message the compiler gives."""
 
@@ -9,6 +9,8 @@ tensors, are rejected with the message the compiler gives."""
 import tilelang.language as T
 import torch
 
+from compiler.examples.cast import cast_global, cast_shared
+from compiler.examples.simple_gemm import matmul
 from corpus import Case
 
 HALF = {"dtype": "float16"}
@@ -42,49 +44,6 @@ def staged_scale_exp(M, N, block_M=64, block_N=64, dtype="float16"):
             for i, j in T.Parallel(block_M, block_N):
                 C_f[i, j] = T.exp(A_s[i, j]) * B_s[i, j] - B_s[i, j]
             T.copy(C_f, C[by * block_M, bx * block_N])
-
-    return main
-
-
-def matmul(M, N, K, block_M=64, block_N=64, block_K=32, dtype="float16", accum_dtype="float"):
-    @T.prim_func
-    def main(A: T.Tensor((M, K), dtype), B: T.Tensor((K, N), dtype), C: T.Tensor((M, N), dtype)):
-        with T.Kernel(T.ceildiv(N, block_N), T.ceildiv(M, block_M), threads=128) as (bx, by):
-            A_shared = T.alloc_shared((block_M, block_K), dtype)
-            B_shared = T.alloc_shared((block_K, block_N), dtype)
-            C_local = T.alloc_fragment((block_M, block_N), accum_dtype)
-            T.clear(C_local)
-            for k in T.Pipelined(T.ceildiv(K, block_K), num_stages=2):
-                T.copy(A[by * block_M, k * block_K], A_shared)
-                T.copy(B[k * block_K, bx * block_N], B_shared)
-                T.gemm(A_shared, B_shared, C_local)
-            T.copy(C_local, C[by * block_M, bx * block_N])
-
-    return main
-
-
-def cast_global(M, N, in_dtype, out_dtype, block_M=32, block_N=64):
-    @T.prim_func
-    def main(A: T.Tensor((M, N), in_dtype), B: T.Tensor((M, N), out_dtype)):
-        with T.Kernel(T.ceildiv(N, block_N), T.ceildiv(M, block_M), threads=128) as (bx, by):
-            for i, j in T.Parallel(block_M, block_N):
-                B[by * block_M + i, bx * block_N + j] = T.cast(
-                    A[by * block_M + i, bx * block_N + j], out_dtype
-                )
-
-    return main
-
-
-def cast_shared(M, N, in_dtype, out_dtype, block_M=64, block_N=64):
-    @T.prim_func
-    def main(A: T.Tensor((M, N), in_dtype), B: T.Tensor((M, N), out_dtype)):
-        with T.Kernel(T.ceildiv(N, block_N), T.ceildiv(M, block_M), threads=128) as (bx, by):
-            A_shared = T.alloc_shared((block_M, block_N), in_dtype)
-            B_local = T.alloc_fragment((block_M, block_N), out_dtype)
-            T.copy(A[by * block_M, bx * block_N], A_shared)
-            for i, j in T.Parallel(block_M, block_N):
-                B_local[i, j] = T.cast(A_shared[i, j], out_dtype)
-            T.copy(B_local, B[by * block_M, bx * block_N])
 
     return main
 
@@ -182,11 +141,14 @@ CASES = [
         # accumulates in fp32 (only the summation order differs from torch), then one rounding
         # to fp16: one fp16 ulp (2^-10 relative) plus fp32 reordering noise (K * 2^-24 * |a||b|)
         reference=lambda a, b, **_: (a.float() @ b.float()).half(),
-        shapes=(
-            {"M": 64, "N": 64, "K": 64},
-            {"M": 256, "N": 192, "K": 320},
-            {"M": 128, "N": 64, "K": 96, "block_M": 128},
-            {"M": 100, "N": 70, "K": 90},
+        shapes=tuple(
+            {"block_M": 64, "block_N": 64, "num_stages": 2, **HALF, **shape}
+            for shape in (
+                {"M": 64, "N": 64, "K": 64},
+                {"M": 256, "N": 192, "K": 320},
+                {"M": 128, "N": 64, "K": 96, "block_M": 128},
+                {"M": 100, "N": 70, "K": 90},
+            )
         ),
         tolerance=(2.0**-10, 1e-4),
         source="tilelang README GEMM with dtype float16, accum_dtype float",

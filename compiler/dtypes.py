@@ -34,8 +34,8 @@ DTYPES = {
 FLOAT_DTYPES = frozenset(DTYPES)
 
 _INTEGER_ADVICE = (
-    "integer tensors are not supported yet: index, offset and count tensors that address other "
-    "tensors (a gather such as T.copy(A[idx[bx] * block_M, 0], A_s)) would need the reader to "
+    "integer tensors and buffers are not supported yet: index, offset and count tensors that "
+    "address other tensors (a gather such as T.copy(A[idx[bx] * block_M, 0], A_s)) would need the reader to "
     "read them first, which this compiler does not do; compute the addresses from the grid "
     "indices, or gather on the host"
 )

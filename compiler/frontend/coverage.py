@@ -193,7 +193,7 @@ ENTRIES: tuple[Entry, ...] = (
             "floordiv floormod truncdiv truncmod shift_left shift_right bitwise_and bitwise_or bitwise_xor bitwise_not clz popcount"
         ),
         "integer operations: on tensor values the dtype is rejected ("
-        + DTYPE_MESSAGE.format(advice="integer tensors are not supported yet: …")
+        + DTYPE_MESSAGE.format(advice="integer tensors and buffers are not supported yet: …")
         + "); in an index, constants fold, and a non-affine index makes the read a gather, which must be an im2col-style store into a local buffer, provably contiguous per 32 columns, else `T.Parallel: a gather must store <buffer>[i, j] from a 2-D tensor` (or the gather's contiguity error)",
     ),
     # -- rejected: tile operations without a mapping (today) -----------------------------------

@@ -293,7 +293,7 @@ class _Frontend:
                 raise CompileError(
                     "alloc", f"{buf.name} has shape {shape}; only 1-D and 2-D buffers"
                 )
-            check_dtype(str(buf.dtype), f"buffer {buf.name}", _where(block))
+            check_dtype(str(buf.dtype), f"T.alloc_{SCOPES[scope_name]} {buf.name}", _where(block))
             self.buffers[buf.name] = LocalBuffer(
                 buf.name,
                 self._view(buf.name, shape, pad=True),

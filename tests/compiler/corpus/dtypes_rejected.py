@@ -90,7 +90,7 @@ def _rejected(name, kernel, shapes, message, source):
     )
 
 
-INTEGER = r"dtype: T\.Tensor {} has dtype int32; integer tensors are not supported yet"
+INTEGER = r"dtype: T\.Tensor {} has dtype int32; integer tensors and buffers are not supported yet"
 CASES = [
     _rejected(
         "embedding_lookup_by_int32_ids",

@@ -431,7 +431,8 @@ def render() -> str:
     rows = ["| status | names | how it maps / the CompileError |", "| --- | --- | --- |"]
     for entry in ENTRIES:
         names = ", ".join(f"`T.{n}`" for n in sorted(entry.names))
-        rows.append(f"| {entry.status} | {names} | {entry.how} |")
+        how = entry.how.replace("|", r"\|")  # a bare | would end the table cell
+        rows.append(f"| {entry.status} | {names} | {how} |")
     return "\n".join(rows) + "\n"
 
 

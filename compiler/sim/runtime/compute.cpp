@@ -99,9 +99,11 @@ uint32_t dst_float_format(const ComputeState& cs) {
     return cs.fp32_dest ? FMT_FLOAT32 : dst16_format(cs.unit[UNIT_SRCA].format);
 }
 
-// Round a DST tile to what DST stores: nothing with fp32 DST, else the 16-bit format of `held`.
+// Round a DST tile to what DST stores: nothing with fp32 DST, else the 16-bit format of `held`
+// (DST's own for a tile of unknown format).
 void round_dst(const ComputeState& cs, float* t, uint32_t held) {
     if (cs.fp32_dest) return;
+    if (held == kFormatUnknown) held = dst_float_format(cs);
     if (dst16_format(held) == FMT_FLOAT16)
         for (uint32_t i = 0; i < kTileElems; ++i) t[i] = to_fp16(t[i]);
     else
@@ -534,7 +536,7 @@ void ttsim_sfpu(uint32_t op, uint32_t idst, float param) {
     float* d = math_dst(name, idst);
     for (uint32_t i = 0; i < kTileElems; ++i) d[i] = sfpu_apply(op, d[i], param);
     if (op == SFPU_FILL) cs.dst_fmt[idst] = dst_float_format(cs);
-    round_dst(cs, d, cs.dst_fmt[idst] == kFormatUnknown ? dst_float_format(cs) : cs.dst_fmt[idst]);
+    round_dst(cs, d, cs.dst_fmt[idst]);
     cost_sfpu(op);
 }
 

@@ -8,9 +8,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from compiler.dtypes import DTYPES
+
 PLAN_SCHEMA = "tt-ws.plan/1"
-DATA_FORMATS = {"bfloat16": "Float16_b", "float16": "Float16", "float32": "Float32"}
-PAGE_BYTES = {"bfloat16": 2048, "float16": 2048, "float32": 4096}
+DATA_FORMATS = {name: d.data_format for name, d in DTYPES.items()}
+PAGE_BYTES = {name: d.tile_bytes for name, d in DTYPES.items()}
 
 
 class _Model(BaseModel):

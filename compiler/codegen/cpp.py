@@ -13,6 +13,7 @@ import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from compiler.dtypes import DTYPES
 from compiler.ir import typecast_dtypes
 from compiler.kernel_ir import ops as k
 from compiler.targets import TILE
@@ -41,7 +42,7 @@ TYPECAST_HEADER = "api/compute/eltwise_unary/typecast.h"
 BINARY_HEADER = "api/compute/eltwise_binary.h"
 BCAST_HEADER = "api/compute/bcast.h"
 # tt-metal's DataFormat codes, the template arguments of typecast_tile
-FORMAT_CODES = {"float32": 0, "float16": 1, "bfloat16": 5}
+FORMAT_CODES = {name: d.format_code for name, d in DTYPES.items()}
 COMPUTE_HEADERS = (
     "api/compute/compute_kernel_hw_startup.h",
     "api/compute/cb_api.h",
@@ -61,7 +62,7 @@ RECONFIG = {
     "pack": "pack_reconfig_data_format",
 }
 POOL_TYPES = {"sum": "PoolType::SUM", "max": "PoolType::MAX"}
-TILE_BYTES = {"bfloat16": 2048, "float16": 2048, "float32": 4096}
+TILE_BYTES = {name: d.tile_bytes for name, d in DTYPES.items()}
 
 
 @dataclass(frozen=True)

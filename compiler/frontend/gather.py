@@ -83,7 +83,9 @@ def build_gather(
     where: str,
 ) -> Gather:
     (iv, rows), (jv, cols) = pvars
-    if [x.name for x in store.indices] != [iv.name, jv.name] or len(load.indices) != 2:
+    if [getattr(x, "name", None) for x in store.indices] != [iv.name, jv.name] or len(
+        load.indices
+    ) != 2:
         raise CompileError(
             "T.Parallel",
             f"a gather must store {store.buffer.name}[{iv.name}, {jv.name}] from a 2-D tensor",

@@ -13,6 +13,7 @@ import tilelang  # noqa: F401  (makes the bundled `tvm` importable)
 from tilelang.ir import get_stmt_span
 from tvm import tirx
 
+from compiler.dtypes import check_cast_in_expression, check_dtype, converted_by_packer
 from compiler.errors import CompileError
 from compiler.frontend.gather import build_gather, gather_parts
 from compiler.ir import (
@@ -37,7 +38,6 @@ from compiler.ir import (
 )
 from compiler.targets import TILE
 
-FLOAT_DTYPES = {"bfloat16", "float16", "float32"}
 SCOPES = {"shared.dyn": "shared", "shared": "shared", "local.fragment": "fragment"}
 # TIR intrinsic (last component of the op name, e.g. `tirx.exp`) -> SFPU unary op.
 UNARY_CALLS = {
@@ -163,7 +163,7 @@ class _Frontend:
                     "tensor",
                     f"{buf.name} has shape {shape}; only 1-D and 2-D tensors are supported",
                 )
-            self._check_dtype(str(buf.dtype), f"tensor {buf.name}")
+            check_dtype(str(buf.dtype), f"T.Tensor {buf.name}")
             view = self._view(buf.name, shape, pad=False)
             self.tensors[buf.name] = Tensor(buf.name, view, str(buf.dtype), shape)
 
@@ -188,13 +188,6 @@ class _Frontend:
         if self.vectors.get(name, "row") == "col":
             return (start[0], Affine()), _vector_shape(extent[0], "col", pad=True)
         return (Affine(), start[0]), _vector_shape(extent[0], "row", pad=True)
-
-    @staticmethod
-    def _check_dtype(dtype: str, what: str) -> None:
-        if dtype not in FLOAT_DTYPES:
-            raise CompileError(
-                "dtype", f"{what} has dtype {dtype}; supported: {', '.join(sorted(FLOAT_DTYPES))}"
-            )
 
     def _affine(self, e: object, scope: _Scope, node: object) -> Affine:
         if isinstance(e, tirx.IntImm | int):
@@ -230,6 +223,13 @@ class _Frontend:
         else:
             raise CompileError("region", f"unsupported operand {arg}", _where(node))
         buf = load.buffer
+        if buf.name not in self.tensors and buf.name not in self.buffers:
+            raise CompileError(
+                "region",
+                f"{buf.name} is neither a kernel parameter nor a T.alloc_shared/T.alloc_fragment "
+                "buffer (T.reshape and T.view aliases have no mapping); copy the data instead",
+                _where(node),
+            )
         start = tuple(self._affine(i, scope, node) for i in load.indices)
         if len(extents) != len(start):
             raise CompileError(
@@ -293,7 +293,7 @@ class _Frontend:
                 raise CompileError(
                     "alloc", f"{buf.name} has shape {shape}; only 1-D and 2-D buffers"
                 )
-            self._check_dtype(str(buf.dtype), f"buffer {buf.name}")
+            check_dtype(str(buf.dtype), f"T.alloc_{SCOPES[scope_name]} {buf.name}", _where(block))
             self.buffers[buf.name] = LocalBuffer(
                 buf.name,
                 self._view(buf.name, shape, pad=True),
@@ -329,6 +329,13 @@ class _Frontend:
         name = call.op.name
         where = _where(node)
         if name == "tl.tileop.copy":
+            if "dst_block" in call.annotations:
+                raise CompileError(
+                    "T.copy_cluster",
+                    "a copy into another block's shared memory (dst_block) has no mapping: each "
+                    "Tensix core's L1 is its own; copy through a global tensor instead",
+                    where,
+                )
             return Copy(
                 self._region(call.args[0], scope, node),
                 self._region(call.args[1], scope, node),
@@ -420,7 +427,14 @@ class _Frontend:
 
     def _store(self, s: tirx.BufferStore, pvars, scope: _Scope) -> Eltwise:
         dst = self._access(s.buffer, s.indices, pvars, scope, s)
-        return Eltwise(dst, self._expr(s.value, pvars, scope, s), _where(s))
+        value = s.value
+        if (
+            isinstance(value, tirx.Cast)
+            and str(value.dtype) == str(s.buffer.dtype)
+            and converted_by_packer(str(value.value.dtype), str(value.dtype))
+        ):
+            value = value.value  # the pack into the destination's CB converts
+        return Eltwise(dst, self._expr(value, pvars, scope, s), _where(s))
 
     def _bounds_guard(self, node: tirx.IfThenElse, scope: _Scope) -> None:
         """`if y < M and x < N: C[y, x] = ...`: a guard that only keeps the store inside the
@@ -516,13 +530,16 @@ class _Frontend:
             return Const(float(e.value))
         if isinstance(e, tirx.Cast):
             src, dst = str(e.value.dtype), str(e.dtype)
-            self._check_dtype(dst, "cast")
+            check_dtype(dst, "T.cast", _where(node))
             inner = self._expr(e.value, pvars, scope, node)
+            if converted_by_packer(src, dst):
+                check_cast_in_expression(src, dst, _where(node))
+                return inner
             if src == dst or (dst == "float32" and not isinstance(inner, Load)):
                 # widening a computed value changes nothing: DST already holds it at least as
                 # wide (these casts are TileLang's implicit promotions of bf16 arithmetic)
                 return inner
-            self._check_dtype(src, "cast source")
+            check_dtype(src, "T.cast source", _where(node))
             return Unary(typecast_op(src, dst), inner)
         for cls, op in BINARY_NODES.items():
             if isinstance(e, cls):

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from compiler.dtypes import DTYPES, dst_dtype
 from compiler.errors import CompileError
 from compiler.ir import CB, BlockLoop, Copy, Eltwise, Gather, Loop, Program, Reduce, Stmt, walk
 from compiler.passes.eltwise import temps_needed
 from compiler.targets import TILE
 
-TILE_BYTES = {"bfloat16": TILE * TILE * 2, "float16": TILE * TILE * 2, "float32": TILE * TILE * 4}
+TILE_BYTES = {name: d.tile_bytes for name, d in DTYPES.items()}
 OUTPUT_BASE, INTERMEDIATE_BASE, MAX_CB = 16, 24, 32
 SCALER = "scaler"  # the CB's buffer name: no TileLang buffer, filled by the reader
 
@@ -108,7 +109,8 @@ def allocate_cbs(program: Program) -> Program:
             )
         )
     chunk = program.target.dst_tiles(program.fp32_dest_acc)
-    tmp_dtype = "float32" if program.fp32_dest_acc else "bfloat16"
+    declared = {x.dtype for x in (*program.buffers, *program.tensors)}
+    tmp_dtype = dst_dtype(declared, program.fp32_dest_acc)
     intermediates = [(b.name, b.dtype, tiles(b.shape)) for b in owned]
     intermediates += [(f"tmp{i}", tmp_dtype, chunk) for i in range(temps)]
     for i, (name, dtype, n) in enumerate(intermediates):

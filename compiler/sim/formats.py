@@ -2,7 +2,7 @@
 
 A tile is 32x32 elements stored as four 16x16 faces (top-left, top-right, bottom-left,
 bottom-right), each face row-major. A tilized matrix is its tiles in row-major tile order.
-bf16 (Float16_b) conversion rounds to nearest even, as the packer does.
+bf16 (Float16_b) and IEEE half (Float16) conversions round to nearest even, as the packer does.
 """
 
 from __future__ import annotations
@@ -22,19 +22,32 @@ class DataFormat(IntEnum):
     """Storage formats, numbered as tt-metal's `DataFormat` enum (tensix_types.h)."""
 
     Float32 = 0
+    Float16 = 1
     Float16_b = 5
     Bfp8_b = 6
     Int32 = 8
     UInt16 = 9
     UInt32 = 24
+    UInt8 = 30
 
 
 _ELEMENT_BYTES = {
     DataFormat.Float32: 4,
+    DataFormat.Float16: 2,
     DataFormat.Float16_b: 2,
     DataFormat.Int32: 4,
     DataFormat.UInt16: 2,
     DataFormat.UInt32: 4,
+    DataFormat.UInt8: 1,
+}
+# formats stored as numpy's own element type (integers, and IEEE half: numpy's float32 -> float16
+# conversion rounds to nearest even with subnormals, inf and NaN, as the packer does)
+_NUMPY_TYPES = {
+    DataFormat.Int32: np.int32,
+    DataFormat.UInt32: np.uint32,
+    DataFormat.UInt16: np.uint16,
+    DataFormat.UInt8: np.uint8,
+    DataFormat.Float16: np.float16,
 }
 
 # bfp8_b: 16 shared exponents (one per face row) in 64 bytes, then 1024 sign+7-bit mantissas.
@@ -42,7 +55,7 @@ _BFP8_EXPONENT_BYTES = 64
 
 
 def tile_size(fmt: DataFormat) -> int:
-    """Bytes of one 32x32 tile in `fmt` (bf16 2048, fp32 4096, bfp8_b 1088)."""
+    """Bytes of one 32x32 tile in `fmt` (bf16 and fp16 2048, fp32 4096, bfp8_b 1088, uint8 1024)."""
     if fmt == DataFormat.Bfp8_b:
         return _BFP8_EXPONENT_BYTES + TILE_ELEMENTS
     return _ELEMENT_BYTES[fmt] * TILE_ELEMENTS
@@ -122,12 +135,12 @@ def _bfp8_unpack(raw: np.ndarray) -> np.ndarray:
 
 
 def tilize(matrix: np.ndarray, fmt: DataFormat) -> np.ndarray:
-    """A 2-D array -> uint8 bytes in tile layout and format `fmt` (bf16 rounds to nearest even)."""
+    """A 2-D array -> uint8 bytes in tile layout and format `fmt` (floats round to nearest even)."""
     shape = _check_shape(np.shape(matrix))
     fmt = DataFormat(fmt)
-    if fmt in (DataFormat.Int32, DataFormat.UInt32, DataFormat.UInt16):
-        dtype = {DataFormat.Int32: np.int32, DataFormat.UInt32: np.uint32}.get(fmt, np.uint16)
-        tiles = _to_face_order(np.asarray(matrix).astype(dtype))
+    if fmt in _NUMPY_TYPES:
+        with np.errstate(over="ignore"):  # fp16 overflow to inf is the conversion's meaning
+            tiles = _to_face_order(np.asarray(matrix).astype(_NUMPY_TYPES[fmt]))
         return np.ascontiguousarray(tiles).view(np.uint8).reshape(-1)
     tiles = _to_face_order(np.asarray(matrix, dtype=np.float32).reshape(shape))
     if fmt == DataFormat.Float32:
@@ -155,7 +168,8 @@ def untilize(data: np.ndarray, shape: tuple[int, int], fmt: DataFormat) -> np.nd
         tiles = bf16_bits_to_float(raw.view(np.uint16))
     elif fmt == DataFormat.Bfp8_b:
         tiles = _bfp8_unpack(raw.reshape(count, tile_size(fmt)))
+    elif fmt == DataFormat.Float16:
+        tiles = raw.view(np.float16).astype(np.float32)
     else:
-        dtype = {DataFormat.Int32: np.int32, DataFormat.UInt32: np.uint32}.get(fmt, np.uint16)
-        tiles = raw.view(dtype)
+        tiles = raw.view(_NUMPY_TYPES[fmt])
     return _from_face_order(tiles.reshape(count, TILE_ELEMENTS), (rows, cols))

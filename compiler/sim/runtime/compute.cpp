@@ -4,7 +4,8 @@
 //
 // Numerics, as far as the hardware is documented: FPU operands go through the 19-bit source
 // registers (fp32 inputs are rounded to tf32; bf16 is exact), the FPU computes in fp32, DST holds
-// fp32 when fp32_dest_acc_en and bf16 otherwise (rounded to nearest even after every op), and the
+// fp32 when fp32_dest_acc_en and otherwise 16 bits — Float16 for values unpacked from Float16, bf16
+// for the rest (rounded to nearest even after every op) — and the
 // packer rounds to the CB format (round to nearest even). DST tiles are kept row-major 32x32;
 // CB tiles are in tile layout (4 faces of 16x16).
 #include <algorithm>
@@ -88,11 +89,24 @@ float* math_dst(const char* call, uint32_t idst) {
     return cs.dst[idst];
 }
 
-// The format math results are in: DST's own.
-uint32_t dst_float_format(const ComputeState& cs) { return cs.fp32_dest ? FMT_FLOAT32 : FMT_BF16; }
+// A 16-bit DST holds its values in the exponent family of the format they were unpacked from:
+// Float16 (5-bit exponent) for Float16 tiles, Float16_b for every other format (tt-metal's
+// unpack-dst format inference).
+uint32_t dst16_format(uint32_t unpacked) { return unpacked == FMT_FLOAT16 ? FMT_FLOAT16 : FMT_BF16; }
 
-void round_dst(const ComputeState& cs, float* t) {
-    if (!cs.fp32_dest)
+// The format math results are in: DST's own (the family of what SrcA is configured for).
+uint32_t dst_float_format(const ComputeState& cs) {
+    return cs.fp32_dest ? FMT_FLOAT32 : dst16_format(cs.unit[UNIT_SRCA].format);
+}
+
+// Round a DST tile to what DST stores: nothing with fp32 DST, else the 16-bit format of `held`
+// (DST's own for a tile of unknown format).
+void round_dst(const ComputeState& cs, float* t, uint32_t held) {
+    if (cs.fp32_dest) return;
+    if (held == kFormatUnknown) held = dst_float_format(cs);
+    if (dst16_format(held) == FMT_FLOAT16)
+        for (uint32_t i = 0; i < kTileElems; ++i) t[i] = to_fp16(t[i]);
+    else
         for (uint32_t i = 0; i < kTileElems; ++i) t[i] = to_bf16(t[i]);
 }
 
@@ -311,8 +325,8 @@ void ttsim_matmul_tiles(uint32_t in0, uint32_t in1, uint32_t i0, uint32_t i1, ui
         if (op.second) matmul_acc(acc, op.b2, op.a2);
     }
     std::memcpy(d, acc, sizeof acc);
-    round_dst(cs, d);
     cs.dst_fmt[idst] = dst_float_format(cs);
+    round_dst(cs, d, cs.dst_fmt[idst]);
     cost_fpu(Fpu::Matmul, unpacked_bytes(in0) + unpacked_bytes(in1));
 }
 
@@ -348,8 +362,8 @@ void ttsim_binary_tiles(uint32_t op, uint32_t bcast, uint32_t in0, uint32_t in1,
             break;
         }
     }
-    round_dst(cs, d);
     cs.dst_fmt[idst] = dst_float_format(cs);
+    round_dst(cs, d, cs.dst_fmt[idst]);
     cost_fpu(op == BIN_MUL ? Fpu::EltwiseMul : Fpu::Eltwise, unpacked_bytes(in0) + unpacked_bytes(in1));
 }
 
@@ -363,8 +377,8 @@ void ttsim_copy_tile(uint32_t cb, uint32_t itile, uint32_t idst, uint32_t line) 
     // fp32 reaches DST unrounded only when unpacked straight to it; otherwise via SrcA (tf32)
     if (cur_core().cb[cb].format == FMT_FLOAT32 && !(cs.unpack_to_dest_fp32 >> cb & 1u))
         for (uint32_t i = 0; i < kTileElems; ++i) d[i] = to_tf32(d[i]);
-    round_dst(cs, d);
     cs.dst_fmt[idst] = cur_core().cb[cb].format;
+    round_dst(cs, d, cs.dst_fmt[idst]);
     cost_fpu(Fpu::Datacopy, unpacked_bytes(cb));
 }
 
@@ -382,8 +396,8 @@ void ttsim_unary_bcast(uint32_t bcast, uint32_t cb, uint32_t itile, uint32_t ids
     float* d = math_dst("unary_bcast", idst);
     unpack(p, cur_core().cb[cb].format, d);
     broadcast(d, bcast, 0);
-    round_dst(cs, d);
     cs.dst_fmt[idst] = fmt;
+    round_dst(cs, d, fmt);
     cost_fpu(Fpu::Datacopy, unpacked_bytes(cb));
 }
 
@@ -397,8 +411,8 @@ void ttsim_transpose_tile(uint32_t cb, uint32_t itile, uint32_t idst, uint32_t l
     float* d = math_dst("transpose_tile", idst);
     for (uint32_t r = 0; r < 32; ++r)
         for (uint32_t c = 0; c < 32; ++c) d[c * 32 + r] = a[r * 32 + c];
-    round_dst(cs, d);
     cs.dst_fmt[idst] = cur_core().cb[cb].format;
+    round_dst(cs, d, cs.dst_fmt[idst]);
     cost_fpu(Fpu::Datacopy, unpacked_bytes(cb));
 }
 
@@ -442,8 +456,8 @@ void ttsim_reduce_tile(uint32_t type, uint32_t dim, uint32_t icb, uint32_t scb, 
     // The rest of the DST tile is left undefined by the hardware: NaN makes a consumer of it show.
     for (uint32_t i = 0; i < kTileElems; ++i)
         if (!in_reduce_result(dim, i)) d[i] = NAN;
-    round_dst(cs, d);
     cs.dst_fmt[idst] = dst_float_format(cs);
+    round_dst(cs, d, cs.dst_fmt[idst]);
     cost_fpu(Fpu::Reduce, unpacked_bytes(icb) + unpacked_bytes(scb));
 }
 
@@ -521,8 +535,8 @@ void ttsim_sfpu(uint32_t op, uint32_t idst, float param) {
         fault(ErrorKind::ComputeState, "%s without %s(): the SFPU is not configured for it", name, kSfpuInits[op]);
     float* d = math_dst(name, idst);
     for (uint32_t i = 0; i < kTileElems; ++i) d[i] = sfpu_apply(op, d[i], param);
-    round_dst(cs, d);
     if (op == SFPU_FILL) cs.dst_fmt[idst] = dst_float_format(cs);
+    round_dst(cs, d, cs.dst_fmt[idst]);
     cost_sfpu(op);
 }
 
@@ -535,8 +549,8 @@ void ttsim_sfpu_binary(uint32_t op, uint32_t idst0, uint32_t idst1, uint32_t ods
     const float* y = math_dst(name, idst1);
     float* d = math_dst(name, odst);
     for (uint32_t i = 0; i < kTileElems; ++i) d[i] = op == SFPU_MAX ? std::max(x[i], y[i]) : std::min(x[i], y[i]);
-    round_dst(cs, d);
     cs.dst_fmt[odst] = dst_float_format(cs);
+    round_dst(cs, d, cs.dst_fmt[odst]);
     cost_sfpu(op);
 }
 
@@ -544,6 +558,14 @@ void ttsim_typecast(uint32_t in_fmt, uint32_t out_fmt, uint32_t idst, uint32_t l
     ComputeState& cs = started("typecast");
     if (!(cs.sfpu_inited & (1ull << SFPU_TYPECAST)))
         fault(ErrorKind::ComputeState, "typecast_tile without typecast_tile_init(): the SFPU is not configured for it");
+    // 0.81.1's typecast_tile has no arm for Float16: on device it compiles to nothing. The
+    // unpacker and packer convert Float16 instead (copy the tile, pack it into a CB of the target format).
+    if (in_fmt == FMT_FLOAT16 || out_fmt == FMT_FLOAT16)
+        fault(ErrorKind::ComputeState,
+              "typecast_tile<%u (%s), %u (%s)> at line %u: the SFPU typecast has no Float16 conversion (on device the "
+              "call does nothing); let the unpacker/packer convert: copy_tile the tile and pack_tile it into a CB of "
+              "the target format",
+              in_fmt, format_name(in_fmt), out_fmt, format_name(out_fmt), line);
     float* d = math_dst("typecast_tile", idst);
     // The SFPU decodes the tile as IN_DTYPE; values of another format convert as garbage.
     const uint32_t held = cs.dst_fmt[idst];
@@ -561,8 +583,8 @@ void ttsim_typecast(uint32_t in_fmt, uint32_t out_fmt, uint32_t idst, uint32_t l
             default: break;
         }
     }
-    round_dst(cs, d);
     cs.dst_fmt[idst] = out_fmt;
+    round_dst(cs, d, out_fmt);
     cost_sfpu(SFPU_TYPECAST);
 }
 

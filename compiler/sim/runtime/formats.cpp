@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace ttsim {
 
@@ -45,6 +46,35 @@ void pack_bfp8(const float* in, uint8_t* p) {
 
 }  // namespace
 
+uint16_t fp16_bits(float x) {
+    const uint16_t sign = std::signbit(x) ? 0x8000 : 0;
+    if (std::isnan(x)) return sign | 0x7E00;
+    const float a = std::fabs(x);
+    if (a == 0.0f) return sign;
+    if (std::isinf(a)) return sign | 0x7C00;
+    // quantum of a's binade (subnormals share the smallest normal binade's, 2^-24); nearbyint
+    // rounds ties to even in the default rounding mode, and the scaling by powers of 2 is exact
+    const int e = std::max(std::ilogb(a), -14);
+    uint32_t q = static_cast<uint32_t>(std::nearbyint(std::ldexp(static_cast<double>(a), 10 - e)));
+    if (q < 0x400) return sign | static_cast<uint16_t>(q);  // subnormal (e == -14)
+    int biased = e + 15;
+    if (q == 0x800) {  // rounded up into the next binade
+        q = 0x400;
+        ++biased;
+    }
+    if (biased >= 31) return sign | 0x7C00;
+    return sign | static_cast<uint16_t>((biased << 10) | (q - 0x400));
+}
+
+float fp16_value(uint16_t bits) {
+    const float sign = (bits & 0x8000) ? -1.0f : 1.0f;
+    const int biased = (bits >> 10) & 0x1F;
+    const uint32_t mant = bits & 0x3FF;
+    if (biased == 31) return mant ? std::numeric_limits<float>::quiet_NaN() : sign * HUGE_VALF;
+    if (biased == 0) return sign * std::ldexp(static_cast<float>(mant), -24);
+    return sign * std::ldexp(static_cast<float>(mant | 0x400), biased - 25);
+}
+
 void unpack(const uint8_t* p, uint32_t fmt, float* out) {
     switch (fmt) {
         case FMT_BF16: {
@@ -55,6 +85,11 @@ void unpack(const uint8_t* p, uint32_t fmt, float* out) {
         case FMT_FLOAT32: {
             const float* v = reinterpret_cast<const float*>(p);
             for (uint32_t i = 0; i < kTileElems; ++i) out[i] = v[kFace.idx[i]];
+            break;
+        }
+        case FMT_FLOAT16: {
+            const uint16_t* v = reinterpret_cast<const uint16_t*>(p);
+            for (uint32_t i = 0; i < kTileElems; ++i) out[i] = fp16_value(v[kFace.idx[i]]);
             break;
         }
         case FMT_BFP8_B:
@@ -80,6 +115,9 @@ void unpack(const uint8_t* p, uint32_t fmt, float* out) {
             for (uint32_t i = 0; i < kTileElems; ++i) out[i] = static_cast<float>(v[kFace.idx[i]]);
             break;
         }
+        case FMT_UINT8:
+            for (uint32_t i = 0; i < kTileElems; ++i) out[i] = static_cast<float>(p[kFace.idx[i]]);
+            break;
         default:
             fault(ErrorKind::Config, "unpack: data format %u is not emulated", fmt);
     }
@@ -98,6 +136,11 @@ void pack(const float* in, uint32_t fmt, uint8_t* p) {
         case FMT_FLOAT32: {
             float* v = reinterpret_cast<float*>(p);
             for (uint32_t i = 0; i < kTileElems; ++i) v[kFace.idx[i]] = in[i];
+            break;
+        }
+        case FMT_FLOAT16: {
+            uint16_t* v = reinterpret_cast<uint16_t*>(p);
+            for (uint32_t i = 0; i < kTileElems; ++i) v[kFace.idx[i]] = fp16_bits(in[i]);
             break;
         }
         case FMT_BFP8_B:
@@ -120,6 +163,10 @@ void pack(const float* in, uint32_t fmt, uint8_t* p) {
                 v[kFace.idx[i]] = static_cast<uint16_t>(std::clamp(std::nearbyint(in[i]), 0.0f, 65535.0f));
             break;
         }
+        case FMT_UINT8:
+            for (uint32_t i = 0; i < kTileElems; ++i)
+                p[kFace.idx[i]] = static_cast<uint8_t>(std::clamp(std::nearbyint(in[i]), 0.0f, 255.0f));
+            break;
         default:
             fault(ErrorKind::Config, "pack: data format %u is not emulated", fmt);
     }
@@ -128,11 +175,13 @@ void pack(const float* in, uint32_t fmt, uint8_t* p) {
 const char* format_name(uint32_t fmt) {
     switch (fmt) {
         case FMT_FLOAT32: return "Float32";
+        case FMT_FLOAT16: return "Float16";
         case FMT_BF16: return "Float16_b";
         case FMT_BFP8_B: return "Bfp8_b";
         case FMT_INT32: return "Int32";
         case FMT_UINT16: return "UInt16";
         case FMT_UINT32: return "UInt32";
+        case FMT_UINT8: return "UInt8";
         default: return "an unemulated format";
     }
 }
@@ -143,6 +192,7 @@ uint32_t tile_bytes(uint32_t format) {
         case FMT_INT32:
         case FMT_UINT32: return 4096;
         case FMT_BFP8_B: return 1088;
+        case FMT_UINT8: return 1024;
         default: return 2048;
     }
 }

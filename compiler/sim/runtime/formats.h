@@ -33,6 +33,13 @@ inline float to_bf16(float x) { return round_mantissa(x, 7); }
 inline float truncate_mantissa(float x, int keep) { return float_of(bits_of(x) & ~((1u << (23 - keep)) - 1)); }
 inline float to_tf32(float x) { return round_mantissa(x, 10); }
 
+// IEEE half (tt-metal's Float16: 5 exponent bits, 10 mantissa bits, subnormals, inf and NaN).
+// Round to nearest even, as the packer does: values at or past 65520 become inf, values below
+// the smallest subnormal's half become (signed) zero.
+uint16_t fp16_bits(float x);
+float fp16_value(uint16_t bits);
+inline float to_fp16(float x) { return fp16_value(fp16_bits(x)); }
+
 // Unpack one tile of format `fmt` from CB bytes `p` into row-major `out`.
 void unpack(const uint8_t* p, uint32_t fmt, float* out);
 // Pack row-major `in` into CB bytes `p` in format `fmt`, rounded to nearest even.

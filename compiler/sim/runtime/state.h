@@ -38,7 +38,16 @@ constexpr uint32_t kCbOpReserve = 0, kCbOpPush = 1, kCbOpWait = 2, kCbOpPop = 3;
 constexpr uint32_t kSemWaitEq = 4, kSemWaitMin = 5;
 
 // tt-metal DataFormat codes this emulator stores.
-enum Format : uint32_t { FMT_FLOAT32 = 0, FMT_BF16 = 5, FMT_BFP8_B = 6, FMT_INT32 = 8, FMT_UINT16 = 9, FMT_UINT32 = 24 };
+enum Format : uint32_t {
+    FMT_FLOAT32 = 0,
+    FMT_FLOAT16 = 1,
+    FMT_BF16 = 5,
+    FMT_BFP8_B = 6,
+    FMT_INT32 = 8,
+    FMT_UINT16 = 9,
+    FMT_UINT32 = 24,
+    FMT_UINT8 = 30
+};
 constexpr uint32_t kFormatUnknown = UINT32_MAX;
 
 struct CBState {

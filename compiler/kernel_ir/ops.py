@@ -138,6 +138,21 @@ class GatherTiles:
 
 
 @dataclass(frozen=True)
+class MaskTiles:
+    """Reserve `rows x cols` tiles of `cb` and write 1.0 where `cond` holds, else 0.0: `cond` is
+    a C++ int32 expression in the element's block row `i`, column `j` and the kernel's loop and
+    grid variables (a causal or length mask, made on the device); push."""
+
+    cb: str
+    rows: int
+    cols: int
+    cond: str
+    i: str
+    j: str
+    dtype: str
+
+
+@dataclass(frozen=True)
 class FillScaler:
     """Reserve one tile of `cb`, set every element to `value` (bf16), push: `reduce_tile`'s
     scaler operand."""
@@ -204,6 +219,33 @@ class BinaryTiles:
     ib: IExpr
     dst: IExpr
     bcast: str = ""
+
+
+@dataclass(frozen=True)
+class UnaryBcastInit:
+    cb: str
+    bcast: str  # rows | cols
+
+
+@dataclass(frozen=True)
+class UnaryBcast:
+    """Copy tile `index` of `cb` into DST[dst], its row 0 broadcast down ("rows") or its
+    column 0 across ("cols")."""
+
+    cb: str
+    index: IExpr
+    dst: IExpr
+    bcast: str
+
+
+@dataclass(frozen=True)
+class SfpuTiles:
+    """An SFPU op reading several DST tiles (`srcs`) into DST[dst]: a binary op (div, max,
+    comparisons, ...) or `where` (srcs: condition, then, else)."""
+
+    op: str
+    srcs: tuple[IExpr, ...]
+    dst: IExpr
 
 
 @dataclass(frozen=True)
@@ -288,7 +330,8 @@ class ReduceBlock:
 class TileExpr:
     """Element-wise expression over CB tiles: leaves are ("cb", name) or ("const", value)."""
 
-    op: str  # load | const | fill (every element = value) | unary op | add | sub | mul
+    # load | const | fill (every element = value) | unary op | binary op | where (cond, a, b)
+    op: str
     args: tuple[TileExpr, ...] = ()
     cb: str = ""
     value: float = 0.0
@@ -316,6 +359,7 @@ Op = (
     | ReadTiles
     | WriteTiles
     | GatherTiles
+    | MaskTiles
     | FillScaler
     | HwStartup
     | TileRegs
@@ -325,6 +369,9 @@ Op = (
     | CopyTile
     | BinaryInit
     | BinaryTiles
+    | UnaryBcastInit
+    | UnaryBcast
+    | SfpuTiles
     | UnaryInit
     | UnaryTile
     | ReduceInit

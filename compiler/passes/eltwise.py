@@ -1,10 +1,11 @@
-"""Shared analysis of element-wise expressions for tile lowering: FPU binary tile ops need both
-operands in circular buffers, so a binary operand that is itself computed (not a plain load or a
-scalar) is first materialized into a temporary CB."""
+"""Shared analysis of element-wise expressions for tile lowering. FPU binary tile ops (add, sub,
+mul of two tiles) need both operands in circular buffers, so such an operand that is itself
+computed is first materialized into a temporary CB. (SFPU ops work on DST tiles and need no
+temporaries: see `passes/dst.py`.)"""
 
 from __future__ import annotations
 
-from compiler.ir import Binary, Const, Expr, Load, Unary
+from compiler.ir import FPU_BINARY, Binary, Const, Expr, Load, expr_children
 
 
 def needs_temp(operand: Expr) -> bool:
@@ -15,10 +16,14 @@ def is_scalar_op(expr: Binary) -> bool:
     return isinstance(expr.a, Const) or isinstance(expr.b, Const)
 
 
+def is_fpu_op(expr: Binary) -> bool:
+    """A binary op of two tiles the FPU performs from CBs (it broadcasts only its second
+    operand: `x[i] - a` is an SFPU op)."""
+    bcast_first = expr.op == "sub" and isinstance(expr.a, Load) and bool(expr.a.bcast)
+    return expr.op in FPU_BINARY and not is_scalar_op(expr) and not bcast_first
+
+
 def temps_needed(expr: Expr) -> int:
-    if isinstance(expr, Unary):
-        return temps_needed(expr.x)
-    if isinstance(expr, Binary):
-        own = 0 if is_scalar_op(expr) else sum(needs_temp(x) for x in (expr.a, expr.b))
-        return own + temps_needed(expr.a) + temps_needed(expr.b)
-    return 0
+    fpu = isinstance(expr, Binary) and is_fpu_op(expr)
+    own = sum(needs_temp(x) for x in expr_children(expr)) if fpu else 0
+    return own + sum(temps_needed(x) for x in expr_children(expr))

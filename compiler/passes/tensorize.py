@@ -14,7 +14,6 @@ import math
 from compiler.errors import CompileError
 from compiler.ir import (
     Affine,
-    Binary,
     BlockLoop,
     Const,
     Copy,
@@ -25,13 +24,17 @@ from compiler.ir import (
     Gemm,
     Load,
     Loop,
+    Mask,
     Program,
     Reduce,
     Region,
+    Select,
     Stmt,
     TensorLayout,
     Unary,
+    expr_children,
     expr_load_nodes,
+    typecast_dtypes,
     walk,
 )
 from compiler.kernel_ir import ops as k
@@ -45,6 +48,24 @@ def _tile_index(a: Affine) -> k.IExpr:
     for var, coeff in tiles.terms:
         out = k.add(out, k.mul(var, coeff))
     return out
+
+
+_CPP_COMPARE = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!="}
+
+
+def mask_condition(m: Mask) -> str:
+    """The mask's condition as a C++ expression over int32 indices (loop and grid variables are
+    uint32_t in the kernels; a difference of them may be negative)."""
+
+    def term(var: str, coeff: int) -> str:
+        value = var if var in (m.i, m.j) else f"static_cast<int32_t>({var})"
+        return value if coeff == 1 else f"{coeff} * {value}"
+
+    parts = []
+    for d, op in m.terms:
+        lhs = " + ".join([term(v, c) for v, c in d.terms] + ([str(d.const)] if d.const else []))
+        parts.append(f"{lhs or '0'} {_CPP_COMPARE[op]} 0")
+    return " && ".join(f"({p})" for p in parts)
 
 
 def live_flag(buffer: str) -> str:
@@ -135,6 +156,8 @@ class _Tensorizer:
         self.filled: list[list[str]] = []  # reader CBs holding a block, per enclosing scope
         self.ensure: list[str] = []  # compute-owned buffers the current statement reads
         self.live: set[str] = set()  # compute-owned buffers certainly holding a value here
+        self.pre: list[k.Op] = []  # mask tiles the current statement reads, made before it
+        self.post: list[k.Op] = []  # and released after it
 
     def read(self, buffer: str, where: str) -> str:
         """The CB of a local buffer compute reads; a reader-fed one must hold its block here."""
@@ -189,10 +212,26 @@ class _Tensorizer:
             return k.TileExpr("load", cb=cb, bcast=e.bcast, period=cols // TILE if e.bcast else 0)
         if isinstance(e, Const):
             return k.TileExpr("const", value=e.value)
-        if isinstance(e, Unary):
-            return k.TileExpr(e.op, (self.expr(e.x, dst, where),))
-        assert isinstance(e, Binary)
-        return k.TileExpr(e.op, (self.expr(e.a, dst, where), self.expr(e.b, dst, where)))
+        if isinstance(e, Mask):
+            return k.TileExpr("load", cb=self.mask(e, dst))
+        cast = typecast_dtypes(e.op) if isinstance(e, Unary) else None
+        if cast and cast[0] == "float32" and not self.p.fp32_dest_acc and not isinstance(e.x, Load):
+            # a computed value already is in the 16-bit DST's format: TileLang's fp32
+            # promotion of bf16 arithmetic has nothing to narrow
+            return self.expr(e.x, dst, where)
+        args = tuple(self.expr(x, dst, where) for x in expr_children(e))
+        return k.TileExpr("where" if isinstance(e, Select) else e.op, args)
+
+    def mask(self, m: Mask, dst: Region) -> str:
+        """The reader writes the mask's tiles for this statement; compute pops them after it."""
+        cb = self.p.cb_for(m.name)
+        rows, cols = (x // TILE for x in dst.extent)
+        self.pre += [
+            k.MaskTiles(cb.name, rows, cols, mask_condition(m), m.i, m.j, cb.dtype),
+            k.CBOp(k.CBKind.WAIT_FRONT, cb.name, cb.block_tiles),
+        ]
+        self.post.append(k.CBOp(k.CBKind.POP_FRONT, cb.name, cb.block_tiles))
+        return cb.name
 
     def write_local(self, dst: Region, expr: k.TileExpr, where: str) -> list[k.Op]:
         buf = self.p.buffer(dst.buffer)
@@ -357,14 +396,17 @@ class _Tensorizer:
         pops: list[str] = []
         self.filled.append(pops)
         for s in stmts:
-            self.ensure = []
+            self.ensure, self.pre, self.post = [], [], []
             live_before = set(self.live)
             ops = self.stmt(s, pops)
             reads = [] if isinstance(s, Loop | BlockLoop) else self.ensure
             guards = [
                 op for name in reads if name not in live_before for op in self.ensure_value(name)
             ]
-            out += guards + ops
+            if isinstance(s, Loop | BlockLoop):
+                out += guards + ops
+            else:
+                out += guards + self.pre + ops + self.post
         self.filled.pop()
         out += [k.CBOp(k.CBKind.POP_FRONT, cb, self.p.cb_for_name(cb).block_tiles) for cb in pops]
         return tuple(out)

@@ -347,6 +347,10 @@ class EltwiseBlock:
     expr: TileExpr
     ntiles: int
     dst_live_flag: str | None  # the destination's previous value is replaced chunk by chunk
+    # computed operands of add/sub/mul stay in DST (SFPU) rather than going through temporary
+    # CBs to the FPU; and the DST slots per tile the expression needs (`passes/eltwise.py`)
+    in_dst: bool = True
+    levels: int = 1
 
 
 Op = (

@@ -112,21 +112,11 @@ def _scalar_operand(e: k.TileExpr) -> bool:
     return len(e.args) == 2 and any(a.op == "const" for a in e.args)
 
 
-def _fpu(e: k.TileExpr) -> bool:
-    """add/sub/mul of two tiles: the FPU, from CBs (it broadcasts only its second operand, so
-    `x[i] - a` goes to the SFPU instead)."""
-    return e.op in FPU_OPS and not _scalar_operand(e) and not (e.op == "sub" and e.args[0].bcast)
-
-
-def dst_levels(e: k.TileExpr) -> int:
-    """DST slots per chunk tile an expression holds at once: an SFPU op of two tiles evaluates
-    its first operand into one slot and its second into the next; `where` uses three. FPU
-    operands and temporaries are computed in sections of their own."""
-    if e.op in ("load", "const", "fill") or len(e.args) == 1 or _scalar_operand(e):
-        return max([dst_levels(a) for a in e.args if a.op != "const"], default=1)
-    if _fpu(e):
-        return max(1, *(dst_levels(a) for a in e.args))
-    return max(dst_levels(a) + n for n, a in enumerate(e.args))
+def _fpu(e: k.TileExpr, in_dst: bool) -> bool:
+    """add/sub/mul the FPU performs from CBs (mirrors `passes/eltwise.fpu_from_cbs`)."""
+    if e.op not in FPU_OPS or _scalar_operand(e) or (e.op == "sub" and e.args[0].bcast):
+        return False
+    return not in_dst or all(a.op == "load" for a in e.args)
 
 
 class _Eltwise:
@@ -189,7 +179,7 @@ class _Eltwise:
             ]
         if e.op != "where" and _scalar_operand(e):
             return self.scalar(e, level)
-        if _fpu(e):
+        if _fpu(e, self.op.in_dst):
             return self.fpu(e, slot)
         ops = [op for n, a in enumerate(e.args) for op in self.into_dst(a, level + n)]
         srcs = tuple(self.slot(level + n) for n in range(len(e.args)))
@@ -249,14 +239,14 @@ def _eltwise(op: k.EltwiseBlock, capacity: int, temps: list[str], filled: set[st
     # temporaries hold one DST's worth of tiles; a CB's size must be a multiple of what is
     # reserved at once, so element-wise chunks divide the DST capacity as well as the block;
     # an SFPU op of several DST tiles needs that many slots per chunk tile
-    levels = dst_levels(op.expr)
-    if levels > capacity:
+    if op.levels > capacity:
         raise CompileError(
             "T.Parallel",
-            f"the expression needs {levels} DST tiles at once, the DST holds {capacity}; "
+            f"the expression needs {op.levels} DST tiles at once, the DST holds {capacity}; "
             "split it into several T.Parallel assignments",
         )
-    cs = gcd(op.ntiles, capacity // levels)
+    # temporaries are shared by every statement: one tile per section never wraps their CBs
+    cs = 1 if temps and not op.in_dst else gcd(op.ntiles, capacity // op.levels)
     gen = _Eltwise(op, cs, temps)
     reads = _loads(op.expr, op.ntiles)
     waits = [

@@ -1,29 +1,56 @@
-"""Shared analysis of element-wise expressions for tile lowering. FPU binary tile ops (add, sub,
-mul of two tiles) need both operands in circular buffers, so such an operand that is itself
-computed is first materialized into a temporary CB. (SFPU ops work on DST tiles and need no
-temporaries: see `passes/dst.py`.)"""
+"""Shared analysis of element-wise expressions for tile lowering (used to size CBs and to plan
+DST sections). An expression is evaluated in DST: loads come in with copy_tile (or unary_bcast),
+SFPU ops work on DST tiles, and an SFPU op of several tiles (div, max, comparisons, where, and
+add/sub/mul of computed values) evaluates its first operand into one DST slot, its second into
+the next. add/sub/mul of two tiles in CBs run on the FPU straight from the CBs.
+
+When an expression needs more slots per tile than the DST holds, add/sub/mul of computed values
+go to the FPU instead: each computed operand is first packed into a temporary CB."""
 
 from __future__ import annotations
 
-from compiler.ir import FPU_BINARY, Binary, Const, Expr, Load, expr_children
-
-
-def needs_temp(operand: Expr) -> bool:
-    return not isinstance(operand, Load | Const)
+from compiler.ir import FPU_BINARY, Binary, Const, Expr, Load, Mask, Select, Unary, expr_children
 
 
 def is_scalar_op(expr: Binary) -> bool:
     return isinstance(expr.a, Const) or isinstance(expr.b, Const)
 
 
-def is_fpu_op(expr: Binary) -> bool:
-    """A binary op of two tiles the FPU performs from CBs (it broadcasts only its second
-    operand: `x[i] - a` is an SFPU op)."""
-    bcast_first = expr.op == "sub" and isinstance(expr.a, Load) and bool(expr.a.bcast)
-    return expr.op in FPU_BINARY and not is_scalar_op(expr) and not bcast_first
+def _in_cb(expr: Expr) -> bool:
+    return isinstance(expr, Load | Mask)
 
 
-def temps_needed(expr: Expr) -> int:
-    fpu = isinstance(expr, Binary) and is_fpu_op(expr)
-    own = sum(needs_temp(x) for x in expr_children(expr)) if fpu else 0
-    return own + sum(temps_needed(x) for x in expr_children(expr))
+def fpu_from_cbs(expr: Expr, in_dst: bool) -> bool:
+    """A binary op the FPU performs from CBs: add/sub/mul of two tiles, computed ones through
+    temporaries unless `in_dst` (the FPU broadcasts only its second operand: `x[i] - a` is an
+    SFPU op)."""
+    if not isinstance(expr, Binary) or expr.op not in FPU_BINARY or is_scalar_op(expr):
+        return False
+    if expr.op == "sub" and isinstance(expr.a, Load) and expr.a.bcast:
+        return False
+    return not in_dst or (_in_cb(expr.a) and _in_cb(expr.b))
+
+
+def temps_needed(expr: Expr, in_dst: bool) -> int:
+    own = sum(not _in_cb(x) for x in expr_children(expr)) if fpu_from_cbs(expr, in_dst) else 0
+    return own + sum(temps_needed(x, in_dst) for x in expr_children(expr))
+
+
+def dst_levels(expr: Expr, in_dst: bool) -> int:
+    """DST slots per block tile the expression holds at once (temporaries are computed in DST
+    sections of their own)."""
+    if isinstance(expr, Unary):
+        return dst_levels(expr.x, in_dst)
+    if isinstance(expr, Binary) and is_scalar_op(expr):
+        return max(dst_levels(x, in_dst) for x in (expr.a, expr.b))
+    if fpu_from_cbs(expr, in_dst):
+        return max(1, *(dst_levels(x, in_dst) for x in expr_children(expr)))
+    if isinstance(expr, Binary | Select):
+        return max(dst_levels(x, in_dst) + n for n, x in enumerate(expr_children(expr)))
+    return 1
+
+
+def plan(expr: Expr, capacity: int) -> tuple[bool, int]:
+    """(computed add/sub/mul operands stay in DST, DST slots per tile) for an expression."""
+    levels = dst_levels(expr, True)
+    return (True, levels) if levels <= capacity else (False, dst_levels(expr, False))

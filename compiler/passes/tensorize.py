@@ -39,6 +39,7 @@ from compiler.ir import (
 )
 from compiler.kernel_ir import ops as k
 from compiler.passes.cbs import SCALER
+from compiler.passes.eltwise import plan
 from compiler.targets import TILE
 
 
@@ -233,7 +234,9 @@ class _Tensorizer:
         self.post.append(k.CBOp(k.CBKind.POP_FRONT, cb.name, cb.block_tiles))
         return cb.name
 
-    def write_local(self, dst: Region, expr: k.TileExpr, where: str) -> list[k.Op]:
+    def write_local(
+        self, dst: Region, expr: k.TileExpr, where: str, in_dst: bool = True, levels: int = 1
+    ) -> list[k.Op]:
         buf = self.p.buffer(dst.buffer)
         if dst.extent != buf.shape:
             raise CompileError(
@@ -242,7 +245,7 @@ class _Tensorizer:
         flag = live_flag(buf.name)
         self.live.add(buf.name)
         return [
-            k.EltwiseBlock(self.cb(buf.name), expr, self.ntiles(buf.name), flag),
+            k.EltwiseBlock(self.cb(buf.name), expr, self.ntiles(buf.name), flag, in_dst, levels),
             k.FlagSet(flag, True),
         ]
 
@@ -289,13 +292,15 @@ class _Tensorizer:
         read = k.GatherTiles(cb, s.tensor, rows, cols, s.row, s.col, s.cond, s.i, s.j)
         return [read, k.CBOp(k.CBKind.WAIT_FRONT, cb, rows * cols)]
 
-    def write_global(self, dst: Region, expr: k.TileExpr) -> list[k.Op]:
+    def write_global(
+        self, dst: Region, expr: k.TileExpr, in_dst: bool = True, levels: int = 1
+    ) -> list[k.Op]:
         """Compute packs the block into the tensor's output CB; the writer stores it."""
         out = self.p.cb_for(dst.buffer)
         rows, cols = (e // TILE for e in dst.extent)
         row0, col0 = (_tile_index(a) for a in dst.start)
         return [
-            k.EltwiseBlock(out.name, expr, out.block_tiles, None),
+            k.EltwiseBlock(out.name, expr, out.block_tiles, None, in_dst, levels),
             k.WriteTiles(out.name, dst.buffer, row0, col0, rows, cols),
         ]
 
@@ -433,9 +438,10 @@ class _Tensorizer:
         if isinstance(s, Fill):
             return self.fill(s)
         expr = self.expr(s.expr, s.dst, s.where)
+        in_dst, levels = plan(s.expr, self.p.target.dst_tiles(self.p.fp32_dest_acc))
         if self.p.tensor(s.dst.buffer):
-            return self.write_global(s.dst, expr)
-        return self.write_local(s.dst, expr, s.where)
+            return self.write_global(s.dst, expr, in_dst, levels)
+        return self.write_local(s.dst, expr, s.where, in_dst, levels)
 
 
 def tensorize(program: Program) -> k.Lowered:

@@ -151,12 +151,13 @@ class Select:
 
 @dataclass(frozen=True)
 class Mask:
-    """A condition on element indices only (a causal or length mask): 1.0 where every
-    `(d, op)` of `terms` holds as `d op 0`, with `d` affine in the T.Parallel variables `i`
-    (rows) and `j` (columns) and the loop/grid variables. The reader writes it as tiles of the
-    destination's block (`name` is its CB's buffer), as tt-metal's attention kernels do."""
+    """A condition on element indices only (a causal or length mask): 1.0 where, for some
+    conjunction of `terms`, every `(d, op)` of it holds as `d op 0`, with `d` affine in the
+    T.Parallel variables `i` (rows) and `j` (columns) and the loop/grid variables. The reader
+    writes it as tiles of the destination's block (`name` is its CB's buffer), as tt-metal's
+    attention kernels do."""
 
-    terms: tuple[tuple[Affine, str], ...]
+    terms: tuple[tuple[tuple[Affine, str], ...], ...]  # or of ands
     i: str
     j: str
     name: str
@@ -213,7 +214,9 @@ def expr_str(expr: Expr) -> str:
     if isinstance(expr, Select):
         return f"select({expr_str(expr.cond)}, {expr_str(expr.a)}, {expr_str(expr.b)})"
     if isinstance(expr, Mask):
-        terms = " and ".join(f"{d} {op} 0" for d, op in expr.terms)
+        terms = " or ".join(
+            "(" + " and ".join(f"{d} {op} 0" for d, op in conj) + ")" for conj in expr.terms
+        )
         return f"{expr.name}[{expr.i}, {expr.j}]({terms})"
     return f"{expr.op}({expr_str(expr.a)}, {expr_str(expr.b)})"
 

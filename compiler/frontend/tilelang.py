@@ -645,7 +645,7 @@ class _Frontend:
                 return inner
             self._check_dtype(src, "cast source")
             return Unary(typecast_op(src, dst), inner)
-        if type(e) in COMPARE_NODES or isinstance(e, tirx.And):
+        if type(e) in COMPARE_NODES or isinstance(e, tirx.And | tirx.Or):
             return self._condition(e, pvars, scope, node)
         if type(e) in BINARY_NODES:
             a, b = (self._expr(x, pvars, scope, node) for x in (e.a, e.b))
@@ -687,9 +687,10 @@ class _Frontend:
         comparison of tiles giving 1.0 / 0.0."""
         terms = self._index_terms(e, scope, node)
         if terms is None:
-            if isinstance(e, tirx.And):
+            if isinstance(e, tirx.And | tirx.Or):
+                # 1.0 / 0.0 values: `and` is their product, `or` their maximum
                 a, b = (self._condition(x, pvars, scope, node) for x in (e.a, e.b))
-                return Binary("mul", a, b)
+                return Binary("mul" if isinstance(e, tirx.And) else "max", a, b)
             a, b = (self._expr(x, pvars, scope, node) for x in (e.a, e.b))
             return Binary(COMPARE_NODES[type(e)], a, b)
         if len(pvars) != 2:
@@ -702,18 +703,21 @@ class _Frontend:
         self.masks += 1
         return Mask(terms, pvars[0][0], pvars[1][0], f"mask{self.masks}")
 
-    def _index_terms(self, e: object, scope: _Scope, node) -> tuple[tuple[Affine, str], ...] | None:
-        """`(lhs - rhs, op)` of each comparison of `e` when all are affine in integer indices."""
-        if isinstance(e, tirx.And):
+    def _index_terms(self, e: object, scope: _Scope, node):
+        """`e` as an or of ands of `(lhs - rhs, op)` when every comparison in it is affine in
+        integer indices, else None."""
+        if isinstance(e, tirx.And | tirx.Or):
             a, b = (self._index_terms(x, scope, node) for x in (e.a, e.b))
-            return None if a is None or b is None else a + b
+            if a is None or b is None:
+                return None
+            return a + b if isinstance(e, tirx.Or) else tuple(x + y for x in a for y in b)
         if type(e) not in COMPARE_NODES or "int" not in str(e.a.dtype):
             return None
         try:
             d = self._affine(e.a, scope, node) + self._affine(e.b, scope, node).scale(-1)
         except CompileError:
             return None
-        return ((d, COMPARE_NODES[type(e)]),)
+        return (((d, COMPARE_NODES[type(e)]),),)
 
 
 def from_prim_func(func: tirx.PrimFunc, name: str | None = None) -> Program:

@@ -60,13 +60,14 @@ def mask_condition(m: Mask) -> str:
 
     def term(var: str, coeff: int) -> str:
         value = var if var in (m.i, m.j) else f"static_cast<int32_t>({var})"
-        return value if coeff == 1 else f"{coeff} * {value}"
+        return {1: value, -1: f"-{value}"}.get(coeff, f"{coeff} * {value}")
 
-    parts = []
-    for d, op in m.terms:
+    def compare(d: Affine, op: str) -> str:
         lhs = " + ".join([term(v, c) for v, c in d.terms] + ([str(d.const)] if d.const else []))
-        parts.append(f"{lhs or '0'} {_CPP_COMPARE[op]} 0")
-    return " && ".join(f"({p})" for p in parts)
+        return f"{(lhs or '0').replace('+ -', '- ')} {_CPP_COMPARE[op]} 0"
+
+    ands = [" && ".join(f"({compare(d, op)})" for d, op in conj) for conj in m.terms]
+    return ands[0] if len(ands) == 1 else " || ".join(f"({a})" for a in ands)
 
 
 def live_flag(buffer: str) -> str:

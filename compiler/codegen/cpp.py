@@ -336,8 +336,14 @@ class Renderer:
             f"{INDENT}for (uint32_t m_t = 0; m_t < {n}; ++m_t) {{",
             f"{INDENT * 2}for (uint32_t m_r = 0; m_r < 32; ++m_r) {{",
             f"{INDENT * 3}for (uint32_t m_c = 0; m_c < 32; ++m_c) {{",
-            f"{INDENT * 4}const int32_t {op.i} = static_cast<int32_t>((m_t / {op.cols}) * 32 + m_r);",
-            f"{INDENT * 4}const int32_t {op.j} = static_cast<int32_t>((m_t % {op.cols}) * 32 + m_c);",
+            *[
+                f"{INDENT * 4}const int32_t {var} = static_cast<int32_t>({value});"
+                for var, value in (
+                    (op.i, f"(m_t / {op.cols}) * 32 + m_r"),
+                    (op.j, f"(m_t % {op.cols}) * 32 + m_c"),
+                )
+                if re.search(rf"\b{re.escape(var)}\b", op.cond)  # only the indices it uses
+            ],
             f"{INDENT * 4}mask[m_t * 1024 + {face}] = ({op.cond}) ? 0x{one:x}u : 0u;",
             f"{INDENT * 3}}}",
             f"{INDENT * 2}}}",

@@ -181,8 +181,15 @@ class _Eltwise:
             return self.scalar(e, level)
         if _fpu(e, self.op.in_dst):
             return self.fpu(e, slot)
-        ops = [op for n, a in enumerate(e.args) for op in self.into_dst(a, level + n)]
-        srcs = tuple(self.slot(level + n) for n in range(len(e.args)))
+        args = e.args
+        if not self.op.in_dst:
+            # beyond the DST's capacity: later operands come back from temporaries
+            later = (
+                a if a.op == "load" else k.TileExpr("load", cb=self.operand(a)) for a in args[1:]
+            )
+            args = (args[0], *later)
+        ops = [op for n, a in enumerate(args) for op in self.into_dst(a, level + n)]
+        srcs = tuple(self.slot(level + n) for n in range(len(args)))
         name = f"{e.op}_binary" if e.op in FPU_OPS else e.op
         return [*ops, k.UnaryInit(name), self.each(k.SfpuTiles(name, srcs, slot))]
 

@@ -4,8 +4,9 @@ SFPU ops work on DST tiles, and an SFPU op of several tiles (div, max, compariso
 add/sub/mul of computed values) evaluates its first operand into one DST slot, its second into
 the next. add/sub/mul of two tiles in CBs run on the FPU straight from the CBs.
 
-When an expression needs more slots per tile than the DST holds, add/sub/mul of computed values
-go to the FPU instead: each computed operand is first packed into a temporary CB."""
+When an expression needs more slots per tile than the DST holds, computed operands go through
+temporary CBs instead: both operands of add/sub/mul (which then run on the FPU), and every
+operand but the first of an SFPU op of several tiles (copied back into its DST slot)."""
 
 from __future__ import annotations
 
@@ -31,9 +32,21 @@ def fpu_from_cbs(expr: Expr, in_dst: bool) -> bool:
     return not in_dst or (_in_cb(expr.a) and _in_cb(expr.b))
 
 
+def sfpu_of_tiles(expr: Expr) -> bool:
+    """An SFPU op reading several DST tiles (not an FPU op, not an op with a scalar)."""
+    scalar = isinstance(expr, Binary) and is_scalar_op(expr)
+    return isinstance(expr, Binary | Select) and not scalar and not fpu_from_cbs(expr, True)
+
+
 def temps_needed(expr: Expr, in_dst: bool) -> int:
-    own = sum(not _in_cb(x) for x in expr_children(expr)) if fpu_from_cbs(expr, in_dst) else 0
-    return own + sum(temps_needed(x, in_dst) for x in expr_children(expr))
+    children = expr_children(expr)
+    if fpu_from_cbs(expr, in_dst):
+        own = sum(not _in_cb(x) for x in children)
+    elif sfpu_of_tiles(expr) and not in_dst:
+        own = sum(not _in_cb(x) for x in children[1:])
+    else:
+        own = 0
+    return own + sum(temps_needed(x, in_dst) for x in children)
 
 
 def dst_levels(expr: Expr, in_dst: bool) -> int:
@@ -45,8 +58,12 @@ def dst_levels(expr: Expr, in_dst: bool) -> int:
         return max(dst_levels(x, in_dst) for x in (expr.a, expr.b))
     if fpu_from_cbs(expr, in_dst):
         return max(1, *(dst_levels(x, in_dst) for x in expr_children(expr)))
+    children = expr_children(expr)
+    if isinstance(expr, Binary | Select) and in_dst:
+        return max(dst_levels(x, in_dst) + n for n, x in enumerate(children))
     if isinstance(expr, Binary | Select):
-        return max(dst_levels(x, in_dst) + n for n, x in enumerate(expr_children(expr)))
+        # later operands are loads or temporaries: one slot each
+        return max(dst_levels(children[0], in_dst), len(children))
     return 1
 
 

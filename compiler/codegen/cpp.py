@@ -38,7 +38,6 @@ UNARY = {
     ),
     "erf": ("api/compute/eltwise_unary/erf_erfc.h", "erf_tile_init()", "erf_tile({d})"),
     "recip": ("api/compute/eltwise_unary/recip.h", "recip_tile_init()", "recip_tile({d})"),
-    "neg": ("api/compute/eltwise_unary/negative.h", "negative_tile_init()", "negative_tile({d})"),
     "pow_scalar": (
         "api/compute/compute_kernel_api.h",
         "power_iterative_tile_init()",

@@ -127,6 +127,79 @@ def _overhangs(layout: TensorLayout, rows: int, cols: int) -> bool:
     )
 
 
+def _edge_dims(
+    layout: TensorLayout, start: tuple[Affine, ...], extent: tuple[int, ...]
+) -> set[int]:
+    """Dims (0 rows, 1 columns) along which a block copied from the tensor may hold elements
+    past its logical edge: the tensor is ragged there, or the blocks do not tile its tiles."""
+    out = set()
+    for dim, (size, tiles) in enumerate(
+        ((layout.rows, layout.tile_rows), (layout.cols, layout.tile_cols))
+    ):
+        if size % TILE or tiles % (extent[dim] // TILE) or not start[dim].divisible_by(TILE):
+            out.add(dim)
+    return out
+
+
+NEUTRAL = {"sum": 0.0, "max": -math.inf}  # what padding must hold for a reduction to ignore it
+
+
+def padded_dims(program: Program) -> dict[str, dict[int, float | None]]:
+    """Local buffers -> {dim: value} for the dims (0 rows, 1 columns) along which their block
+    may hold elements past a tensor's edge, with what those hold: the reader's padding (0, or
+    -inf for a buffer only max-reduced), what a reduction of such padding gives, or None for
+    values computed from it (which the writer crops, but a reduction would fold in).
+    Conservative: every write in the program counts, whatever the order."""
+    padded: dict[str, dict[int, float | None]] = {}
+
+    def of_expr(expr) -> dict[int, float | None]:
+        if isinstance(expr, Load):  # a plain copy keeps the padding as it is
+            keep = {"": (0, 1), "cols": (0,), "rows": (1,)}[expr.bcast]
+            return {d: v for d, v in padded.get(expr.region.buffer, {}).items() if d in keep}
+        return {d: None for load in expr_load_nodes(expr) for d in of_expr(load)}
+
+    def merge(dst: str, dims: dict[int, float | None]) -> bool:
+        old = padded.setdefault(dst, {})
+        new = {d: v if old.get(d, v) == v else None for d, v in {**old, **dims}.items()}
+        padded[dst] = new
+        return new != old
+
+    changed = True
+    while changed:
+        changed = False
+        for s in walk(program.body):
+            if isinstance(s, Copy) and program.tensor(s.src.buffer):
+                edges = _edge_dims(program.layout(s.src.buffer), s.src.start, s.src.extent)
+                value = _pad_value(program, s.dst.buffer, bool(edges))
+                dst, dims = s.dst.buffer, dict.fromkeys(edges, value)
+            elif isinstance(s, Copy | Eltwise) and program.buffer(s.dst.buffer):
+                dst, dims = s.dst.buffer, of_expr(Load(s.src) if isinstance(s, Copy) else s.expr)
+            elif isinstance(s, Gemm):
+                # C's rows follow A's rows, its columns B's columns (rows when transposed):
+                # zero padding there gives zeros; garbage along K spoils all of C
+                a, b = padded.get(s.a, {}), padded.get(s.b, {})
+                k_b = 1 if s.trans_b else 0
+                sides = {0: (a, 0), 1: (b, 1 - k_b)}
+                dst = s.c
+                dims = {
+                    d: 0.0 if src[sd] == 0.0 else None
+                    for d, (src, sd) in sides.items()
+                    if sd in src
+                }
+                if a.get(1, 0.0) is None or b.get(k_b, 0.0) is None:
+                    dims = {0: None, 1: None}
+            elif isinstance(s, Reduce):
+                kept = 1 - s.dim
+                src = padded.get(s.src, {})
+                dst, dims = s.dst, {}
+                if kept in src:
+                    dims[kept] = src[kept] if src[kept] == NEUTRAL[s.kind] else None
+            else:
+                continue
+            changed |= merge(dst, dims)
+    return padded
+
+
 def _pad_value(program: Program, buffer: str, overhangs: bool) -> float:
     """What elements past a tensor's edge must read as in `buffer`: -inf when only max
     reductions read it (zero padding would beat negative values), else 0."""
@@ -158,6 +231,7 @@ class _Tensorizer:
         self.filled: list[list[str]] = []  # reader CBs holding a block, per enclosing scope
         self.ensure: list[str] = []  # compute-owned buffers the current statement reads
         self.live: set[str] = set()  # compute-owned buffers certainly holding a value here
+        self.padded = padded_dims(program)
         self.pre: list[k.Op] = []  # mask tiles the current statement reads, made before it
         self.post: list[k.Op] = []  # and released after it
 
@@ -342,6 +416,19 @@ class _Tensorizer:
 
     def reduce(self, s: Reduce) -> list[k.Op]:
         src, dst = self.p.buffer(s.src), self.p.buffer(s.dst)
+        padding = self.padded.get(s.src, {})
+        if (
+            self.p.cb_for(s.src).producer == "compute"
+            and padding.get(s.dim, NEUTRAL[s.kind]) != NEUTRAL[s.kind]
+        ):
+            side = "columns" if s.dim == 1 else "rows"
+            raise CompileError(
+                f"T.reduce_{s.kind}",
+                f"{s.src} is computed from a tensor block whose {side} reach past the tensor's "
+                f"edge: the padding's computed values would take part in the reduction along "
+                f"dim {s.dim}; use a block size that divides the tensor along it",
+                s.where,
+            )
         mt, nt = (d // TILE for d in src.shape)
         want = (mt, 1) if s.dim == 1 else (1, nt)
         if tuple(d // TILE for d in dst.shape) != want:

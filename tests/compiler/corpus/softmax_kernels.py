@@ -344,4 +344,14 @@ CASES = [
         tolerance=(2e-2, 2e-2),
         source="tilelang examples/flash_attention/example_mha_fwd_bshd.py (one head, 2-D)",
     ),
+    Case(
+        name="softmax_online_rejects_ragged_columns",
+        kernel=online_softmax,
+        make_inputs=_matrix(3.0),
+        reference=lambda x, **_: x,
+        shapes=({"M": 64, "N": 100},),
+        # the zero padding past column 100 would become exp2(0 - max) in the row sums
+        expect_error="would take part in the reduction along dim 1",
+        source="online softmax over a ragged row (no length mask)",
+    ),
 ]

@@ -125,35 +125,6 @@ def length_masked_softmax(M, N, seq_len, block_M=32, block_N=64, dtype="float32"
     return main
 
 
-def shuffle_reduce(M, N, dtype="float32"):
-    @T.prim_func
-    def main(X: T.Tensor((M, N), dtype), Y: T.Tensor((M, N), dtype)):
-        with T.Kernel(1, threads=128) as _:
-            x_s = T.alloc_shared((M, N), dtype)
-            y = T.alloc_fragment((M, N), dtype)
-            T.copy(X[0, 0], x_s)
-            for i, j in T.Parallel(M, N):
-                y[i, j] = x_s[i, j] + T.shfl_xor(x_s[i, j], 1)
-            T.copy(y, Y[0, 0])
-
-    return main
-
-
-def thread_index_scale(M, N, dtype="float32"):
-    @T.prim_func
-    def main(X: T.Tensor((M, N), dtype), Y: T.Tensor((M, N), dtype)):
-        with T.Kernel(1, threads=128) as _:
-            x_s = T.alloc_shared((M, N), dtype)
-            y = T.alloc_fragment((M, N), dtype)
-            tid = T.get_thread_binding()
-            T.copy(X[0, 0], x_s)
-            for i, j in T.Parallel(M, N):
-                y[i, j] = x_s[i, j] * tid
-            T.copy(y, Y[0, 0])
-
-    return main
-
-
 def runtime_scalar(M, N, dtype="float32"):
     @T.prim_func
     def main(X: T.Tensor((M, N), dtype), Y: T.Tensor((M, N), dtype)):
@@ -327,7 +298,7 @@ CASES = [
     ),
     Case(
         name="eltwise_rejects_warp_shuffle",
-        kernel=shuffle_reduce,
+        kernel=unary_epilogue(lambda x: x + T.shfl_xor(x, 1)),
         make_inputs=_randn(),
         reference=lambda x, **_: x,
         shapes=({"M": 32, "N": 32},),
@@ -336,11 +307,11 @@ CASES = [
     ),
     Case(
         name="eltwise_rejects_thread_index",
-        kernel=thread_index_scale,
+        kernel=unary_epilogue(lambda x: x * T.get_thread_binding()),
         make_inputs=_randn(),
         reference=lambda x, **_: x,
         shapes=({"M": 32, "N": 32},),
-        expect_error="tid is a thread index",
+        expect_error="tx is a thread index",
         source="T.get_thread_binding",
     ),
     Case(

@@ -10,10 +10,12 @@ whether their CB currently holds a value."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from compiler.errors import CompileError
 from compiler.ir import (
     Affine,
+    Binary,
     BlockLoop,
     Const,
     Copy,
@@ -133,71 +135,229 @@ def _edge_dims(
     """Dims (0 rows, 1 columns) along which a block copied from the tensor may hold elements
     past its logical edge: the tensor is ragged there, or the blocks do not tile its tiles."""
     out = set()
-    for dim, (size, tiles) in enumerate(
-        ((layout.rows, layout.tile_rows), (layout.cols, layout.tile_cols))
-    ):
+    sizes = ((layout.rows, layout.tile_rows), (layout.cols, layout.tile_cols))
+    for dim, (size, tiles) in enumerate(sizes):
         if size % TILE or tiles % (extent[dim] // TILE) or not start[dim].divisible_by(TILE):
             out.add(dim)
     return out
 
 
+@dataclass(frozen=True)
+class Pad:
+    """What a block holds past a tensor's edge along one dim: `value` (None: values computed
+    from the padding), and where the block sits in the tensor along that dim (`start`, None
+    when unknown) and the tensor's size there, so a length mask can be recognised."""
+
+    value: float | None
+    start: Affine | None = None
+    size: int = 0
+
+    def computed(self) -> Pad:
+        return Pad(None, self.start, self.size)
+
+
 NEUTRAL = {"sum": 0.0, "max": -math.inf}  # what padding must hold for a reduction to ignore it
 
 
-def padded_dims(program: Program) -> dict[str, dict[int, float | None]]:
-    """Local buffers -> {dim: value} for the dims (0 rows, 1 columns) along which their block
-    may hold elements past a tensor's edge, with what those hold: the reader's padding (0, or
-    -inf for a buffer only max-reduced), what a reduction of such padding gives, or None for
-    values computed from it (which the writer crops, but a reduction would fold in).
-    Conservative: every write in the program counts, whatever the order."""
-    padded: dict[str, dict[int, float | None]] = {}
+def mask_on_padding(m: Mask, var: str, pad: Pad) -> bool | None:
+    """The mask's value at every padded element along the dim indexed by `var`, when its
+    condition is the length test `index < size` (or its negation) there; else None."""
+    if pad.start is None:
+        return None
+    index = Affine() + pad.start + Affine(((var, 1),))
 
-    def of_expr(expr) -> dict[int, float | None]:
+    flip = {"ge": "le", "gt": "lt", "le": "ge", "lt": "gt"}
+
+    def on_padding(d: Affine, op: str) -> bool | None:
+        """`d op 0` on the padding (index >= size) when d is +-(index - bound): `index >= bound`
+        holds there for every bound <= size, `index < bound` fails there likewise."""
+        for sign in (1, -1):
+            rest = d + index.scale(-sign)
+            if rest.terms or op not in flip:
+                continue
+            bound, cmp = -rest.const * sign, op if sign == 1 else flip[op]
+            covered = bound < pad.size if cmp in ("gt", "le") else bound <= pad.size
+            return (cmp in ("ge", "gt")) if covered else None
+        return None
+
+    conjs = [[on_padding(d, op) for d, op in conj] for conj in m.terms]
+    if all(False in conj for conj in conjs):
+        return False
+    if any(conj and all(v is True for v in conj) for conj in conjs):
+        return True
+    return None
+
+
+State = dict[str, dict[int, Pad]]
+FINITE = "finite"  # an operand that is not padding along the dim: some finite value
+_UNARY = {
+    "exp": math.exp,
+    "exp2": lambda x: 2.0**x,
+    "log": math.log,
+    "log2": math.log2,
+    "sqrt": math.sqrt,
+    "rsqrt": lambda x: 1 / math.sqrt(x),
+    "abs": abs,
+    "relu": lambda x: max(x, 0.0),
+    "tanh": math.tanh,
+    "erf": math.erf,
+    "sigmoid": lambda x: 1 / (1 + math.exp(-x)),
+}
+_BINARY = {
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b,
+    "max": max,
+    "min": min,
+}
+
+
+def _at_padding(expr, dim: int, state: State) -> float | None:
+    """What `expr` holds at the padded elements along `dim`, when the padding it reads is
+    known: padding folded through the expression, other operands some finite value
+    (`-inf * s - m * s` is -inf whatever m is, and exp2 of it 0); None when unknown."""
+
+    def ev(e) -> float | str | None:
+        if isinstance(e, Const):
+            return e.value
+        if isinstance(e, Load):
+            keep = {"": (0, 1), "cols": (0,), "rows": (1,)}[e.bcast]
+            pad = state.get(e.region.buffer, {}).get(dim) if dim in keep else None
+            return (
+                FINITE
+                if pad is None and dim not in state.get(e.region.buffer, {})
+                else pad and pad.value
+            )
+        args = [ev(x) for x in expr_children(e)]
+        if None in args or not isinstance(e, Unary | Binary):
+            return None
+        if all(isinstance(a, float) for a in args):
+            fn = _UNARY.get(e.op) if isinstance(e, Unary) else _BINARY.get(e.op)
+            try:
+                return None if fn is None else float(fn(*args))
+            except (ValueError, OverflowError, ZeroDivisionError):
+                return None
+        if isinstance(e, Unary):
+            return FINITE if e.op in _UNARY else None
+        a, b = args
+        inf = next((x for x in args if isinstance(x, float) and math.isinf(x)), None)
+        if inf is None:
+            return FINITE if e.op in _BINARY else None
+        if e.op == "add":
+            return inf
+        if e.op == "sub":
+            return inf if a == inf else -inf
+        if e.op in ("max", "min"):
+            keeps_inf = (inf > 0) == (e.op == "max")
+            return inf if keeps_inf else FINITE
+        if e.op == "mul" and isinstance(a, float) != isinstance(b, float):
+            return None  # inf times an unknown finite value: its sign, or NaN for 0
+        return None
+
+    value = ev(expr)
+    return value if isinstance(value, float) else None
+
+
+def _join(a: State, b: State) -> State:
+    """What may hold after either of two paths: a dim padded on one path is padded after both;
+    different contents become computed values."""
+    out: State = {}
+    for name in {*a, *b}:
+        x, y = a.get(name, {}), b.get(name, {})
+        out[name] = {
+            d: x.get(d, y.get(d)) if x.get(d, y.get(d)) == y.get(d, x.get(d)) else Pad(None)
+            for d in {*x, *y}
+        }
+    return out
+
+
+class _Padding:
+    """Flow analysis over the tile program: for every local buffer, the dims (0 rows, 1 columns)
+    along which its block may hold elements past a tensor's edge, and what they hold — the
+    reader's padding (0, or -inf for a buffer only max-reduced), what a reduction or a length
+    mask makes of it, or values computed from it (`Pad(None)`: the writer crops them, but a
+    reduction would fold them in). `at_reduce[id(stmt)]` is the padding a reduction's source
+    holds along the reduced dim where it runs (loops are iterated to a fixed point)."""
+
+    def __init__(self, program: Program) -> None:
+        self.p = program
+        self.at_reduce: dict[int, Pad | None] = {}
+        self.stmts(program.body, {})
+
+    def stmts(self, stmts: tuple[Stmt, ...], state: State) -> State:
+        for s in stmts:
+            if isinstance(s, Loop | BlockLoop):
+                entry = state
+                while True:
+                    out = self.stmts(s.body, dict(entry))
+                    joined = _join(entry, out)
+                    if joined == entry:
+                        break
+                    entry = joined
+                state = out
+            else:
+                state = {**state, **self.write(s, state)}
+        return state
+
+    def expr(self, expr, state: State) -> dict[int, Pad]:
         if isinstance(expr, Load):  # a plain copy keeps the padding as it is
             keep = {"": (0, 1), "cols": (0,), "rows": (1,)}[expr.bcast]
-            return {d: v for d, v in padded.get(expr.region.buffer, {}).items() if d in keep}
-        return {d: None for load in expr_load_nodes(expr) for d in of_expr(load)}
+            return {d: v for d, v in state.get(expr.region.buffer, {}).items() if d in keep}
+        if isinstance(expr, Select) and isinstance(expr.cond, Mask):
+            branches = [self.expr(x, state) for x in (expr.a, expr.b)]
+            out = {}
+            for d in {d for b in branches for d in b}:
+                pad = next(b[d] for b in branches if d in b)
+                side = mask_on_padding(expr.cond, expr.cond.i if d == 0 else expr.cond.j, pad)
+                chosen = None if side is None else (expr.a if side else expr.b)
+                if isinstance(chosen, Const):
+                    out[d] = Pad(chosen.value, pad.start, pad.size)
+                elif isinstance(chosen, Load):
+                    out[d] = branches[0 if side else 1].get(d, pad)
+                else:
+                    out[d] = pad.computed()
+            return out
+        pads = {d: p for load in expr_load_nodes(expr) for d, p in self.expr(load, state).items()}
+        return {d: Pad(_at_padding(expr, d, state), p.start, p.size) for d, p in pads.items()}
 
-    def merge(dst: str, dims: dict[int, float | None]) -> bool:
-        old = padded.setdefault(dst, {})
-        new = {d: v if old.get(d, v) == v else None for d, v in {**old, **dims}.items()}
-        padded[dst] = new
-        return new != old
-
-    changed = True
-    while changed:
-        changed = False
-        for s in walk(program.body):
-            if isinstance(s, Copy) and program.tensor(s.src.buffer):
-                edges = _edge_dims(program.layout(s.src.buffer), s.src.start, s.src.extent)
-                value = _pad_value(program, s.dst.buffer, bool(edges))
-                dst, dims = s.dst.buffer, dict.fromkeys(edges, value)
-            elif isinstance(s, Copy | Eltwise) and program.buffer(s.dst.buffer):
-                dst, dims = s.dst.buffer, of_expr(Load(s.src) if isinstance(s, Copy) else s.expr)
-            elif isinstance(s, Gemm):
-                # C's rows follow A's rows, its columns B's columns (rows when transposed):
-                # zero padding there gives zeros; garbage along K spoils all of C
-                a, b = padded.get(s.a, {}), padded.get(s.b, {})
-                k_b = 1 if s.trans_b else 0
-                sides = {0: (a, 0), 1: (b, 1 - k_b)}
-                dst = s.c
-                dims = {
-                    d: 0.0 if src[sd] == 0.0 else None
-                    for d, (src, sd) in sides.items()
-                    if sd in src
-                }
-                if a.get(1, 0.0) is None or b.get(k_b, 0.0) is None:
-                    dims = {0: None, 1: None}
-            elif isinstance(s, Reduce):
-                kept = 1 - s.dim
-                src = padded.get(s.src, {})
-                dst, dims = s.dst, {}
-                if kept in src:
-                    dims[kept] = src[kept] if src[kept] == NEUTRAL[s.kind] else None
-            else:
-                continue
-            changed |= merge(dst, dims)
-    return padded
+    def write(self, s: Stmt, state: State) -> State:
+        """The buffers `s` writes -> their padding after it."""
+        if isinstance(s, Copy) and self.p.tensor(s.src.buffer):
+            layout = self.p.layout(s.src.buffer)
+            edges = _edge_dims(layout, s.src.start, s.src.extent)
+            value = _pad_value(self.p, s.dst.buffer, bool(edges))
+            sizes = (layout.rows, layout.cols)
+            return {s.dst.buffer: {d: Pad(value, s.src.start[d], sizes[d]) for d in edges}}
+        if isinstance(s, Copy | Eltwise) and self.p.buffer(s.dst.buffer):
+            return {s.dst.buffer: self.expr(Load(s.src) if isinstance(s, Copy) else s.expr, state)}
+        if isinstance(s, Fill):
+            return {s.buffer: {}}
+        if isinstance(s, Gemm):
+            # C's rows follow A's rows, its columns B's columns (rows when transposed): zero
+            # padding gives zeros there, on top of what C held; anything but zeros along K
+            # spoils all of C
+            a, b = state.get(s.a, {}), state.get(s.b, {})
+            k_b = 1 if s.trans_b else 0
+            if a.get(1, Pad(0.0)).value != 0.0 or b.get(k_b, Pad(0.0)).value != 0.0:
+                return {s.c: {0: Pad(None), 1: Pad(None)}}
+            old = {} if s.clear_accum else state.get(s.c, {})
+            out = dict(old)
+            for d, pad in ((0, a.get(0)), (1, b.get(1 - k_b))):
+                if pad is not None and d not in old:
+                    out[d] = pad
+            return {s.c: out}
+        if isinstance(s, Reduce):
+            src = state.get(s.src, {})
+            self.at_reduce[id(s)] = src.get(s.dim)
+            kept = 1 - s.dim
+            out = {} if s.clear else dict(state.get(s.dst, {}))
+            if kept in src:
+                pad = src[kept]
+                new = pad if pad.value == NEUTRAL[s.kind] else pad.computed()
+                out[kept] = new if out.get(kept, new) == new else Pad(None)
+            return {s.dst: out}
+        return {}
 
 
 def _pad_value(program: Program, buffer: str, overhangs: bool) -> float:
@@ -231,7 +391,7 @@ class _Tensorizer:
         self.filled: list[list[str]] = []  # reader CBs holding a block, per enclosing scope
         self.ensure: list[str] = []  # compute-owned buffers the current statement reads
         self.live: set[str] = set()  # compute-owned buffers certainly holding a value here
-        self.padded = padded_dims(program)
+        self.padding = _Padding(program)
         self.pre: list[k.Op] = []  # mask tiles the current statement reads, made before it
         self.post: list[k.Op] = []  # and released after it
 
@@ -416,17 +576,16 @@ class _Tensorizer:
 
     def reduce(self, s: Reduce) -> list[k.Op]:
         src, dst = self.p.buffer(s.src), self.p.buffer(s.dst)
-        padding = self.padded.get(s.src, {})
-        if (
-            self.p.cb_for(s.src).producer == "compute"
-            and padding.get(s.dim, NEUTRAL[s.kind]) != NEUTRAL[s.kind]
-        ):
+        padding = self.padding.at_reduce.get(id(s)) or Pad(NEUTRAL[s.kind])
+        if self.p.cb_for(s.src).producer == "compute" and padding.value != NEUTRAL[s.kind]:
             side = "columns" if s.dim == 1 else "rows"
             raise CompileError(
                 f"T.reduce_{s.kind}",
                 f"{s.src} is computed from a tensor block whose {side} reach past the tensor's "
                 f"edge: the padding's computed values would take part in the reduction along "
-                f"dim {s.dim}; use a block size that divides the tensor along it",
+                f"dim {s.dim}; mask them (`T.if_then_else(k * block + j < size, x, "
+                f"{'-T.infinity(dtype)' if s.kind == 'max' else '0'})`) or use a block size "
+                "that divides the tensor along it",
                 s.where,
             )
         mt, nt = (d // TILE for d in src.shape)

@@ -151,9 +151,18 @@ class Pad:
     value: float | None
     start: Affine | None = None
     size: int = 0
+    # a block holding a mask select of constants (`-inf` where k * block_N + j >= seq_len, else
+    # 0) has no padding of its own, but what a gemm accumulating onto it adds past an edge
+    # gets the select's value there
+    select: Select | None = None
 
     def computed(self) -> Pad:
         return Pad(None, self.start, self.size)
+
+
+def _real(pads: dict[int, Pad]) -> dict[int, Pad]:
+    """The dims that do hold padding (not just a mask select waiting for some)."""
+    return {d: p for d, p in pads.items() if p.select is None}
 
 
 NEUTRAL = {"sum": 0.0, "max": -math.inf}  # what padding must hold for a reduction to ignore it
@@ -223,12 +232,8 @@ def _at_padding(expr, dim: int, state: State) -> float | None:
             return e.value
         if isinstance(e, Load):
             keep = {"": (0, 1), "cols": (0,), "rows": (1,)}[e.bcast]
-            pad = state.get(e.region.buffer, {}).get(dim) if dim in keep else None
-            return (
-                FINITE
-                if pad is None and dim not in state.get(e.region.buffer, {})
-                else pad and pad.value
-            )
+            pad = _real(state.get(e.region.buffer, {})).get(dim) if dim in keep else None
+            return FINITE if pad is None else pad.value
         args = [ev(x) for x in expr_children(e)]
         if None in args or not isinstance(e, Unary | Binary):
             return None
@@ -303,7 +308,7 @@ class _Padding:
     def expr(self, expr, state: State) -> dict[int, Pad]:
         if isinstance(expr, Load):  # a plain copy keeps the padding as it is
             keep = {"": (0, 1), "cols": (0,), "rows": (1,)}[expr.bcast]
-            return {d: v for d, v in state.get(expr.region.buffer, {}).items() if d in keep}
+            return {d: v for d, v in _real(state.get(expr.region.buffer, {})).items() if d in keep}
         if isinstance(expr, Select) and isinstance(expr.cond, Mask):
             branches = [self.expr(x, state) for x in (expr.a, expr.b)]
             out = {}
@@ -329,6 +334,14 @@ class _Padding:
             value = _pad_value(self.p, s.dst.buffer, bool(edges))
             sizes = (layout.rows, layout.cols)
             return {s.dst.buffer: {d: Pad(value, s.src.start[d], sizes[d]) for d in edges}}
+        if (
+            isinstance(s, Eltwise)
+            and isinstance(s.expr, Select)
+            and isinstance(s.expr.cond, Mask)
+            and isinstance(s.expr.a, Const)
+            and isinstance(s.expr.b, Const)
+        ):
+            return {s.dst.buffer: {d: Pad(None, select=s.expr) for d in (0, 1)}}
         if isinstance(s, Copy | Eltwise) and self.p.buffer(s.dst.buffer):
             return {s.dst.buffer: self.expr(Load(s.src) if isinstance(s, Copy) else s.expr, state)}
         if isinstance(s, Fill):
@@ -337,21 +350,29 @@ class _Padding:
             # C's rows follow A's rows, its columns B's columns (rows when transposed): zero
             # padding gives zeros there, on top of what C held; anything but zeros along K
             # spoils all of C
-            a, b = state.get(s.a, {}), state.get(s.b, {})
+            a, b = _real(state.get(s.a, {})), _real(state.get(s.b, {}))
             k_b = 1 if s.trans_b else 0
             if a.get(1, Pad(0.0)).value != 0.0 or b.get(k_b, Pad(0.0)).value != 0.0:
                 return {s.c: {0: Pad(None), 1: Pad(None)}}
             old = {} if s.clear_accum else state.get(s.c, {})
-            out = dict(old)
+            out = _real(old)
             for d, pad in ((0, a.get(0)), (1, b.get(1 - k_b))):
-                if pad is not None and d not in old:
+                if pad is None or d in out:
+                    continue  # no padding added, or the product's zeros keep C's
+                prior = old.get(d)
+                if prior is None or prior.select is None:
                     out[d] = pad
+                    continue
+                var = prior.select.cond.i if d == 0 else prior.select.cond.j
+                side = mask_on_padding(prior.select.cond, var, pad)
+                chosen = None if side is None else (prior.select.a if side else prior.select.b)
+                out[d] = Pad(chosen.value, pad.start, pad.size) if chosen else pad.computed()
             return {s.c: out}
         if isinstance(s, Reduce):
-            src = state.get(s.src, {})
+            src = _real(state.get(s.src, {}))
             self.at_reduce[id(s)] = src.get(s.dim)
             kept = 1 - s.dim
-            out = {} if s.clear else dict(state.get(s.dst, {}))
+            out = {} if s.clear else _real(state.get(s.dst, {}))
             if kept in src:
                 pad = src[kept]
                 new = pad if pad.value == NEUTRAL[s.kind] else pad.computed()

@@ -176,7 +176,9 @@ def flash_attention(seq_len, dim, is_causal, block_M=64, block_N=64, dtype="bflo
     """examples/flash_attention/example_mha_fwd_bshd.py for one (batch, head): Q, K, V and the
     output are (seq_len, dim); the running max is kept across key blocks as the current
     upstream examples do (`T.max(scores_max, scores_max_prev)`), so a key block the causal mask
-    hides entirely leaves it finite. The causal loop bound of the GPU example
+    hides entirely leaves it finite; without the causal mask, the key blocks past seq_len are
+    masked to -inf (example_mha_fwd_bhsd.py), which also makes a ragged seq_len right. The
+    causal loop bound of the GPU example
     (`T.min(..., T.ceildiv((bx + 1) * block_M, block_N))`) depends on bx; the loop here runs
     over every key block and lets the mask do the work."""
     scale = (1.0 / dim) ** 0.5 * LOG2E
@@ -215,7 +217,10 @@ def flash_attention(seq_len, dim, is_causal, block_M=64, block_N=64, dtype="bflo
                             bx * block_M + i >= k * block_N + j, 0, -T.infinity(acc_s.dtype)
                         )
                 else:
-                    T.clear(acc_s)
+                    for i, j in T.Parallel(block_M, block_N):
+                        acc_s[i, j] = T.if_then_else(
+                            k * block_N + j >= seq_len, -T.infinity(acc_s.dtype), 0
+                        )
                 T.gemm(Q_shared, K_shared, acc_s, transpose_B=True)
 
                 T.copy(scores_max, scores_max_prev)
@@ -339,6 +344,8 @@ CASES = [
             {"seq_len": 128, "dim": 64, "is_causal": False},
             {"seq_len": 192, "dim": 64, "is_causal": True},
             {"seq_len": 128, "dim": 32, "is_causal": True, "block_M": 32, "block_N": 64},
+            {"seq_len": 100, "dim": 64, "is_causal": False},
+            {"seq_len": 150, "dim": 32, "is_causal": False, "block_M": 32},
         ),
         # bf16 Q/K/V and output; P is cast to bf16 before P @ V (as the GPU example does)
         tolerance=(2e-2, 2e-2),
@@ -353,5 +360,16 @@ CASES = [
         # the zero padding past column 100 would become exp2(0 - max) in the row sums
         expect_error="would take part in the reduction along dim 1",
         source="online softmax over a ragged row (no length mask)",
+    ),
+    Case(
+        name="softmax_flash_attention_rejects_ragged_causal",
+        kernel=flash_attention,
+        make_inputs=_attention_inputs,
+        reference=_attention_ref,
+        shapes=({"seq_len": 100, "dim": 64, "is_causal": True},),
+        # the causal mask hides padded keys from the valid queries, but that is not a length
+        # test the compiler can check against the padding
+        expect_error="would take part in the reduction along dim 1",
+        source="tilelang examples/flash_attention, causal, seq_len not a multiple of 64",
     ),
 ]

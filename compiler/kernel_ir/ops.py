@@ -339,6 +339,9 @@ class TileExpr:
     # column vector, tile r of the block's row r); `period` = the block's tile columns
     bcast: str = ""
     period: int = 0
+    # computed first, in a DST section of its own, into a temporary CB (the expression would
+    # not fit the DST otherwise: `passes/eltwise.spills`)
+    spill: bool = False
 
 
 @dataclass(frozen=True)
@@ -347,9 +350,7 @@ class EltwiseBlock:
     expr: TileExpr
     ntiles: int
     dst_live_flag: str | None  # the destination's previous value is replaced chunk by chunk
-    # computed operands of add/sub/mul stay in DST (SFPU) rather than going through temporary
-    # CBs to the FPU; and the DST slots per tile the expression needs (`passes/eltwise.py`)
-    in_dst: bool = True
+    # DST slots per tile the expression holds at once (`passes/eltwise.slots`)
     levels: int = 1
 
 

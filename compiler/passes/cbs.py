@@ -28,7 +28,7 @@ from compiler.ir import (
     expr_masks,
     walk,
 )
-from compiler.passes.eltwise import plan, temps_needed
+from compiler.passes.eltwise import temps_needed
 from compiler.targets import TILE
 
 TILE_BYTES = {"bfloat16": TILE * TILE * 2, "float16": TILE * TILE * 2, "float32": TILE * TILE * 4}
@@ -100,8 +100,8 @@ def allocate_cbs(program: Program) -> Program:
                 "T.reduce", f"{s.dst} is filled from DRAM; reduce into a fragment", s.where
             )
         if isinstance(s, Eltwise):
-            in_dst, _ = plan(s.expr, program.target.dst_tiles(program.fp32_dest_acc))
-            temps = max(temps, temps_needed(s.expr, in_dst))
+            capacity = program.target.dst_tiles(program.fp32_dest_acc)
+            temps = max(temps, temps_needed(s.expr, capacity))
             masks += [(m.name, tiles(s.dst.extent)) for m in expr_masks(s.expr)]
 
     cbs: list[CB] = []

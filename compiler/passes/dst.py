@@ -112,11 +112,12 @@ def _scalar_operand(e: k.TileExpr) -> bool:
     return len(e.args) == 2 and any(a.op == "const" for a in e.args)
 
 
-def _fpu(e: k.TileExpr, in_dst: bool) -> bool:
-    """add/sub/mul the FPU performs from CBs (mirrors `passes/eltwise.fpu_from_cbs`)."""
+def _fpu(e: k.TileExpr) -> bool:
+    """add/sub/mul the FPU performs from CBs: of loads or spilled operands (mirrors
+    `passes/eltwise.fpu_from_cbs`)."""
     if e.op not in FPU_OPS or _scalar_operand(e) or (e.op == "sub" and e.args[0].bcast):
         return False
-    return not in_dst or all(a.op == "load" for a in e.args)
+    return all(a.op == "load" or a.spill for a in e.args)
 
 
 class _Eltwise:
@@ -147,12 +148,13 @@ class _Eltwise:
         return k.For("i", self.cs, (op,))
 
     def operand(self, e: k.TileExpr) -> str:
+        """The CB holding `e`: a load's, or a temporary `e` is first computed into."""
         if e.op == "load":
             return e.cb
         if not self.free_temps:
             raise CompileError("manage_dst", "element-wise expression needs more temporary CBs")
         tmp = self.free_temps.pop(0)
-        math = self.into_dst(e)
+        math = self.into_dst(replace(e, spill=False))
         self.produced += _section(math, [], self.cs, tmp)
         self.produced.append(k.CBOp(k.CBKind.WAIT_FRONT, tmp, self.cs))
         self.used_temps.append(tmp)
@@ -162,6 +164,8 @@ class _Eltwise:
         """Ops leaving `e` for tile i of the chunk in DST slot `slot(level)` (inside a `For i`);
         slots of higher levels are free to use."""
         slot = self.slot(level)
+        if e.spill:
+            return self.into_dst(k.TileExpr("load", cb=self.operand(e)), level)
         if e.op == "load" and e.bcast:
             return [
                 k.UnaryBcastInit(e.cb, e.bcast),
@@ -179,15 +183,9 @@ class _Eltwise:
             ]
         if e.op != "where" and _scalar_operand(e):
             return self.scalar(e, level)
-        if _fpu(e, self.op.in_dst):
+        if _fpu(e):
             return self.fpu(e, slot)
         args = e.args
-        if not self.op.in_dst:
-            # beyond the DST's capacity: later operands come back from temporaries
-            later = (
-                a if a.op == "load" else k.TileExpr("load", cb=self.operand(a)) for a in args[1:]
-            )
-            args = (args[0], *later)
         ops = [op for n, a in enumerate(args) for op in self.into_dst(a, level + n)]
         srcs = tuple(self.slot(level + n) for n in range(len(args)))
         name = f"{e.op}_binary" if e.op in FPU_OPS else e.op
@@ -233,6 +231,10 @@ class _Eltwise:
         return [k.BinaryInit(e.op, ca, cb, b.bcast), self.each(tile)]
 
 
+def _nodes(e: k.TileExpr) -> list[k.TileExpr]:
+    return [e, *(n for a in e.args for n in _nodes(a))]
+
+
 def _loads(e: k.TileExpr, ntiles: int) -> dict[str, int]:
     """CB -> tiles of one block it holds (a broadcast vector holds one row or column)."""
     if e.op == "load":
@@ -243,17 +245,11 @@ def _loads(e: k.TileExpr, ntiles: int) -> dict[str, int]:
 
 def _eltwise(op: k.EltwiseBlock, capacity: int, temps: list[str], filled: set[str]) -> list[k.Op]:
     """`filled`: reader CBs, already waited for where their copy is."""
-    # temporaries hold one DST's worth of tiles; a CB's size must be a multiple of what is
-    # reserved at once, so element-wise chunks divide the DST capacity as well as the block;
-    # an SFPU op of several DST tiles needs that many slots per chunk tile
-    if op.levels > capacity:
-        raise CompileError(
-            "T.Parallel",
-            f"the expression needs {op.levels} DST tiles at once, the DST holds {capacity}; "
-            "split it into several T.Parallel assignments",
-        )
+    # element-wise chunks divide the block and leave room for the expression's DST slots (an
+    # SFPU op of several tiles holds each operand in a slot of its own; `spills` made them fit);
     # temporaries are shared by every statement: one tile per section never wraps their CBs
-    cs = 1 if temps and not op.in_dst else gcd(op.ntiles, capacity // op.levels)
+    spilled = any(e.spill for e in _nodes(op.expr))
+    cs = 1 if spilled else gcd(op.ntiles, capacity // op.levels)
     gen = _Eltwise(op, cs, temps)
     reads = _loads(op.expr, op.ntiles)
     waits = [

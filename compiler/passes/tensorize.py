@@ -10,7 +10,7 @@ whether their CB currently holds a value."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from compiler.errors import CompileError
 from compiler.ir import (
@@ -41,7 +41,7 @@ from compiler.ir import (
 )
 from compiler.kernel_ir import ops as k
 from compiler.passes.cbs import SCALER
-from compiler.passes.eltwise import plan
+from compiler.passes.eltwise import slots, spills
 from compiler.targets import TILE
 
 
@@ -413,6 +413,7 @@ class _Tensorizer:
         self.ensure: list[str] = []  # compute-owned buffers the current statement reads
         self.live: set[str] = set()  # compute-owned buffers certainly holding a value here
         self.padding = _Padding(program)
+        self.spilled: set[int] = set()  # ids of the current expression's spilled operands
         self.pre: list[k.Op] = []  # mask tiles the current statement reads, made before it
         self.post: list[k.Op] = []  # and released after it
 
@@ -475,9 +476,11 @@ class _Tensorizer:
         if cast and cast[0] == "float32" and not self.p.fp32_dest_acc and not isinstance(e.x, Load):
             # a computed value already is in the 16-bit DST's format: TileLang's fp32
             # promotion of bf16 arithmetic has nothing to narrow
-            return self.expr(e.x, dst, where)
+            inner = self.expr(e.x, dst, where)
+            return replace(inner, spill=inner.spill or id(e) in self.spilled)
         args = tuple(self.expr(x, dst, where) for x in expr_children(e))
-        return k.TileExpr("where" if isinstance(e, Select) else e.op, args)
+        op = "where" if isinstance(e, Select) else e.op
+        return k.TileExpr(op, args, spill=id(e) in self.spilled)
 
     def mask(self, m: Mask, dst: Region) -> str:
         """The reader writes the mask's tiles for this statement; compute pops them after it."""
@@ -490,9 +493,7 @@ class _Tensorizer:
         self.post.append(k.CBOp(k.CBKind.POP_FRONT, cb.name, cb.block_tiles))
         return cb.name
 
-    def write_local(
-        self, dst: Region, expr: k.TileExpr, where: str, in_dst: bool = True, levels: int = 1
-    ) -> list[k.Op]:
+    def write_local(self, dst: Region, expr: k.TileExpr, where: str, levels: int = 1) -> list[k.Op]:
         buf = self.p.buffer(dst.buffer)
         if dst.extent != buf.shape:
             raise CompileError(
@@ -501,7 +502,7 @@ class _Tensorizer:
         flag = live_flag(buf.name)
         self.live.add(buf.name)
         return [
-            k.EltwiseBlock(self.cb(buf.name), expr, self.ntiles(buf.name), flag, in_dst, levels),
+            k.EltwiseBlock(self.cb(buf.name), expr, self.ntiles(buf.name), flag, levels),
             k.FlagSet(flag, True),
         ]
 
@@ -548,15 +549,13 @@ class _Tensorizer:
         read = k.GatherTiles(cb, s.tensor, rows, cols, s.row, s.col, s.cond, s.i, s.j)
         return [read, k.CBOp(k.CBKind.WAIT_FRONT, cb, rows * cols)]
 
-    def write_global(
-        self, dst: Region, expr: k.TileExpr, in_dst: bool = True, levels: int = 1
-    ) -> list[k.Op]:
+    def write_global(self, dst: Region, expr: k.TileExpr, levels: int = 1) -> list[k.Op]:
         """Compute packs the block into the tensor's output CB; the writer stores it."""
         out = self.p.cb_for(dst.buffer)
         rows, cols = (e // TILE for e in dst.extent)
         row0, col0 = (_tile_index(a) for a in dst.start)
         return [
-            k.EltwiseBlock(out.name, expr, out.block_tiles, None, in_dst, levels),
+            k.EltwiseBlock(out.name, expr, out.block_tiles, None, levels),
             k.WriteTiles(out.name, dst.buffer, row0, col0, rows, cols),
         ]
 
@@ -705,11 +704,13 @@ class _Tensorizer:
             return self.gather(s, pops)
         if isinstance(s, Fill):
             return self.fill(s)
+        spilled = spills(s.expr, self.p.target.dst_tiles(self.p.fp32_dest_acc))
+        self.spilled = {id(e) for e in spilled}
         expr = self.expr(s.expr, s.dst, s.where)
-        in_dst, levels = plan(s.expr, self.p.target.dst_tiles(self.p.fp32_dest_acc))
+        levels = slots(s.expr, self.spilled)
         if self.p.tensor(s.dst.buffer):
-            return self.write_global(s.dst, expr, in_dst, levels)
-        return self.write_local(s.dst, expr, s.where, in_dst, levels)
+            return self.write_global(s.dst, expr, levels)
+        return self.write_local(s.dst, expr, s.where, levels)
 
 
 def tensorize(program: Program) -> k.Lowered:

@@ -109,6 +109,14 @@ OPS = {
         False,
         0,
     ),
+    # FlashAttention's Check_inf: a row max of -inf becomes 0 before exp2
+    "eq_neg_inf": (
+        lambda x: T.if_then_else(x == -T.infinity(x.dtype), 0.0, x),
+        lambda x: torch.where(x == -math.inf, 0.0, x),
+        1,
+        False,
+        0,
+    ),
     "div": (lambda a, b: a / b, torch.div, 2, False, 2**-7),
     # the SFPU's max/min compare and select: a NaN second operand is dropped (see simulator.md)
     "max": (T.max, lambda a, b: torch.where(a < b, b, a), 2, False, 0),

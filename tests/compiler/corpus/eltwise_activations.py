@@ -61,6 +61,35 @@ def gelu_erf(x):
     return 0.5 * x * (1.0 + T.erf(x * 0.7071067811865476))
 
 
+def matmul_bias_gelu(M, N, K, block_M=64, block_N=64, block_K=32, dtype="bfloat16"):
+    """GEMM with a bias row and a GELU (tanh) epilogue on the fp32 accumulator, as MLP kernels
+    fuse it."""
+
+    @T.prim_func
+    def main(
+        A: T.Tensor((M, K), dtype),
+        B: T.Tensor((K, N), dtype),
+        bias: T.Tensor((N,), dtype),
+        C: T.Tensor((M, N), dtype),
+    ):
+        with T.Kernel(T.ceildiv(N, block_N), T.ceildiv(M, block_M), threads=128) as (bx, by):
+            A_shared = T.alloc_shared((block_M, block_K), dtype)
+            B_shared = T.alloc_shared((block_K, block_N), dtype)
+            bias_shared = T.alloc_shared((block_N,), dtype)
+            C_local = T.alloc_fragment((block_M, block_N), "float")
+            T.clear(C_local)
+            for k in T.Pipelined(T.ceildiv(K, block_K), num_stages=2):
+                T.copy(A[by * block_M, k * block_K], A_shared)
+                T.copy(B[k * block_K, bx * block_N], B_shared)
+                T.gemm(A_shared, B_shared, C_local)
+            T.copy(bias[bx * block_N], bias_shared)
+            for i, j in T.Parallel(block_M, block_N):
+                C_local[i, j] = gelu_tanh(C_local[i, j] + bias_shared[j])
+            T.copy(C_local, C[by * block_M, bx * block_N])
+
+    return main
+
+
 def causal_mask_fill(M, N, block_M=64, block_N=64, dtype="float32"):
     """Scores above the diagonal set to -inf (the attention examples' causal mask)."""
 
@@ -157,6 +186,15 @@ def scaled_by_var(M, N, dtype="float32"):
             T.copy(y, Y[0, 0])
 
     return main
+
+
+def _gemm_inputs(params, gen):
+    m, n, k = params["M"], params["N"], params["K"]
+    return [
+        (torch.randn(m, k, generator=gen) / math.sqrt(k)).bfloat16(),
+        torch.randn(k, n, generator=gen).bfloat16(),
+        torch.randn(n, generator=gen).bfloat16(),
+    ]
 
 
 def _randn(scale=1.0, n=1, positive=False):
@@ -256,6 +294,18 @@ CASES = [
         # x up to ~8: x^2 ~ 64 rounds to bf16 with 2^-8 * 64 = 0.25 absolute
         tolerance=(1e-2, 3e-2),
         source="log2 / exp2 / integer power / rsqrt",
+    ),
+    Case(
+        name="eltwise_matmul_bias_gelu",
+        kernel=matmul_bias_gelu,
+        make_inputs=_gemm_inputs,
+        reference=lambda a, b, bias, **_: torch.nn.functional.gelu(
+            a.double() @ b.double() + bias.double(), approximate="tanh"
+        ).bfloat16(),
+        shapes=({"M": 128, "N": 128, "K": 256}, {"M": 100, "N": 96, "K": 80}),
+        # bf16 operands, fp32 accumulation (exact products of bf16), bf16 output: 2^-8 relative
+        tolerance=(1e-2, 1e-2),
+        source="GEMM + bias + GELU epilogue (tilelang quickstart GEMM with a fused epilogue)",
     ),
     Case(
         name="eltwise_causal_mask",

@@ -15,6 +15,7 @@ from dataclasses import replace
 from math import gcd
 
 from compiler.errors import CompileError
+from compiler.ir import FPU_BINARY
 from compiler.kernel_ir import ops as k
 
 
@@ -105,7 +106,6 @@ SCALAR_FORMS = {
     "ne": ("ne_scalar", "ne_scalar"),
     "pow": ("pow_scalar", None),
 }
-FPU_OPS = ("add", "sub", "mul")
 
 
 def _scalar_operand(e: k.TileExpr) -> bool:
@@ -113,11 +113,14 @@ def _scalar_operand(e: k.TileExpr) -> bool:
 
 
 def _fpu(e: k.TileExpr) -> bool:
-    """add/sub/mul the FPU performs from CBs: of loads or spilled operands (mirrors
-    `passes/eltwise.fpu_from_cbs`)."""
-    if e.op not in FPU_OPS or _scalar_operand(e) or (e.op == "sub" and e.args[0].bcast):
+    """add/sub/mul the FPU performs from CBs: of loads or spilled operands, at most one a
+    broadcast, which add/mul can take second (mirrors `passes/eltwise.fpu_from_cbs`)."""
+    if e.op not in FPU_BINARY or _scalar_operand(e):
         return False
-    return all(a.op == "load" or a.spill for a in e.args)
+    a, b = e.args
+    if a.bcast and (e.op == "sub" or b.bcast):
+        return False
+    return all(x.op == "load" or x.spill for x in e.args)
 
 
 class _Eltwise:
@@ -188,7 +191,7 @@ class _Eltwise:
         args = e.args
         ops = [op for n, a in enumerate(args) for op in self.into_dst(a, level + n)]
         srcs = tuple(self.slot(level + n) for n in range(len(args)))
-        name = f"{e.op}_binary" if e.op in FPU_OPS else e.op
+        name = f"{e.op}_binary" if e.op in FPU_BINARY else e.op
         return [*ops, k.UnaryInit(name), self.each(k.SfpuTiles(name, srcs, slot))]
 
     def scalar(self, e: k.TileExpr, level: int) -> list[k.Op]:
@@ -221,7 +224,7 @@ class _Eltwise:
         ]
 
     def fpu(self, e: k.TileExpr, slot: k.IExpr) -> list[k.Op]:
-        """add/sub/mul of two tiles in CBs (computed operands go through temporaries)."""
+        """add/sub/mul of two tiles in CBs (a spilled operand from its temporary)."""
         a, b = e.args
         if a.bcast:
             a, b = b, a  # the FPU broadcasts its second operand (add and mul commute)

@@ -18,6 +18,10 @@ def is_scalar_op(expr: Binary) -> bool:
     return isinstance(expr.a, Const) or isinstance(expr.b, Const)
 
 
+def _bcast(expr: Expr) -> bool:
+    return isinstance(expr, Load) and bool(expr.bcast)
+
+
 def _tile(expr: Expr, spilled: set[int]) -> bool:
     """A tile in a CB: a load, an index mask, or a spilled operand."""
     return isinstance(expr, Load | Mask) or id(expr) in spilled
@@ -25,10 +29,10 @@ def _tile(expr: Expr, spilled: set[int]) -> bool:
 
 def fpu_from_cbs(expr: Expr, spilled: set[int]) -> bool:
     """add/sub/mul of two tiles in CBs: the FPU performs it (it broadcasts only its second
-    operand, so `x[i] - a` is an SFPU op)."""
+    operand, so `x[i] - a` and `x[i] + y[j]` are SFPU ops)."""
     if not isinstance(expr, Binary) or expr.op not in FPU_BINARY or is_scalar_op(expr):
         return False
-    if expr.op == "sub" and isinstance(expr.a, Load) and expr.a.bcast:
+    if _bcast(expr.a) and (expr.op == "sub" or _bcast(expr.b)):
         return False
     return _tile(expr.a, spilled) and _tile(expr.b, spilled)
 

@@ -132,3 +132,37 @@ def test_reduce_of_a_4x2_tile_block_folds_each_tile_row_into_one_dst_tile():
     ]
     # 4 fp32 DST tiles hold the 4 output tiles at once; the accumulator reload is conditional
     assert chunk.extent == 1 and any(isinstance(o, k.If) for o in chunk.body)
+
+
+def _outer(M, N):
+    @T.prim_func
+    def main(
+        X: T.Tensor((M,), "float32"), Y: T.Tensor((N,), "float32"), Out: T.Tensor((M, N), "float32")
+    ):
+        with T.Kernel(1, threads=128) as _:
+            x = T.alloc_shared((M,), "float32")
+            y = T.alloc_shared((N,), "float32")
+            o = T.alloc_fragment((M, N), "float32")
+            T.copy(X[0], x)
+            T.copy(Y[0], y)
+            for i, j in T.Parallel(M, N):
+                o[i, j] = x[i] + y[j] - x[i] * 2.0
+            T.copy(o, Out[0, 0])
+
+    return main
+
+
+def test_two_broadcast_operands_meet_in_dst_slots():
+    """x[i] + y[j]: the FPU broadcasts only its second operand, so both vectors come into DST
+    with unary_bcast and the SFPU adds them."""
+    import torch
+
+    import compiler
+
+    ops = list(k.walk_ops(K.lowered(_outer(64, 96), "manage_dst").body))
+    assert {op.bcast for op in ops if isinstance(op, k.UnaryBcast)} == {"rows", "cols"}
+    assert not any(isinstance(op, k.BinaryTiles) for op in ops)
+    x, y = torch.randn(64), torch.randn(96)
+    got = compiler.run(compiler.compile(_outer(64, 96)), x, y)
+    # unary_bcast of fp32 tiles unpacks to DST unrounded; the SFPU adds in fp32
+    torch.testing.assert_close(got, x[:, None] + y[None, :] - 2 * x[:, None], rtol=0, atol=1e-6)

@@ -618,6 +618,13 @@ class _Frontend:
         folded = self._const(e, scope)
         if folded is not None:
             return Const(folded)
+        if isinstance(e, tirx.BufferLoad) and e.buffer.name in self.scalars:
+            raise CompileError(
+                "T.alloc_var",
+                f"{e} is read where no compile-time constant has been assigned to it; a scalar "
+                "is folded as a constant (assign it once, before its use)",
+                _where(node),
+            )
         if isinstance(e, tirx.BufferLoad):
             if len(e.indices) == 1 and len(pvars) == 2:
                 return self._broadcast(e, pvars, scope, node)

@@ -208,8 +208,6 @@ class _Eltwise:
                 ops += [k.UnaryInit("mul_scalar")]
                 ops.append(self.each(k.UnaryTile("mul_scalar", slot, scalar.value)))
             return ops
-        if e.op == "pow" and a.op == "const":
-            raise CompileError("T.Parallel", "a constant raised to a tile power has no tile op")
         if e.op == "pow":
             n = int(scalar.value)
             ops = [*self.into_dst(tensor, level), k.UnaryInit("pow_scalar")]

@@ -173,3 +173,24 @@ def test_an_index_condition_in_a_1d_nest_is_an_error():
 
     with pytest.raises(CompileError, match=r"index condition .* in a 1-D T\.Parallel nest"):
         from_prim_func(main)
+
+
+def test_a_scalar_read_before_any_constant_is_assigned_is_an_error():
+    @T.prim_func
+    def main(X: T.Tensor((32, 32), "float32"), Y: T.Tensor((32, 32), "float32")):
+        with T.Kernel(1, threads=128) as _:
+            x_s = T.alloc_shared((32, 32), "float32")
+            y = T.alloc_fragment((32, 32), "float32")
+            v = T.alloc_var("float32")
+            T.copy(X[0, 0], x_s)
+            for i, j in T.Parallel(32, 32):
+                y[i, j] = x_s[i, j] * v
+            T.copy(y, Y[0, 0])
+
+    with pytest.raises(CompileError, match="is read where no compile-time constant has been"):
+        from_prim_func(main)
+
+
+def test_a_power_by_a_tile_is_an_error_naming_the_exponent():
+    with pytest.raises(CompileError, match="must be a compile-time integer"):
+        from_prim_func(nest(lambda x, i, j, bx: T.pow(x, x)))

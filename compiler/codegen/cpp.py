@@ -38,6 +38,26 @@ UNARY = {
     ),
     "erf": ("api/compute/eltwise_unary/erf_erfc.h", "erf_tile_init()", "erf_tile({d})"),
     "recip": ("api/compute/eltwise_unary/recip.h", "recip_tile_init()", "recip_tile({d})"),
+    # log10(x) = ln(x) / ln(10)
+    "log10": (
+        "api/compute/compute_kernel_api.h",
+        "log_with_base_tile_init()",
+        "log_with_base_tile({d}, 0x3ede5bd9u)",
+    ),
+    "log1p": ("api/compute/eltwise_unary/log1p.h", "log1p_tile_init()", "log1p_tile({d})"),
+    "sin": ("api/compute/eltwise_unary/trigonometry.h", "sin_tile_init()", "sin_tile({d})"),
+    "cos": ("api/compute/eltwise_unary/trigonometry.h", "cos_tile_init()", "cos_tile({d})"),
+    **{
+        op: ("api/compute/eltwise_unary/rounding.h", "rounding_op_tile_init()", f"{op}_tile({{d}})")
+        for op in ("floor", "ceil", "trunc")
+    },
+    "round": (
+        "api/compute/eltwise_unary/rounding.h",
+        "rounding_op_tile_init()",
+        "round_tile({d}, 0)",
+    ),
+    "isnan": ("api/compute/eltwise_unary/isinf_isnan.h", "isnan_tile_init()", "isnan_tile({d})"),
+    "isinf": ("api/compute/eltwise_unary/isinf_isnan.h", "isinf_tile_init()", "isinf_tile({d})"),
     "pow_scalar": (
         "api/compute/compute_kernel_api.h",
         "power_iterative_tile_init()",

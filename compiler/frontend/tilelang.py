@@ -55,7 +55,24 @@ UNARY_CALLS = {
     "tanh": "tanh",
     "fabs": "abs",
     "erf": "erf",
+    "log10": "log10",
+    "log1p": "log1p",
+    "sin": "sin",
+    "cos": "cos",
+    "floor": "floor",
+    "ceil": "ceil",
+    "trunc": "trunc",
+    # half to even, as round_tile (T.round is C's roundf on GPUs: halves away from zero)
+    "nearbyint": "round",
+    "isnan": "isnan",
+    "isinf": "isinf",
+    "fast_rcp": "recip",
+    "ieee_frcp": "recip",
+    "ieee_frsqrt": "rsqrt",
+    "ieee_fsqrt": "sqrt",
 }
+# IEEE intrinsics whose second argument names a rounding mode: the SFPU rounds to nearest
+ROUNDING_MODE_CALLS = {"ieee_frcp", "ieee_fsqrt"}
 # Attributes that only steer GPU scheduling (block rasterization): the TT schedule is our own.
 GPU_HINTS = {"threadblock_swizzle_pattern"}
 BINARY_NODES = {
@@ -652,7 +669,7 @@ class _Frontend:
                 return inner
             self._check_dtype(src, "cast source")
             return Unary(typecast_op(src, dst), inner)
-        if type(e) in COMPARE_NODES or isinstance(e, tirx.And | tirx.Or):
+        if type(e) in COMPARE_NODES or isinstance(e, tirx.And | tirx.Or | tirx.Not):
             return self._condition(e, pvars, scope, node)
         if type(e) in BINARY_NODES:
             a, b = (self._expr(x, pvars, scope, node) for x in (e.a, e.b))
@@ -661,9 +678,19 @@ class _Frontend:
             return Binary(BINARY_NODES[type(e)], a, b)
         name = e.op.name if isinstance(e, tirx.Call) else ""
         intrinsic = name.rsplit(".", 1)[-1]
-        if name == "tirx.if_then_else":
-            cond, a, b = (self._expr(x, pvars, scope, node) for x in e.args)
+        if name == "tirx.if_then_else" or isinstance(e, tirx.Select):
+            args = e.args if name else (e.condition, e.true_value, e.false_value)
+            cond, a, b = (self._expr(x, pvars, scope, node) for x in args)
             return Select(cond, a, b)
+        if name == "tl.clamp":
+            x, lo, hi = (self._expr(a, pvars, scope, node) for a in e.args)
+            return Binary("min", Binary("max", x, lo), hi)
+        if intrinsic in ROUNDING_MODE_CALLS and str(e.args[1].value) != "rn":
+            raise CompileError(
+                name,
+                f"rounding mode {e.args[1].value!r}: the SFPU rounds to nearest (use 'rn')",
+                _where(node),
+            )
         if intrinsic in ("pow_of_int", "pow"):
             exponent = self._const(e.args[1], scope)
             if exponent is None or exponent != int(exponent):
@@ -692,11 +719,14 @@ class _Frontend:
         """A comparison (or `and` of them): a mask the reader writes when it reads only the
         T.Parallel and loop/grid indices (`bx * block_M + i >= k * block_N + j`), else an SFPU
         comparison of tiles giving 1.0 / 0.0."""
+        if isinstance(e, tirx.Not):
+            # 1.0 / 0.0 values: not is equality with 0
+            return Binary("eq", self._expr(e.a, pvars, scope, node), Const(0.0))
         terms = self._index_terms(e, scope, node)
         if terms is None:
             if isinstance(e, tirx.And | tirx.Or):
                 # 1.0 / 0.0 values: `and` is their product, `or` their maximum
-                a, b = (self._condition(x, pvars, scope, node) for x in (e.a, e.b))
+                a, b = (self._expr(x, pvars, scope, node) for x in (e.a, e.b))
                 return Binary("mul" if isinstance(e, tirx.And) else "max", a, b)
             a, b = (self._expr(x, pvars, scope, node) for x in (e.a, e.b))
             return Binary(COMPARE_NODES[type(e)], a, b)

@@ -214,6 +214,18 @@ float sfpu_apply(uint32_t op, float x, float param) {
         case SFPU_UNARY_LE: return x <= param ? 1.0f : 0.0f;
         case SFPU_UNARY_GT: return x > param ? 1.0f : 0.0f;
         case SFPU_UNARY_GE: return x >= param ? 1.0f : 0.0f;
+        case SFPU_LOG1P: return std::log1p(x);
+        case SFPU_SIN: return std::sin(x);
+        case SFPU_COS: return std::cos(x);
+        case SFPU_FLOOR: return std::floor(x);
+        case SFPU_CEIL: return std::ceil(x);
+        case SFPU_TRUNC: return std::trunc(x);
+        case SFPU_ROUND: {
+            const float scale = std::pow(10.0f, param);
+            return std::nearbyint(x * scale) / scale;
+        }
+        case SFPU_ISNAN: return std::isnan(x) ? 1.0f : 0.0f;
+        case SFPU_ISINF: return std::isinf(x) ? 1.0f : 0.0f;
         default: return x;
     }
 }

@@ -66,7 +66,16 @@ enum FormatUnit : uint32_t { UNIT_SRCA = 0, UNIT_SRCB = 1, UNIT_PACK = 2 };
     X(LE_BINARY, "le_binary_tile", "le_binary_tile_init")         \
     X(GT_BINARY, "gt_binary_tile", "gt_binary_tile_init")         \
     X(GE_BINARY, "ge_binary_tile", "ge_binary_tile_init")         \
-    X(WHERE, "where_tile", "where_tile_init")
+    X(WHERE, "where_tile", "where_tile_init")                     \
+    X(LOG1P, "log1p_tile", "log1p_tile_init")                     \
+    X(SIN, "sin_tile", "sin_tile_init")                           \
+    X(COS, "cos_tile", "cos_tile_init")                           \
+    X(FLOOR, "floor_tile", "rounding_op_tile_init")               \
+    X(CEIL, "ceil_tile", "rounding_op_tile_init")                 \
+    X(TRUNC, "trunc_tile", "rounding_op_tile_init")               \
+    X(ROUND, "round_tile", "rounding_op_tile_init")               \
+    X(ISNAN, "isnan_tile", "isnan_tile_init")                     \
+    X(ISINF, "isinf_tile", "isinf_tile_init")
 
 enum SfpuOp : uint32_t {
 #define TTSIM_SFPU_ENUM(name, call, init) SFPU_##name,
@@ -74,5 +83,6 @@ enum SfpuOp : uint32_t {
 #undef TTSIM_SFPU_ENUM
         SFPU_COUNT
 };
+static_assert(SFPU_COUNT <= 64, "ComputeState::sfpu_inited has one bit per SFPU op");
 
 }  // namespace ttsim

@@ -126,24 +126,78 @@ def typecast_dtypes(op: str) -> tuple[str, str] | None:
     return src, dst
 
 
+# FPU binary ops (both operands tiles in CBs) and the SFPU's binary ops on two DST tiles;
+# comparisons give 1.0 where they hold, else 0.0; `pow` takes an integer constant exponent.
+FPU_BINARY = ("add", "sub", "mul")
+COMPARISONS = ("lt", "le", "gt", "ge", "eq", "ne")
+BINARY_OPS = (*FPU_BINARY, "div", "max", "min", "pow", *COMPARISONS)
+
+
 @dataclass(frozen=True)
 class Binary:
-    op: str  # add, sub, mul
+    op: str  # one of BINARY_OPS
     a: Expr
     b: Expr
 
 
-Expr = Load | Const | Unary | Binary
+@dataclass(frozen=True)
+class Select:
+    """`T.if_then_else(cond, a, b)` element-wise: a where cond is non-zero, else b."""
+
+    cond: Expr
+    a: Expr
+    b: Expr
+
+
+@dataclass(frozen=True)
+class Mask:
+    """A condition on element indices only (a causal or length mask): 1.0 where, for some
+    conjunction of `terms`, every `(d, op)` of it holds as `d op 0`, with `d` affine in the
+    T.Parallel variables `i` (rows) and `j` (columns) and the loop/grid variables. The reader
+    writes it as tiles of the destination's block (`name` is its CB's buffer), as tt-metal's
+    attention kernels do."""
+
+    terms: tuple[tuple[tuple[Affine, str], ...], ...]  # or of ands
+    i: str
+    j: str
+    name: str
+
+
+Expr = Load | Const | Unary | Binary | Select | Mask
+
+
+def expr_children(expr: Expr) -> tuple[Expr, ...]:
+    if isinstance(expr, Unary):
+        return (expr.x,)
+    if isinstance(expr, Binary):
+        return (expr.a, expr.b)
+    if isinstance(expr, Select):
+        return (expr.cond, expr.a, expr.b)
+    return ()
+
+
+def with_children(expr: Expr, children: tuple[Expr, ...]) -> Expr:
+    """`expr` with its sub-expressions replaced by `children` (in `expr_children` order)."""
+    if isinstance(expr, Unary):
+        return Unary(expr.op, *children)
+    if isinstance(expr, Binary):
+        return Binary(expr.op, *children)
+    if isinstance(expr, Select):
+        return Select(*children)
+    return expr
+
+
+def expr_nodes(expr: Expr) -> list[Expr]:
+    """`expr` and every sub-expression, parents first."""
+    return [expr, *(n for c in expr_children(expr) for n in expr_nodes(c))]
 
 
 def expr_load_nodes(expr: Expr) -> list[Load]:
-    if isinstance(expr, Load):
-        return [expr]
-    if isinstance(expr, Unary):
-        return expr_load_nodes(expr.x)
-    if isinstance(expr, Binary):
-        return expr_load_nodes(expr.a) + expr_load_nodes(expr.b)
-    return []
+    return [n for n in expr_nodes(expr) if isinstance(n, Load)]
+
+
+def expr_masks(expr: Expr) -> list[Mask]:
+    return [n for n in expr_nodes(expr) if isinstance(n, Mask)]
 
 
 def expr_loads(expr: Expr) -> list[Region]:
@@ -157,6 +211,13 @@ def expr_str(expr: Expr) -> str:
         return repr(expr.value)
     if isinstance(expr, Unary):
         return f"{expr.op}({expr_str(expr.x)})"
+    if isinstance(expr, Select):
+        return f"select({expr_str(expr.cond)}, {expr_str(expr.a)}, {expr_str(expr.b)})"
+    if isinstance(expr, Mask):
+        terms = " or ".join(
+            "(" + " and ".join(f"{d} {op} 0" for d, op in conj) + ")" for conj in expr.terms
+        )
+        return f"{expr.name}[{expr.i}, {expr.j}]({terms})"
     return f"{expr.op}({expr_str(expr.a)}, {expr_str(expr.b)})"
 
 

@@ -30,14 +30,78 @@ UNARY = {
     "log": ("api/compute/compute_kernel_api.h", "log_tile_init()", "log_tile({d})"),
     "abs": ("api/compute/compute_kernel_api.h", "abs_tile_init()", "abs_tile({d})"),
     "fill": ("api/compute/eltwise_unary/fill.h", "fill_tile_init()", "fill_tile({d}, {v})"),
+    "exp2": ("api/compute/compute_kernel_api.h", "exp2_tile_init()", "exp2_tile({d})"),
+    # log2(x) = ln(x) / ln(2): the argument is the fp32 bits of 1 / ln(2)
+    "log2": (
+        "api/compute/compute_kernel_api.h",
+        "log_with_base_tile_init()",
+        "log_with_base_tile({d}, 0x3fb8aa3bu)",
+    ),
+    "erf": ("api/compute/eltwise_unary/erf_erfc.h", "erf_tile_init()", "erf_tile({d})"),
+    "recip": ("api/compute/eltwise_unary/recip.h", "recip_tile_init()", "recip_tile({d})"),
+    # log10(x) = ln(x) / ln(10)
+    "log10": (
+        "api/compute/compute_kernel_api.h",
+        "log_with_base_tile_init()",
+        "log_with_base_tile({d}, 0x3ede5bd9u)",
+    ),
+    "log1p": ("api/compute/eltwise_unary/log1p.h", "log1p_tile_init()", "log1p_tile({d})"),
+    "sin": ("api/compute/eltwise_unary/trigonometry.h", "sin_tile_init()", "sin_tile({d})"),
+    "cos": ("api/compute/eltwise_unary/trigonometry.h", "cos_tile_init()", "cos_tile({d})"),
+    **{
+        op: ("api/compute/eltwise_unary/rounding.h", "rounding_op_tile_init()", f"{op}_tile({{d}})")
+        for op in ("floor", "ceil", "trunc")
+    },
+    "round": (
+        "api/compute/eltwise_unary/rounding.h",
+        "rounding_op_tile_init()",
+        "round_tile({d}, 0)",
+    ),
+    "isnan": ("api/compute/eltwise_unary/isinf_isnan.h", "isnan_tile_init()", "isnan_tile({d})"),
+    "isinf": ("api/compute/eltwise_unary/isinf_isnan.h", "isinf_tile_init()", "isinf_tile({d})"),
+    "pow_scalar": (
+        "api/compute/compute_kernel_api.h",
+        "power_iterative_tile_init()",
+        "power_iterative_tile({d}, {n}u)",
+    ),
 }
-SCALAR = {
-    "add_scalar": "add_unary_tile",
-    "sub_scalar": "sub_unary_tile",
-    "mul_scalar": "mul_unary_tile",
-    "rsub_scalar": "rsub_unary_tile",
-}
+COMPARE_HEADER = "api/compute/eltwise_unary/comp.h"
 SCALAR_HEADER = "api/compute/eltwise_unary/binop_with_scalar.h"
+KERNEL_API = "api/compute/compute_kernel_api.h"
+# op with a scalar operand -> (header, init, call taking the scalar's fp32 bits)
+SCALAR = {
+    "add_scalar": (
+        SCALAR_HEADER,
+        "binop_with_scalar_tile_init",
+        "add_unary_tile",
+    ),
+    "sub_scalar": (SCALAR_HEADER, "binop_with_scalar_tile_init", "sub_unary_tile"),
+    "mul_scalar": (SCALAR_HEADER, "binop_with_scalar_tile_init", "mul_unary_tile"),
+    "div_scalar": (SCALAR_HEADER, "binop_with_scalar_tile_init", "div_unary_tile"),
+    "rsub_scalar": (SCALAR_HEADER, "binop_with_scalar_tile_init", "rsub_unary_tile"),
+    "max_scalar": (KERNEL_API, "unary_max_tile_init", "unary_max_tile"),
+    "min_scalar": (KERNEL_API, "unary_min_tile_init", "unary_min_tile"),
+    **{
+        f"{c}_scalar": (COMPARE_HEADER, f"unary_{c}_tile_init", f"unary_{c}_tile")
+        for c in ("lt", "le", "gt", "ge", "eq", "ne")
+    },
+}
+SFPU_BINARY_HEADER = "api/compute/eltwise_binary_sfpu.h"
+# SFPU ops over several DST tiles -> (header, init, call with the source slots and the result)
+SFPU_TILES = {
+    "max": ("api/compute/binary_max_min.h", "binary_max_tile_init", "binary_max_tile"),
+    "min": ("api/compute/binary_max_min.h", "binary_min_tile_init", "binary_min_tile"),
+    "where": ("api/compute/eltwise_unary/where.h", "where_tile_init", "where_tile<{fmt}>"),
+    **{
+        op: (SFPU_BINARY_HEADER, f"{op}_binary_tile_init", f"{op}_binary_tile")
+        for op in ("div", "lt", "le", "gt", "ge", "eq", "ne")
+    },
+    **{
+        f"{op}_binary": (SFPU_BINARY_HEADER, f"{op}_binary_tile_init", f"{op}_binary_tile")
+        for op in ("add", "sub", "mul")
+    },
+}
+BCAST_TYPES = {"rows": "BroadcastType::ROW", "cols": "BroadcastType::COL"}
 TYPECAST_HEADER = "api/compute/eltwise_unary/typecast.h"
 BINARY_HEADER = "api/compute/eltwise_binary.h"
 BCAST_HEADER = "api/compute/bcast.h"
@@ -185,6 +249,12 @@ class Renderer:
             ],
             k.UnaryInit: self.unary_init,
             k.UnaryTile: self.unary_tile,
+            k.UnaryBcastInit: self.unary_bcast_init,
+            k.UnaryBcast: lambda op, d: [
+                f"unary_bcast<{BCAST_TYPES[op.bcast]}>({op.cb}, {expr(op.index)}, {expr(op.dst)});"
+            ],
+            k.SfpuTiles: self.sfpu_tiles,
+            k.MaskTiles: self.mask_tiles,
             k.PackTile: lambda op, d: [
                 f"pack_tile<true>({expr(op.dst)}, {op.cb}, {expr(op.index)});"
             ],
@@ -234,21 +304,32 @@ class Renderer:
         if cast is not None:
             self.headers.add(TYPECAST_HEADER)
             return [f"typecast_tile_init{cast}();  // {op.op}"]
-        if op.op in SCALAR:
-            self.headers.add(SCALAR_HEADER)
-            return ["binop_with_scalar_tile_init();"]
+        if op.op in SCALAR or op.op in SFPU_TILES:
+            header, init, _ = SCALAR.get(op.op) or SFPU_TILES[op.op]
+            self.headers.add(header)
+            return [f"{init}();"]
         header, init, _ = UNARY[op.op]
         self.headers.add(header)
         return [f"{init};"]
+
+    def unary_bcast_init(self, op: k.UnaryBcastInit, depth: int) -> list[str]:
+        self.headers.add(BCAST_HEADER)
+        return [f"unary_bcast_init<{BCAST_TYPES[op.bcast]}>({op.cb});"]
+
+    def sfpu_tiles(self, op: k.SfpuTiles, depth: int) -> list[str]:
+        fmt = "DataFormat::Float32" if self.kernel.fp32_acc else "DataFormat::Float16_b"
+        call = SFPU_TILES[op.op][2].format(fmt=fmt)
+        return [f"{call}({', '.join(expr(x) for x in (*op.srcs, op.dst))});"]
 
     def unary_tile(self, op: k.UnaryTile, depth: int) -> list[str]:
         cast = self.typecast_args(op.op)
         if cast is not None:
             return [f"typecast_tile{cast}({expr(op.dst)});"]
         if op.op in SCALAR:
-            return [f"{SCALAR[op.op]}({expr(op.dst)}, {float_bits(op.scalar)});"]
+            return [f"{SCALAR[op.op][2]}({expr(op.dst)}, {float_bits(op.scalar)});"]
         value = "" if op.scalar is None else float_literal(op.scalar)
-        return [UNARY[op.op][2].format(d=expr(op.dst), v=value) + ";"]
+        n = int(op.scalar) if op.op == "pow_scalar" else 0
+        return [UNARY[op.op][2].format(d=expr(op.dst), v=value, n=n) + ";"]
 
     def binary_init(self, op: k.BinaryInit, depth: int) -> list[str]:
         if op.bcast:
@@ -260,6 +341,35 @@ class Renderer:
     def reduce_init(self, op: k.ReduceInit, depth: int) -> list[str]:
         return [
             f"reduce_init<{POOL_TYPES[op.kind]}, ReduceDim::{op.dim}>({op.src}, {op.scaler}, {op.out});"
+        ]
+
+    def mask_tiles(self, op: k.MaskTiles, depth: int) -> list[str]:
+        n = op.rows * op.cols
+        elem, one = pad_bits(1.0, op.dtype)
+        word = "uint16_t" if elem == 2 else "uint32_t"
+        face = "((m_r / 16) * 2 + m_c / 16) * 256 + (m_r % 16) * 16 + m_c % 16"
+        return [
+            f"// mask: 1.0 where {op.cond}, else 0.0 ({op.i}, {op.j}: the element's block row, column)",
+            f"cb_reserve_back({op.cb}, {n});",
+            "{",
+            f"{INDENT}volatile tt_l1_ptr {word}* mask = reinterpret_cast<volatile tt_l1_ptr {word}*>(get_write_ptr({op.cb}));",
+            f"{INDENT}for (uint32_t m_t = 0; m_t < {n}; ++m_t) {{",
+            f"{INDENT * 2}for (uint32_t m_r = 0; m_r < 32; ++m_r) {{",
+            f"{INDENT * 3}for (uint32_t m_c = 0; m_c < 32; ++m_c) {{",
+            *[
+                f"{INDENT * 4}const int32_t {var} = static_cast<int32_t>({value});"
+                for var, value in (
+                    (op.i, f"(m_t / {op.cols}) * 32 + m_r"),
+                    (op.j, f"(m_t % {op.cols}) * 32 + m_c"),
+                )
+                if re.search(rf"\b{re.escape(var)}\b", op.cond)  # only the indices it uses
+            ],
+            f"{INDENT * 4}mask[m_t * 1024 + {face}] = ({op.cond}) ? 0x{one:x}u : 0u;",
+            f"{INDENT * 3}}}",
+            f"{INDENT * 2}}}",
+            f"{INDENT}}}",
+            "}",
+            f"cb_push_back({op.cb}, {n});",
         ]
 
     def fill_scaler(self, op: k.FillScaler, depth: int) -> list[str]:

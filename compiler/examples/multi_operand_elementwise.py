@@ -1,6 +1,6 @@
 """Example 1.2 — a multi-operand element-wise expression in the shared-memory style: three
 inputs copied to shared buffers, `relu(A*B + C) - exp(A)` computed in an fp32 fragment by
-T.Parallel (FPU binary ops, SFPU relu/exp, intermediates through temporary CBs), the fragment
+T.Parallel (FPU binary ops, SFPU relu/exp, intermediates kept in DST slots), the fragment
 copied out as bf16."""
 
 # No `from __future__ import annotations`: TileLang evaluates the T.Tensor annotations.

@@ -6,6 +6,8 @@ source spans on this version)."""
 from __future__ import annotations
 
 import contextlib
+import math
+import operator
 import re
 from dataclasses import dataclass, field
 
@@ -28,9 +30,11 @@ from compiler.ir import (
     Load,
     LocalBuffer,
     Loop,
+    Mask,
     Program,
     Reduce,
     Region,
+    Select,
     Stmt,
     Tensor,
     Unary,
@@ -42,16 +46,56 @@ SCOPES = {"shared.dyn": "shared", "shared": "shared", "local.fragment": "fragmen
 # TIR intrinsic (last component of the op name, e.g. `tirx.exp`) -> SFPU unary op.
 UNARY_CALLS = {
     "exp": "exp",
+    "exp2": "exp2",
     "sqrt": "sqrt",
     "rsqrt": "rsqrt",
     "sigmoid": "sigmoid",
     "log": "log",
+    "log2": "log2",
     "tanh": "tanh",
     "fabs": "abs",
+    "erf": "erf",
+    "log10": "log10",
+    "log1p": "log1p",
+    "sin": "sin",
+    "cos": "cos",
+    "floor": "floor",
+    "ceil": "ceil",
+    "trunc": "trunc",
+    # half to even, as round_tile (T.round is C's roundf on GPUs: halves away from zero)
+    "nearbyint": "round",
+    "isnan": "isnan",
+    "isinf": "isinf",
+    "fast_rcp": "recip",
+    "ieee_frcp": "recip",
+    "ieee_frsqrt": "rsqrt",
+    "ieee_fsqrt": "sqrt",
 }
+# IEEE intrinsics whose second argument names a rounding mode: the SFPU rounds to nearest
+ROUNDING_MODE_CALLS = {"ieee_frcp", "ieee_fsqrt"}
 # Attributes that only steer GPU scheduling (block rasterization): the TT schedule is our own.
 GPU_HINTS = {"threadblock_swizzle_pattern"}
-BINARY_NODES = {tirx.Add: "add", tirx.Sub: "sub", tirx.Mul: "mul"}
+BINARY_NODES = {
+    tirx.Add: "add",
+    tirx.Sub: "sub",
+    tirx.Mul: "mul",
+    tirx.Div: "div",
+    tirx.Max: "max",
+    tirx.Min: "min",
+}
+COMPARE_NODES = {
+    tirx.LT: "lt",
+    tirx.LE: "le",
+    tirx.GT: "gt",
+    tirx.GE: "ge",
+    tirx.EQ: "eq",
+    tirx.NE: "ne",
+}
+# Scalars a GPU thread keeps in registers (T.alloc_var, T.alloc_local): a Tensix block has no
+# threads, so only a value fixed at compile time has a meaning (it becomes a constant).
+SCALAR_SCOPES = {"local.var", "local"}
+# Warp-level SIMT intrinsics: a Tensix core works on whole tiles, there are no lanes to exchange.
+SIMT_CALLS = ("tl.shfl", "tl.warp", "tl.ballot", "tl.any_sync", "tl.all_sync", "tl.activemask")
 REDUCE_KINDS = {"sum": "sum", "max": "max"}
 
 
@@ -74,6 +118,7 @@ class _Scope:
 
     lets: dict[str, Affine] = field(default_factory=dict)
     opaque: set[str] = field(default_factory=set)  # thread indices: no meaning on Tensix
+    consts: dict[str, float] = field(default_factory=dict)  # float lets folded at compile time
 
 
 def _vector_orientations(func: tirx.PrimFunc) -> dict[str, str]:
@@ -153,6 +198,9 @@ class _Frontend:
         self.grid: list[tuple[str, int]] = []
         self.extents: dict[str, int] = {}  # grid and loop variables in scope -> extent
         self.threads = 1
+        # T.alloc_var / T.alloc_local slots -> the compile-time constant stored there
+        self.scalars: dict[str, dict[int, float]] = {}
+        self.masks = 0  # index masks made so far (each gets its own reader-filled CB)
         for param in func.params:
             buf = func.buffer_map.get(param)
             if buf is None:
@@ -173,6 +221,58 @@ class _Frontend:
         if isinstance(value, tirx.IntImm | int):
             return int(value)
         raise CompileError(what, f"must be a compile-time constant, got {value}", _where(node))
+
+    def _const(self, e: object, scope: _Scope) -> float | None:
+        """The value of a scalar expression fixed at compile time (`-T.infinity(dtype)`,
+        `T.float32(1.0) / D`, a let or `T.alloc_var` holding one), else None."""
+        if isinstance(e, tirx.IntImm | tirx.FloatImm):
+            return float(e.value)
+        if isinstance(e, tirx.Cast):
+            return self._const(e.value, scope)
+        if isinstance(e, tirx.Var):
+            return scope.consts.get(e.name)
+        if isinstance(e, tirx.Call) and e.op.name == "tl.infinity":
+            return math.inf
+        if isinstance(e, tirx.BufferLoad) and e.buffer.name in self.scalars:
+            index = self._const(e.indices[0], scope) if len(e.indices) == 1 else None
+            return self.scalars[e.buffer.name].get(int(index)) if index is not None else None
+        folds = {
+            tirx.Add: operator.add,
+            tirx.Sub: operator.sub,
+            tirx.Mul: operator.mul,
+            tirx.Div: lambda a, b: a / b if b else math.copysign(math.inf, a) if a else math.nan,
+            tirx.Max: max,
+            tirx.Min: min,
+        }
+        fold = folds.get(type(e))
+        if fold is None:
+            return None
+        a, b = self._const(e.a, scope), self._const(e.b, scope)
+        return None if a is None or b is None else fold(a, b)
+
+    def _scalar_store(self, node: tirx.BufferStore, scope: _Scope) -> None:
+        """`v = value` for a `T.alloc_var`/`T.alloc_local` slot: kept as a compile-time constant;
+        a value known only at run time has no per-thread register to live in on Tensix."""
+        name = node.buffer.name
+        index = self._const(node.indices[0], scope) if len(node.indices) == 1 else None
+        value = self._const(node.value, scope)
+        if index is None or value is None:
+            raise CompileError(
+                "T.alloc_var",
+                f"{name} is assigned {node.value}, a value known only at run time; Tensix compute "
+                "has no per-thread scalar registers: keep per-row state in a T.alloc_fragment "
+                "vector, or assign a compile-time constant",
+                _where(node),
+            )
+        slots = self.scalars[name]
+        if int(index) in slots and slots[int(index)] != value:
+            raise CompileError(
+                "T.alloc_var",
+                f"{name}[{int(index)}] is assigned twice ({slots[int(index)]!r}, then {value!r}); "
+                "a scalar is folded as a constant, so assign it once",
+                _where(node),
+            )
+        slots[int(index)] = value
 
     def _view(self, name: str, shape: tuple[int, ...], pad: bool) -> tuple[int, ...]:
         if len(shape) == 1:
@@ -263,6 +363,9 @@ class _Frontend:
             return [self._tileop(node.value, scope, node)]
         if isinstance(node, tirx.AttrStmt) and str(node.attr_key) in GPU_HINTS:
             return self.stmts(node.body, scope)
+        if isinstance(node, tirx.BufferStore) and node.buffer.name in self.scalars:
+            self._scalar_store(node, scope)
+            return []
         if isinstance(node, tirx.BufferStore):
             raise CompileError(
                 "BufferStore",
@@ -278,6 +381,17 @@ class _Frontend:
         if isinstance(value, tirx.Call) and "launch_thread" in value.op.name:
             scope.opaque.add(node.var.name)
             return
+        if "float" in str(value.dtype):
+            folded = self._const(value, scope)
+            if folded is None:
+                raise CompileError(
+                    "let",
+                    f"{node.var.name} = {value} is a scalar known only at run time; outside a "
+                    "T.Parallel nest only compile-time constants have a Tensix mapping",
+                    _where(node),
+                )
+            scope.consts[node.var.name] = folded
+            return
         scope.lets[node.var.name] = self._affine(value, scope, node)
 
     def _block(self, block: tirx.SBlock, scope: _Scope) -> list[Stmt]:
@@ -286,6 +400,9 @@ class _Frontend:
             self.threads = int(threads[0])
         for buf in block.alloc_buffers:
             scope_name = buf.scope()
+            if scope_name in SCALAR_SCOPES:
+                self.scalars[buf.name] = {}
+                continue
             if scope_name not in SCOPES:
                 raise CompileError("alloc", f"{buf.name}: memory scope {scope_name} not supported")
             shape = tuple(self._int(d, "buffer shape", block) for d in buf.shape)
@@ -343,10 +460,15 @@ class _Frontend:
             )
         if name == "tl.tileop.fill":
             target = self._full_local(self._region(call.args[0], scope, node), "T.fill", node)
-            value = call.args[1]
-            if not isinstance(value, tirx.IntImm | tirx.FloatImm):
-                raise CompileError("T.fill", f"fill value {value} must be a constant", where)
-            return Fill(target, float(value.value), where)
+            value = self._const(call.args[1], scope)
+            if value is None:
+                raise CompileError(
+                    "T.fill",
+                    f"fill value {call.args[1]} is known only at run time; T.fill takes a "
+                    "compile-time constant (write a T.Parallel assignment for other values)",
+                    where,
+                )
+            return Fill(target, value, where)
         if name == "tl.tileop.gemm":
             a, b, c = (
                 self._full_local(self._region(x, scope, node), "T.gemm", node)
@@ -383,7 +505,7 @@ class _Frontend:
         while isinstance(inner, tirx.For) and inner.kind == tirx.ForKind.PARALLEL:
             pvars.append((inner.loop_var.name, self._int(inner.extent, "parallel extent", inner)))
             inner = inner.body
-        body_scope = _Scope(dict(scope.lets), set(scope.opaque))
+        body_scope = _Scope(dict(scope.lets), set(scope.opaque), dict(scope.consts))
         out: list[Stmt] = []
         tir_lets: dict[tirx.Var, object] = {}  # every let, as TIR, for gathers
         for s in inner.seq if isinstance(inner, tirx.SeqStmt) else [inner]:
@@ -400,10 +522,10 @@ class _Frontend:
                 loops = [(v, e) for v, e in self._parallel_vars(node)]
                 out.append(build_gather(s, *parts, tir_lets, loops, dict(self.extents), _where(s)))
             elif isinstance(s, tirx.BufferStore):
-                out.append(self._store(s, pvars, body_scope))
+                out.append(self._store(s, pvars, body_scope, tir_lets))
             elif isinstance(s, tirx.IfThenElse) and isinstance(s.then_case, tirx.BufferStore):
                 self._bounds_guard(s, body_scope)
-                out.append(self._store(s.then_case, pvars, body_scope))
+                out.append(self._store(s.then_case, pvars, body_scope, tir_lets))
             else:
                 raise CompileError(
                     type(s).__name__, "only assignments are supported inside T.Parallel", _where(s)
@@ -425,9 +547,10 @@ class _Frontend:
             node = node.body
         return out
 
-    def _store(self, s: tirx.BufferStore, pvars, scope: _Scope) -> Eltwise:
+    def _store(self, s: tirx.BufferStore, pvars, scope: _Scope, lets: dict) -> Eltwise:
+        """`dst[i, j] = value`, with the nest's lets (`norm = ...`) substituted into value."""
         dst = self._access(s.buffer, s.indices, pvars, scope, s)
-        value = s.value
+        value = tirx.stmt_functor.substitute(s.value, lets)
         if (
             isinstance(value, tirx.Cast)
             and str(value.dtype) == str(s.buffer.dtype)
@@ -522,12 +645,33 @@ class _Frontend:
         return Load(region, "rows" if orientation == "row" else "cols")
 
     def _expr(self, e: object, pvars, scope: _Scope, node) -> Expr:
+        folded = self._const(e, scope)
+        if folded is not None:
+            return Const(folded)
+        if isinstance(e, tirx.BufferLoad) and e.buffer.name in self.scalars:
+            raise CompileError(
+                "T.alloc_var",
+                f"{e} is read where no compile-time constant has been assigned to it; a scalar "
+                "is folded as a constant (assign it once, before its use)",
+                _where(node),
+            )
         if isinstance(e, tirx.BufferLoad):
             if len(e.indices) == 1 and len(pvars) == 2:
                 return self._broadcast(e, pvars, scope, node)
             return Load(self._access(e.buffer, e.indices, pvars, scope, node))
-        if isinstance(e, tirx.FloatImm | tirx.IntImm):
-            return Const(float(e.value))
+        if isinstance(e, tirx.Var):
+            raise CompileError(
+                "thread index" if e.name in scope.opaque else "scalar",
+                f"{e.name} is "
+                + (
+                    "a thread index (T.get_thread_binding / threadIdx); a Tensix block is one "
+                    "core's tile work, it has no threads"
+                    if e.name in scope.opaque
+                    else "a scalar known only at run time; element-wise operands are tiles or "
+                    "compile-time constants"
+                ),
+                _where(node),
+            )
         if isinstance(e, tirx.Cast):
             src, dst = str(e.value.dtype), str(e.dtype)
             check_dtype(dst, "T.cast", _where(node))
@@ -541,25 +685,92 @@ class _Frontend:
                 return inner
             check_dtype(src, "T.cast source", _where(node))
             return Unary(typecast_op(src, dst), inner)
-        for cls, op in BINARY_NODES.items():
-            if isinstance(e, cls):
-                return Binary(
-                    op, self._expr(e.a, pvars, scope, node), self._expr(e.b, pvars, scope, node)
+        if type(e) in COMPARE_NODES or isinstance(e, tirx.And | tirx.Or | tirx.Not):
+            return self._condition(e, pvars, scope, node)
+        if type(e) in BINARY_NODES:
+            a, b = (self._expr(x, pvars, scope, node) for x in (e.a, e.b))
+            if isinstance(e, tirx.Max) and b == Const(0.0):
+                return Unary("relu", a)
+            return Binary(BINARY_NODES[type(e)], a, b)
+        name = e.op.name if isinstance(e, tirx.Call) else ""
+        intrinsic = name.rsplit(".", 1)[-1]
+        if name == "tirx.if_then_else" or isinstance(e, tirx.Select):
+            args = e.args if name else (e.condition, e.true_value, e.false_value)
+            cond, a, b = (self._expr(x, pvars, scope, node) for x in args)
+            return Select(cond, a, b)
+        if name == "tl.clamp":
+            x, lo, hi = (self._expr(a, pvars, scope, node) for a in e.args)
+            return Binary("min", Binary("max", x, lo), hi)
+        if intrinsic in ROUNDING_MODE_CALLS and str(e.args[1].value) != "rn":
+            raise CompileError(
+                name,
+                f"rounding mode {e.args[1].value!r}: the SFPU rounds to nearest (use 'rn')",
+                _where(node),
+            )
+        if intrinsic in ("pow_of_int", "pow"):
+            exponent = self._const(e.args[1], scope)
+            if exponent is None or exponent != int(exponent):
+                raise CompileError(
+                    name,
+                    f"exponent {e.args[1]} must be a compile-time integer (power_iterative_tile)",
+                    _where(node),
                 )
-        if (
-            isinstance(e, tirx.Max)
-            and isinstance(e.b, tirx.FloatImm | tirx.IntImm)
-            and float(e.b.value) == 0
-        ):
-            return Unary("relu", self._expr(e.a, pvars, scope, node))
-        intrinsic = e.op.name.rsplit(".", 1)[-1] if isinstance(e, tirx.Call) else ""
+            return Binary("pow", self._expr(e.args[0], pvars, scope, node), Const(exponent))
         if intrinsic in UNARY_CALLS:
             return Unary(UNARY_CALLS[intrinsic], self._expr(e.args[0], pvars, scope, node))
+        if name.startswith(SIMT_CALLS):
+            raise CompileError(
+                name,
+                "warp-level SIMT intrinsics have no Tensix mapping: a core computes whole 32x32 "
+                "tiles; use T.reduce_* for reductions across a row or column",
+                _where(node),
+            )
         raise CompileError(
-            getattr(getattr(e, "op", None), "name", type(e).__name__),
+            name or type(e).__name__,
             f"element-wise expression {e} has no Tensix tile operation",
             _where(node),
         )
+
+    def _condition(self, e: object, pvars, scope: _Scope, node) -> Expr:
+        """A comparison (or `and` of them): a mask the reader writes when it reads only the
+        T.Parallel and loop/grid indices (`bx * block_M + i >= k * block_N + j`), else an SFPU
+        comparison of tiles giving 1.0 / 0.0."""
+        if isinstance(e, tirx.Not):
+            # 1.0 / 0.0 values: not is equality with 0
+            return Binary("eq", self._expr(e.a, pvars, scope, node), Const(0.0))
+        terms = self._index_terms(e, scope, node)
+        if terms is None:
+            if isinstance(e, tirx.And | tirx.Or):
+                # 1.0 / 0.0 values: `and` is their product, `or` their maximum
+                a, b = (self._expr(x, pvars, scope, node) for x in (e.a, e.b))
+                return Binary("mul" if isinstance(e, tirx.And) else "max", a, b)
+            a, b = (self._expr(x, pvars, scope, node) for x in (e.a, e.b))
+            return Binary(COMPARE_NODES[type(e)], a, b)
+        if len(pvars) != 2:
+            raise CompileError(
+                "T.if_then_else",
+                f"index condition {e} in a {len(pvars)}-D T.Parallel nest; index masks are "
+                "written per 32x32 tile of a 2-D nest",
+                _where(node),
+            )
+        self.masks += 1
+        return Mask(terms, pvars[0][0], pvars[1][0], f"mask{self.masks}")
+
+    def _index_terms(self, e: object, scope: _Scope, node):
+        """`e` as an or of ands of `(lhs - rhs, op)` when every comparison in it is affine in
+        integer indices, else None."""
+        if isinstance(e, tirx.And | tirx.Or):
+            a, b = (self._index_terms(x, scope, node) for x in (e.a, e.b))
+            if a is None or b is None:
+                return None
+            return a + b if isinstance(e, tirx.Or) else tuple(x + y for x in a for y in b)
+        if type(e) not in COMPARE_NODES or "int" not in str(e.a.dtype):
+            return None
+        try:
+            d = self._affine(e.a, scope, node) + self._affine(e.b, scope, node).scale(-1)
+        except CompileError:
+            return None
+        return (((d, COMPARE_NODES[type(e)]),),)
 
 
 def from_prim_func(func: tirx.PrimFunc, name: str | None = None) -> Program:

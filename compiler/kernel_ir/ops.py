@@ -138,6 +138,21 @@ class GatherTiles:
 
 
 @dataclass(frozen=True)
+class MaskTiles:
+    """Reserve `rows x cols` tiles of `cb` and write 1.0 where `cond` holds, else 0.0: `cond` is
+    a C++ int32 expression in the element's block row `i`, column `j` and the kernel's loop and
+    grid variables (a causal or length mask, made on the device); push."""
+
+    cb: str
+    rows: int
+    cols: int
+    cond: str
+    i: str
+    j: str
+    dtype: str
+
+
+@dataclass(frozen=True)
 class FillScaler:
     """Reserve one tile of `cb`, set every element to `value` (bf16), push: `reduce_tile`'s
     scaler operand."""
@@ -204,6 +219,33 @@ class BinaryTiles:
     ib: IExpr
     dst: IExpr
     bcast: str = ""
+
+
+@dataclass(frozen=True)
+class UnaryBcastInit:
+    cb: str
+    bcast: str  # rows | cols
+
+
+@dataclass(frozen=True)
+class UnaryBcast:
+    """Copy tile `index` of `cb` into DST[dst], its row 0 broadcast down ("rows") or its
+    column 0 across ("cols")."""
+
+    cb: str
+    index: IExpr
+    dst: IExpr
+    bcast: str
+
+
+@dataclass(frozen=True)
+class SfpuTiles:
+    """An SFPU op reading several DST tiles (`srcs`) into DST[dst]: a binary op (div, max,
+    comparisons, ...) or `where` (srcs: condition, then, else)."""
+
+    op: str
+    srcs: tuple[IExpr, ...]
+    dst: IExpr
 
 
 @dataclass(frozen=True)
@@ -288,7 +330,8 @@ class ReduceBlock:
 class TileExpr:
     """Element-wise expression over CB tiles: leaves are ("cb", name) or ("const", value)."""
 
-    op: str  # load | const | fill (every element = value) | unary op | add | sub | mul
+    # load | const | fill (every element = value) | unary op | binary op | where (cond, a, b)
+    op: str
     args: tuple[TileExpr, ...] = ()
     cb: str = ""
     value: float = 0.0
@@ -296,6 +339,9 @@ class TileExpr:
     # column vector, tile r of the block's row r); `period` = the block's tile columns
     bcast: str = ""
     period: int = 0
+    # computed first, in a DST section of its own, into a temporary CB (the expression would
+    # not fit the DST otherwise: `passes/eltwise.spills`)
+    spill: bool = False
 
 
 @dataclass(frozen=True)
@@ -304,6 +350,8 @@ class EltwiseBlock:
     expr: TileExpr
     ntiles: int
     dst_live_flag: str | None  # the destination's previous value is replaced chunk by chunk
+    # DST slots per tile the expression holds at once (`passes/eltwise.slots`)
+    levels: int = 1
 
 
 Op = (
@@ -316,6 +364,7 @@ Op = (
     | ReadTiles
     | WriteTiles
     | GatherTiles
+    | MaskTiles
     | FillScaler
     | HwStartup
     | TileRegs
@@ -325,6 +374,9 @@ Op = (
     | CopyTile
     | BinaryInit
     | BinaryTiles
+    | UnaryBcastInit
+    | UnaryBcast
+    | SfpuTiles
     | UnaryInit
     | UnaryTile
     | ReduceInit

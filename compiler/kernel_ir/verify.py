@@ -19,12 +19,16 @@ MATH_OPS = (
     k.BinaryTiles,
     k.UnaryInit,
     k.UnaryTile,
+    k.UnaryBcastInit,
+    k.UnaryBcast,
+    k.SfpuTiles,
     k.ReduceInit,
     k.ReduceTile,
 )
-INITS = (k.MatmulInit, k.CopyInit, k.BinaryInit, k.UnaryInit, k.ReduceInit)
+INITS = (k.MatmulInit, k.CopyInit, k.BinaryInit, k.UnaryInit, k.UnaryBcastInit, k.ReduceInit)
+READS = (k.ReadTiles, k.GatherTiles, k.MaskTiles)  # reader ops that fill a block of tiles
 ALLOWED = {
-    "reader": (k.For, k.BlockLoop, k.ReadTiles, k.GatherTiles, k.FillScaler),
+    "reader": (k.For, k.BlockLoop, *READS, k.FillScaler),
     "writer": (k.For, k.BlockLoop, k.WriteTiles),
 }
 # DST lifecycle: state -> {phase: next state}
@@ -89,6 +93,7 @@ class _Verifier:
                 op,
                 k.ReadTiles
                 | k.GatherTiles
+                | k.MaskTiles
                 | k.WriteTiles
                 | k.FillScaler
                 | k.MatmulBlock
@@ -124,9 +129,12 @@ class _Verifier:
             self.index(op.a, op.ia, env, op)
             self.index(op.b, op.ib, env, op)
             self.dst(op.dst, env, op)
-        elif isinstance(op, k.CopyTile):
+        elif isinstance(op, k.CopyTile | k.UnaryBcast):
             self.index(op.cb, op.index, env, op)
             self.dst(op.dst, env, op)
+        elif isinstance(op, k.SfpuTiles):
+            for index in (*op.srcs, op.dst):
+                self.dst(index, env, op)
         elif isinstance(op, k.ReduceTile):
             self.index(op.src, op.index, env, op)
             self.index(op.scaler, 0, env, op)
@@ -135,10 +143,7 @@ class _Verifier:
             self.dst(op.dst, env, op)
             if isinstance(op, k.PackTile):
                 self.cb(op.cb, op)
-        elif isinstance(
-            op,
-            k.CBOp | k.ReadTiles | k.GatherTiles | k.WriteTiles | k.FillScaler,
-        ):
+        elif isinstance(op, (k.CBOp, k.WriteTiles, k.FillScaler, *READS)):
             self.cb(op.cb, op)
 
 
@@ -153,7 +158,7 @@ def _traffic(
         elif isinstance(op, k.BlockLoop):
             _traffic(op.body, kinds, trips, out)
         elif (op.kind if isinstance(op, k.CBOp) else type(op)) in kinds:
-            if isinstance(op, k.ReadTiles | k.GatherTiles | k.WriteTiles):
+            if isinstance(op, (k.WriteTiles, *READS)):
                 n = op.rows * op.cols
             else:
                 n = 1 if isinstance(op, k.FillScaler) else bounds(op.n, {})[1]
@@ -170,7 +175,7 @@ def verify(lowered: k.Lowered) -> k.Lowered:
     flows = {
         "reader": (
             ks.reader.body,
-            (k.ReadTiles, k.GatherTiles, k.FillScaler),
+            (*READS, k.FillScaler),
             ks.compute.body,
             (k.CBKind.POP_FRONT,),
         ),

@@ -5,7 +5,9 @@ global tensor written by the kernel gets a staging CB between compute and the wr
   enclosing `T.Pipelined` loop (1: single-buffered), else 2 (double buffering across blocks);
 - compute-owned buffers (gemm accumulators, element-wise results): depth 1, they hold one value;
 - output staging CBs: depth 2; temporaries for element-wise sub-expressions: one DST chunk;
-- reductions: one bf16 scaler tile (all ones) the reader fills once (`reduce_tile` multiplies by it).
+- reductions: one bf16 scaler tile (all ones) the reader fills once (`reduce_tile` multiplies by it);
+- index masks (`T.if_then_else` on indices): the reader writes one block of 1.0/0.0 tiles per
+  evaluation, in DST's float format, double-buffered.
 Indices follow tt-metal's habit: inputs from 0, outputs from 16, intermediates from 24."""
 
 from __future__ import annotations
@@ -14,7 +16,19 @@ from dataclasses import replace
 
 from compiler.dtypes import DTYPES, dst_dtype
 from compiler.errors import CompileError
-from compiler.ir import CB, BlockLoop, Copy, Eltwise, Gather, Loop, Program, Reduce, Stmt, walk
+from compiler.ir import (
+    CB,
+    BlockLoop,
+    Copy,
+    Eltwise,
+    Gather,
+    Loop,
+    Program,
+    Reduce,
+    Stmt,
+    expr_masks,
+    walk,
+)
 from compiler.passes.eltwise import temps_needed
 from compiler.targets import TILE
 
@@ -54,12 +68,17 @@ def _reader_depths(
             out[local.name] = max(out.get(local.name, 0), stages)
 
 
+def tiles(shape: tuple[int, ...]) -> int:
+    return (shape[0] // TILE) * (shape[1] // TILE)
+
+
 def allocate_cbs(program: Program) -> Program:
     assert program.target is not None
     reader_depth: dict[str, int] = {}
     _reader_depths(program.body, 2, program, reader_depth)
     written: dict[str, tuple[int, ...]] = {}
     temps = 0
+    masks: list[tuple[str, int]] = []  # (mask, tiles of its block)
     for s in walk(program.body):
         if isinstance(s, Copy | Eltwise) and program.tensor(s.dst.buffer):
             if isinstance(s, Copy) and program.tensor(s.src.buffer):
@@ -82,10 +101,9 @@ def allocate_cbs(program: Program) -> Program:
                 "T.reduce", f"{s.dst} is filled from DRAM; reduce into a fragment", s.where
             )
         if isinstance(s, Eltwise):
-            temps = max(temps, temps_needed(s.expr))
-
-    def tiles(shape: tuple[int, ...]) -> int:
-        return (shape[0] // TILE) * (shape[1] // TILE)
+            capacity = program.target.dst_tiles(program.fp32_dest_acc)
+            temps = max(temps, temps_needed(s.expr, capacity))
+            masks += [(m.name, tiles(s.dst.extent)) for m in expr_masks(s.expr)]
 
     cbs: list[CB] = []
     inputs = [b for b in program.buffers if b.name in reader_depth]
@@ -95,6 +113,10 @@ def allocate_cbs(program: Program) -> Program:
         cbs.append(CB(i, f"cb_{b.name}", b.name, b.dtype, n, n * reader_depth[b.name], "reader"))
     if any(isinstance(s, Reduce) for s in walk(program.body)):
         cbs.append(CB(len(inputs), f"cb_{SCALER}", SCALER, "bfloat16", 1, 1, "reader"))
+    declared = {x.dtype for x in (*program.buffers, *program.tensors)}
+    tmp_dtype = dst_dtype(declared, program.fp32_dest_acc)
+    for name, n in masks:
+        cbs.append(CB(len(cbs), f"cb_{name}", name, tmp_dtype, n, 2 * n, "reader"))
     for i, (name, extent) in enumerate(sorted(written.items())):
         n = tiles(extent)
         cbs.append(
@@ -109,8 +131,6 @@ def allocate_cbs(program: Program) -> Program:
             )
         )
     chunk = program.target.dst_tiles(program.fp32_dest_acc)
-    declared = {x.dtype for x in (*program.buffers, *program.tensors)}
-    tmp_dtype = dst_dtype(declared, program.fp32_dest_acc)
     intermediates = [(b.name, b.dtype, tiles(b.shape)) for b in owned]
     intermediates += [(f"tmp{i}", tmp_dtype, chunk) for i in range(temps)]
     for i, (name, dtype, n) in enumerate(intermediates):

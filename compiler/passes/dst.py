@@ -15,13 +15,8 @@ from dataclasses import replace
 from math import gcd
 
 from compiler.errors import CompileError
+from compiler.ir import FPU_BINARY
 from compiler.kernel_ir import ops as k
-
-SCALAR_OPS = {
-    "add": ("add_scalar", "add_scalar"),
-    "mul": ("mul_scalar", "mul_scalar"),
-    "sub": ("sub_scalar", "rsub_scalar"),
-}
 
 
 def chunk_size(ntiles: int, capacity: int) -> int:
@@ -95,6 +90,39 @@ def _reduce(op: k.ReduceBlock, capacity: int) -> list[k.Op]:
     return _accumulate(op.acc, op.live_flag, total, cs, math)
 
 
+# binary op with one scalar operand -> (SFPU op with the scalar second, with the scalar first)
+SCALAR_FORMS = {
+    "add": ("add_scalar", "add_scalar"),
+    "mul": ("mul_scalar", "mul_scalar"),
+    "sub": ("sub_scalar", "rsub_scalar"),
+    "div": ("div_scalar", None),
+    "max": ("max_scalar", "max_scalar"),
+    "min": ("min_scalar", "min_scalar"),
+    "lt": ("lt_scalar", "gt_scalar"),
+    "le": ("le_scalar", "ge_scalar"),
+    "gt": ("gt_scalar", "lt_scalar"),
+    "ge": ("ge_scalar", "le_scalar"),
+    "eq": ("eq_scalar", "eq_scalar"),
+    "ne": ("ne_scalar", "ne_scalar"),
+    "pow": ("pow_scalar", None),
+}
+
+
+def _scalar_operand(e: k.TileExpr) -> bool:
+    return len(e.args) == 2 and any(a.op == "const" for a in e.args)
+
+
+def _fpu(e: k.TileExpr) -> bool:
+    """add/sub/mul the FPU performs from CBs: of loads or spilled operands, at most one a
+    broadcast, which add/mul can take second (mirrors `passes/eltwise.fpu_from_cbs`)."""
+    if e.op not in FPU_BINARY or _scalar_operand(e):
+        return False
+    a, b = e.args
+    if a.bcast and (e.op == "sub" or b.bcast):
+        return False
+    return all(x.op == "load" or x.spill for x in e.args)
+
+
 class _Eltwise:
     def __init__(self, op: k.EltwiseBlock, cs: int, temps: list[str]) -> None:
         self.op, self.cs = op, cs
@@ -115,58 +143,97 @@ class _Eltwise:
         t = k.add(k.mul("chunk", self.cs), "i")
         return k.IBin("%" if e.bcast == "rows" else "/", t, e.period)
 
+    def slot(self, level: int) -> k.IExpr:
+        """DST slot of chunk tile i at `level` (levels hold an SFPU op's operands)."""
+        return k.add(k.mul(level, self.cs), "i")
+
+    def each(self, op: k.Op) -> k.For:
+        return k.For("i", self.cs, (op,))
+
     def operand(self, e: k.TileExpr) -> str:
+        """The CB holding `e`: a load's, or a temporary `e` is first computed into."""
         if e.op == "load":
             return e.cb
         if not self.free_temps:
             raise CompileError("manage_dst", "element-wise expression needs more temporary CBs")
         tmp = self.free_temps.pop(0)
-        math = self.into_dst(e)
+        math = self.into_dst(replace(e, spill=False))
         self.produced += _section(math, [], self.cs, tmp)
         self.produced.append(k.CBOp(k.CBKind.WAIT_FRONT, tmp, self.cs))
         self.used_temps.append(tmp)
         return tmp
 
-    def into_dst(self, e: k.TileExpr) -> list[k.Op]:
-        """Ops leaving `e` for tile i of the chunk in DST slot i (inside a `For i`)."""
-        if e.op == "load":
-            if e.bcast:
-                raise CompileError(
-                    "T.Parallel", f"broadcast vector {e.cb} must be an operand of add, sub or mul"
-                )
+    def into_dst(self, e: k.TileExpr, level: int = 0) -> list[k.Op]:
+        """Ops leaving `e` for tile i of the chunk in DST slot `slot(level)` (inside a `For i`);
+        slots of higher levels are free to use."""
+        slot = self.slot(level)
+        if e.spill:
+            return self.into_dst(k.TileExpr("load", cb=self.operand(e)), level)
+        if e.op == "load" and e.bcast:
             return [
-                k.CopyInit(e.cb),
-                k.For("i", self.cs, (k.CopyTile(e.cb, self.index(e.cb), "i"),)),
+                k.UnaryBcastInit(e.cb, e.bcast),
+                self.each(k.UnaryBcast(e.cb, self.bcast_index(e), slot, e.bcast)),
             ]
-        if e.op == "fill":
-            return [k.UnaryInit("fill"), k.For("i", self.cs, (k.UnaryTile("fill", "i", e.value),))]
-        if e.op == "const":
-            raise CompileError("T.Parallel", "an element-wise expression needs a tensor operand")
+        if e.op == "load":
+            return [k.CopyInit(e.cb), self.each(k.CopyTile(e.cb, self.index(e.cb), slot))]
+        if e.op in ("fill", "const"):
+            return [k.UnaryInit("fill"), self.each(k.UnaryTile("fill", slot, e.value))]
         if len(e.args) == 1:
             return [
-                *self.into_dst(e.args[0]),
+                *self.into_dst(e.args[0], level),
                 k.UnaryInit(e.op),
-                k.For("i", self.cs, (k.UnaryTile(e.op, "i"),)),
+                self.each(k.UnaryTile(e.op, slot)),
             ]
+        if e.op != "where" and _scalar_operand(e):
+            return self.scalar(e, level)
+        if _fpu(e):
+            return self.fpu(e, slot)
+        args = e.args
+        ops = [op for n, a in enumerate(args) for op in self.into_dst(a, level + n)]
+        srcs = tuple(self.slot(level + n) for n in range(len(args)))
+        name = f"{e.op}_binary" if e.op in FPU_BINARY else e.op
+        return [*ops, k.UnaryInit(name), self.each(k.SfpuTiles(name, srcs, slot))]
+
+    def scalar(self, e: k.TileExpr, level: int) -> list[k.Op]:
+        """A binary op with one constant operand: the SFPU's op-with-scalar forms."""
         a, b = e.args
-        if a.op == "const" or b.op == "const":
-            if e.op not in SCALAR_OPS:
-                raise CompileError("T.Parallel", f"{e.op} with a scalar operand is not supported")
-            tensor, scalar = (b, a) if a.op == "const" else (a, b)
-            name = SCALAR_OPS[e.op][1 if a.op == "const" else 0]
-            return [
-                *self.into_dst(tensor),
-                k.UnaryInit(name),
-                k.For("i", self.cs, (k.UnaryTile(name, "i", scalar.value),)),
-            ]
-        if a.bcast and e.op in ("add", "mul"):
-            a, b = b, a  # the FPU broadcasts its second operand
+        tensor, scalar = (b, a) if a.op == "const" else (a, b)
+        name = SCALAR_FORMS[e.op][1 if a.op == "const" else 0]
+        slot = self.slot(level)
+        if e.op == "div" and a.op == "const":
+            # c / x: the reciprocal, then times c
+            ops = [*self.into_dst(tensor, level), k.UnaryInit("recip")]
+            ops.append(self.each(k.UnaryTile("recip", slot)))
+            if scalar.value != 1.0:
+                ops += [k.UnaryInit("mul_scalar")]
+                ops.append(self.each(k.UnaryTile("mul_scalar", slot, scalar.value)))
+            return ops
+        if e.op == "pow":
+            n = int(scalar.value)
+            ops = [*self.into_dst(tensor, level), k.UnaryInit("pow_scalar")]
+            ops.append(self.each(k.UnaryTile("pow_scalar", slot, float(abs(n)))))
+            if n < 0:
+                ops += [k.UnaryInit("recip"), self.each(k.UnaryTile("recip", slot))]
+            return ops
+        return [
+            *self.into_dst(tensor, level),
+            k.UnaryInit(name),
+            self.each(k.UnaryTile(name, slot, scalar.value)),
+        ]
+
+    def fpu(self, e: k.TileExpr, slot: k.IExpr) -> list[k.Op]:
+        """add/sub/mul of two tiles in CBs (a spilled operand from its temporary)."""
+        a, b = e.args
         if a.bcast:
-            raise CompileError("T.Parallel", f"{e.op} with a broadcast first operand")
+            a, b = b, a  # the FPU broadcasts its second operand (add and mul commute)
         ca, cb = self.operand(a), self.operand(b)
         ib = self.bcast_index(b) if b.bcast else self.index(cb)
-        tile = k.BinaryTiles(e.op, ca, cb, self.index(ca), ib, "i", b.bcast)
-        return [k.BinaryInit(e.op, ca, cb, b.bcast), k.For("i", self.cs, (tile,))]
+        tile = k.BinaryTiles(e.op, ca, cb, self.index(ca), ib, slot, b.bcast)
+        return [k.BinaryInit(e.op, ca, cb, b.bcast), self.each(tile)]
+
+
+def _nodes(e: k.TileExpr) -> list[k.TileExpr]:
+    return [e, *(n for a in e.args for n in _nodes(a))]
 
 
 def _loads(e: k.TileExpr, ntiles: int) -> dict[str, int]:
@@ -179,9 +246,11 @@ def _loads(e: k.TileExpr, ntiles: int) -> dict[str, int]:
 
 def _eltwise(op: k.EltwiseBlock, capacity: int, temps: list[str], filled: set[str]) -> list[k.Op]:
     """`filled`: reader CBs, already waited for where their copy is."""
-    # temporaries hold one DST's worth of tiles; a CB's size must be a multiple of what is
-    # reserved at once, so element-wise chunks divide the DST capacity as well as the block
-    cs = gcd(op.ntiles, capacity)
+    # element-wise chunks divide the block and leave room for the expression's DST slots (an
+    # SFPU op of several tiles holds each operand in a slot of its own; `spills` made them fit);
+    # temporaries are shared by every statement: one tile per section never wraps their CBs
+    spilled = any(e.spill for e in _nodes(op.expr))
+    cs = 1 if spilled else gcd(op.ntiles, capacity // op.levels)
     gen = _Eltwise(op, cs, temps)
     reads = _loads(op.expr, op.ntiles)
     waits = [

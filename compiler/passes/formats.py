@@ -21,8 +21,11 @@ from compiler.kernel_ir import ops as k
 State = dict[str, str]  # unit -> dtype known to be configured (absent: unknown)
 
 
-def _needs(op: k.Op) -> list[tuple[str, str]]:
+def _needs(op: k.Op, dtypes: dict[str, str]) -> list[tuple[str, str]]:
     """(unit, CB) pairs the op unpacks or packs through."""
+    if isinstance(op, k.UnaryBcast):
+        # a broadcast goes through SrcB; 32-bit formats are unpacked to DST by SrcA's unpacker
+        return [("srca" if dtypes[op.cb] == "float32" else "srcb", op.cb)]
     if isinstance(op, k.MatmulTiles):
         return [("srcb", op.a), ("srca", op.b)]
     if isinstance(op, k.BinaryTiles):
@@ -46,7 +49,7 @@ def _uniform(ops: tuple[k.Op, ...], dtypes: dict[str, str]) -> dict[str, str]:
         return {}
     seen: dict[str, list[str]] = {}
     for op in every:
-        for unit, cb in _needs(op):
+        for unit, cb in _needs(op, dtypes):
             seen.setdefault(unit, []).append(cb)
     return {unit: cbs[0] for unit, cbs in seen.items() if len({dtypes[cb] for cb in cbs}) == 1}
 
@@ -87,7 +90,7 @@ class _Formats:
                             ("srca", "srcb", "pack"), (op.in0, op.in1, op.out), strict=True
                         )
                     }
-                for unit, cb in _needs(op):
+                for unit, cb in _needs(op, self.dtypes):
                     self.configure(unit, cb, state, out)
                 out.append(op)
         return tuple(out), state

@@ -13,7 +13,7 @@ STRUCTURE = (k.For, k.BlockLoop)
 
 
 def role_of(op: k.Op) -> str:
-    if isinstance(op, k.ReadTiles | k.GatherTiles | k.FillScaler):
+    if isinstance(op, k.ReadTiles | k.GatherTiles | k.MaskTiles | k.FillScaler):
         return "reader"
     if isinstance(op, k.WriteTiles):
         return "writer"

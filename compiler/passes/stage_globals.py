@@ -10,7 +10,6 @@ from dataclasses import replace
 
 from compiler.ir import (
     Affine,
-    Binary,
     BlockLoop,
     Copy,
     Eltwise,
@@ -21,7 +20,8 @@ from compiler.ir import (
     Program,
     Region,
     Stmt,
-    Unary,
+    expr_children,
+    with_children,
 )
 
 
@@ -52,15 +52,8 @@ class _Stager:
                 loads[expr.region] = self._local(expr.region, "block")
                 pre.append(Copy(expr.region, self._whole(loads[expr.region]), where))
             return Load(self._whole(loads[expr.region]), expr.bcast)
-        if isinstance(expr, Unary):
-            return Unary(expr.op, self._expr(expr.x, loads, pre, where))
-        if isinstance(expr, Binary):
-            return Binary(
-                expr.op,
-                self._expr(expr.a, loads, pre, where),
-                self._expr(expr.b, loads, pre, where),
-            )
-        return expr
+        children = tuple(self._expr(c, loads, pre, where) for c in expr_children(expr))
+        return with_children(expr, children)
 
     def stmts(self, stmts: tuple[Stmt, ...]) -> tuple[Stmt, ...]:
         out: list[Stmt] = []

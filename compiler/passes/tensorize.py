@@ -10,6 +10,7 @@ whether their CB currently holds a value."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, replace
 
 from compiler.errors import CompileError
 from compiler.ir import (
@@ -25,17 +26,22 @@ from compiler.ir import (
     Gemm,
     Load,
     Loop,
+    Mask,
     Program,
     Reduce,
     Region,
+    Select,
     Stmt,
     TensorLayout,
     Unary,
+    expr_children,
     expr_load_nodes,
+    typecast_dtypes,
     walk,
 )
 from compiler.kernel_ir import ops as k
 from compiler.passes.cbs import SCALER
+from compiler.passes.eltwise import slots, spills
 from compiler.targets import TILE
 
 
@@ -45,6 +51,25 @@ def _tile_index(a: Affine) -> k.IExpr:
     for var, coeff in tiles.terms:
         out = k.add(out, k.mul(var, coeff))
     return out
+
+
+_CPP_COMPARE = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!="}
+
+
+def mask_condition(m: Mask) -> str:
+    """The mask's condition as a C++ expression over int32 indices (loop and grid variables are
+    uint32_t in the kernels; a difference of them may be negative)."""
+
+    def term(var: str, coeff: int) -> str:
+        value = var if var in (m.i, m.j) else f"static_cast<int32_t>({var})"
+        return {1: value, -1: f"-{value}"}.get(coeff, f"{coeff} * {value}")
+
+    def compare(d: Affine, op: str) -> str:
+        lhs = " + ".join([term(v, c) for v, c in d.terms] + ([str(d.const)] if d.const else []))
+        return f"{(lhs or '0').replace('+ -', '- ')} {_CPP_COMPARE[op]} 0"
+
+    ands = [" && ".join(f"({compare(d, op)})" for d, op in conj) for conj in m.terms]
+    return ands[0] if len(ands) == 1 else " || ".join(f"({a})" for a in ands)
 
 
 def live_flag(buffer: str) -> str:
@@ -104,6 +129,258 @@ def _overhangs(layout: TensorLayout, rows: int, cols: int) -> bool:
     )
 
 
+def _edge_dims(
+    layout: TensorLayout, start: tuple[Affine, ...], extent: tuple[int, ...]
+) -> set[int]:
+    """Dims (0 rows, 1 columns) along which a block copied from the tensor may hold elements
+    past its logical edge: the tensor is ragged there, or the blocks do not tile its tiles."""
+    out = set()
+    sizes = ((layout.rows, layout.tile_rows), (layout.cols, layout.tile_cols))
+    for dim, (size, tiles) in enumerate(sizes):
+        if size % TILE or tiles % (extent[dim] // TILE) or not start[dim].divisible_by(TILE):
+            out.add(dim)
+    return out
+
+
+@dataclass(frozen=True)
+class Pad:
+    """What a block holds past a tensor's edge along one dim: `value` (None: values computed
+    from the padding), and where the block sits in the tensor along that dim (`start`, None
+    when unknown) and the tensor's size there, so a length mask can be recognised."""
+
+    value: float | None
+    start: Affine | None = None
+    size: int = 0
+    # a block holding a mask select of constants (`-inf` where k * block_N + j >= seq_len, else
+    # 0) has no padding of its own, but what a gemm accumulating onto it adds past an edge
+    # gets the select's value there
+    select: Select | None = None
+
+    def computed(self) -> Pad:
+        return Pad(None, self.start, self.size)
+
+
+def _real(pads: dict[int, Pad]) -> dict[int, Pad]:
+    """The dims that do hold padding (not just a mask select waiting for some)."""
+    return {d: p for d, p in pads.items() if p.select is None}
+
+
+NEUTRAL = {"sum": 0.0, "max": -math.inf}  # what padding must hold for a reduction to ignore it
+
+
+def mask_on_padding(m: Mask, var: str, pad: Pad) -> bool | None:
+    """The mask's value at every padded element along the dim indexed by `var`, when its
+    condition is the length test `index < size` (or its negation) there; else None."""
+    if pad.start is None:
+        return None
+    index = Affine() + pad.start + Affine(((var, 1),))
+
+    flip = {"ge": "le", "gt": "lt", "le": "ge", "lt": "gt"}
+
+    def on_padding(d: Affine, op: str) -> bool | None:
+        """`d op 0` on the padding (index >= size) when d is +-(index - bound): `index >= bound`
+        holds there for every bound <= size, `index < bound` fails there likewise."""
+        for sign in (1, -1):
+            rest = d + index.scale(-sign)
+            if rest.terms or op not in flip:
+                continue
+            bound, cmp = -rest.const * sign, op if sign == 1 else flip[op]
+            covered = bound < pad.size if cmp in ("gt", "le") else bound <= pad.size
+            return (cmp in ("ge", "gt")) if covered else None
+        return None
+
+    conjs = [[on_padding(d, op) for d, op in conj] for conj in m.terms]
+    if all(False in conj for conj in conjs):
+        return False
+    if any(conj and all(v is True for v in conj) for conj in conjs):
+        return True
+    return None
+
+
+State = dict[str, dict[int, Pad]]
+FINITE = "finite"  # an operand that is not padding along the dim: some finite value
+_UNARY = {
+    "exp": math.exp,
+    "exp2": lambda x: 2.0**x,
+    "log": math.log,
+    "log2": math.log2,
+    "sqrt": math.sqrt,
+    "rsqrt": lambda x: 1 / math.sqrt(x),
+    "abs": abs,
+    "relu": lambda x: max(x, 0.0),
+    "tanh": math.tanh,
+    "erf": math.erf,
+    "sigmoid": lambda x: 1 / (1 + math.exp(-x)),
+}
+_BINARY = {
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b,
+    "max": max,
+    "min": min,
+}
+
+
+def _at_padding(expr, dim: int, state: State) -> float | None:
+    """What `expr` holds at the padded elements along `dim`, when the padding it reads is
+    known: padding folded through the expression, other operands some finite value
+    (`-inf * s - m * s` is -inf whatever m is, and exp2 of it 0); None when unknown."""
+
+    def ev(e) -> float | str | None:
+        if isinstance(e, Const):
+            return e.value
+        if isinstance(e, Load):
+            keep = {"": (0, 1), "cols": (0,), "rows": (1,)}[e.bcast]
+            pad = _real(state.get(e.region.buffer, {})).get(dim) if dim in keep else None
+            return FINITE if pad is None else pad.value
+        args = [ev(x) for x in expr_children(e)]
+        if None in args or not isinstance(e, Unary | Binary):
+            return None
+        if all(isinstance(a, float) for a in args):
+            fn = _UNARY.get(e.op) if isinstance(e, Unary) else _BINARY.get(e.op)
+            try:
+                return None if fn is None else float(fn(*args))
+            except (ValueError, OverflowError, ZeroDivisionError):
+                return None
+        if isinstance(e, Unary):
+            return FINITE if e.op in _UNARY else None
+        a, b = args
+        inf = next((x for x in args if isinstance(x, float) and math.isinf(x)), None)
+        if inf is None:
+            return FINITE if e.op in _BINARY else None
+        if e.op == "add":
+            return inf
+        if e.op == "sub":
+            return inf if a == inf else -inf
+        if e.op in ("max", "min"):
+            keeps_inf = (inf > 0) == (e.op == "max")
+            return inf if keeps_inf else FINITE
+        if e.op == "mul" and isinstance(a, float) != isinstance(b, float):
+            return None  # inf times an unknown finite value: its sign, or NaN for 0
+        return None
+
+    value = ev(expr)
+    return value if isinstance(value, float) else None
+
+
+def _join(a: State, b: State) -> State:
+    """What may hold after either of two paths: a dim padded on one path is padded after both;
+    different contents become computed values."""
+    out: State = {}
+    for name in {*a, *b}:
+        x, y = a.get(name, {}), b.get(name, {})
+        out[name] = {
+            d: x.get(d, y.get(d)) if x.get(d, y.get(d)) == y.get(d, x.get(d)) else Pad(None)
+            for d in {*x, *y}
+        }
+    return out
+
+
+class _Padding:
+    """Flow analysis over the tile program: for every local buffer, the dims (0 rows, 1 columns)
+    along which its block may hold elements past a tensor's edge, and what they hold — the
+    reader's padding (0, or -inf for a buffer only max-reduced), what a reduction or a length
+    mask makes of it, or values computed from it (`Pad(None)`: the writer crops them, but a
+    reduction would fold them in). `at_reduce[id(stmt)]` is the padding a reduction's source
+    holds along the reduced dim where it runs (loops are iterated to a fixed point)."""
+
+    def __init__(self, program: Program) -> None:
+        self.p = program
+        self.at_reduce: dict[int, Pad | None] = {}
+        self.stmts(program.body, {})
+
+    def stmts(self, stmts: tuple[Stmt, ...], state: State) -> State:
+        for s in stmts:
+            if isinstance(s, Loop | BlockLoop):
+                entry = state
+                while True:
+                    out = self.stmts(s.body, dict(entry))
+                    joined = _join(entry, out)
+                    if joined == entry:
+                        break
+                    entry = joined
+                state = out
+            else:
+                state = {**state, **self.write(s, state)}
+        return state
+
+    def expr(self, expr, state: State) -> dict[int, Pad]:
+        if isinstance(expr, Load):  # a plain copy keeps the padding as it is
+            keep = {"": (0, 1), "cols": (0,), "rows": (1,)}[expr.bcast]
+            return {d: v for d, v in _real(state.get(expr.region.buffer, {})).items() if d in keep}
+        if isinstance(expr, Select) and isinstance(expr.cond, Mask):
+            branches = [self.expr(x, state) for x in (expr.a, expr.b)]
+            out = {}
+            for d in {d for b in branches for d in b}:
+                pad = next(b[d] for b in branches if d in b)
+                side = mask_on_padding(expr.cond, expr.cond.i if d == 0 else expr.cond.j, pad)
+                chosen = None if side is None else (expr.a if side else expr.b)
+                if isinstance(chosen, Const):
+                    out[d] = Pad(chosen.value, pad.start, pad.size)
+                elif isinstance(chosen, Load):
+                    out[d] = branches[0 if side else 1].get(d, pad)
+                else:
+                    out[d] = pad.computed()
+            return out
+        pads = {d: p for load in expr_load_nodes(expr) for d, p in self.expr(load, state).items()}
+        return {d: Pad(_at_padding(expr, d, state), p.start, p.size) for d, p in pads.items()}
+
+    def write(self, s: Stmt, state: State) -> State:
+        """The buffers `s` writes -> their padding after it."""
+        if isinstance(s, Copy) and self.p.tensor(s.src.buffer):
+            layout = self.p.layout(s.src.buffer)
+            edges = _edge_dims(layout, s.src.start, s.src.extent)
+            value = _pad_value(self.p, s.dst.buffer, bool(edges))
+            sizes = (layout.rows, layout.cols)
+            return {s.dst.buffer: {d: Pad(value, s.src.start[d], sizes[d]) for d in edges}}
+        if (
+            isinstance(s, Eltwise)
+            and isinstance(s.expr, Select)
+            and isinstance(s.expr.cond, Mask)
+            and isinstance(s.expr.a, Const)
+            and isinstance(s.expr.b, Const)
+        ):
+            return {s.dst.buffer: {d: Pad(None, select=s.expr) for d in (0, 1)}}
+        if isinstance(s, Copy | Eltwise) and self.p.buffer(s.dst.buffer):
+            return {s.dst.buffer: self.expr(Load(s.src) if isinstance(s, Copy) else s.expr, state)}
+        if isinstance(s, Fill):
+            return {s.buffer: {}}
+        if isinstance(s, Gemm):
+            # C's rows follow A's rows, its columns B's columns (rows when transposed): zero
+            # padding gives zeros there, on top of what C held; anything but zeros along K
+            # spoils all of C
+            a, b = _real(state.get(s.a, {})), _real(state.get(s.b, {}))
+            k_b = 1 if s.trans_b else 0
+            if a.get(1, Pad(0.0)).value != 0.0 or b.get(k_b, Pad(0.0)).value != 0.0:
+                return {s.c: {0: Pad(None), 1: Pad(None)}}
+            old = {} if s.clear_accum else state.get(s.c, {})
+            out = _real(old)
+            for d, pad in ((0, a.get(0)), (1, b.get(1 - k_b))):
+                if pad is None or d in out:
+                    continue  # no padding added, or the product's zeros keep C's
+                prior = old.get(d)
+                if prior is None or prior.select is None:
+                    out[d] = pad
+                    continue
+                var = prior.select.cond.i if d == 0 else prior.select.cond.j
+                side = mask_on_padding(prior.select.cond, var, pad)
+                chosen = None if side is None else (prior.select.a if side else prior.select.b)
+                out[d] = Pad(chosen.value, pad.start, pad.size) if chosen else pad.computed()
+            return {s.c: out}
+        if isinstance(s, Reduce):
+            src = _real(state.get(s.src, {}))
+            self.at_reduce[id(s)] = src.get(s.dim)
+            kept = 1 - s.dim
+            out = {} if s.clear else _real(state.get(s.dst, {}))
+            if kept in src:
+                pad = src[kept]
+                new = pad if pad.value == NEUTRAL[s.kind] else pad.computed()
+                out[kept] = new if out.get(kept, new) == new else Pad(None)
+            return {s.dst: out}
+        return {}
+
+
 def _pad_value(program: Program, buffer: str, overhangs: bool) -> float:
     """What elements past a tensor's edge must read as in `buffer`: -inf when only max
     reductions read it (zero padding would beat negative values), else 0."""
@@ -135,6 +412,10 @@ class _Tensorizer:
         self.filled: list[list[str]] = []  # reader CBs holding a block, per enclosing scope
         self.ensure: list[str] = []  # compute-owned buffers the current statement reads
         self.live: set[str] = set()  # compute-owned buffers certainly holding a value here
+        self.padding = _Padding(program)
+        self.spilled: set[int] = set()  # ids of the current expression's spilled operands
+        self.pre: list[k.Op] = []  # mask tiles the current statement reads, made before it
+        self.post: list[k.Op] = []  # and released after it
 
     def read(self, buffer: str, where: str) -> str:
         """The CB of a local buffer compute reads; a reader-fed one must hold its block here."""
@@ -189,12 +470,30 @@ class _Tensorizer:
             return k.TileExpr("load", cb=cb, bcast=e.bcast, period=cols // TILE if e.bcast else 0)
         if isinstance(e, Const):
             return k.TileExpr("const", value=e.value)
-        if isinstance(e, Unary):
-            return k.TileExpr(e.op, (self.expr(e.x, dst, where),))
-        assert isinstance(e, Binary)
-        return k.TileExpr(e.op, (self.expr(e.a, dst, where), self.expr(e.b, dst, where)))
+        if isinstance(e, Mask):
+            return k.TileExpr("load", cb=self.mask(e, dst))
+        cast = typecast_dtypes(e.op) if isinstance(e, Unary) else None
+        if cast and cast[0] == "float32" and not self.p.fp32_dest_acc and not isinstance(e.x, Load):
+            # a computed value already is in the 16-bit DST's format: TileLang's fp32
+            # promotion of bf16 arithmetic has nothing to narrow
+            inner = self.expr(e.x, dst, where)
+            return replace(inner, spill=inner.spill or id(e) in self.spilled)
+        args = tuple(self.expr(x, dst, where) for x in expr_children(e))
+        op = "where" if isinstance(e, Select) else e.op
+        return k.TileExpr(op, args, spill=id(e) in self.spilled)
 
-    def write_local(self, dst: Region, expr: k.TileExpr, where: str) -> list[k.Op]:
+    def mask(self, m: Mask, dst: Region) -> str:
+        """The reader writes the mask's tiles for this statement; compute pops them after it."""
+        cb = self.p.cb_for(m.name)
+        rows, cols = (x // TILE for x in dst.extent)
+        self.pre += [
+            k.MaskTiles(cb.name, rows, cols, mask_condition(m), m.i, m.j, cb.dtype),
+            k.CBOp(k.CBKind.WAIT_FRONT, cb.name, cb.block_tiles),
+        ]
+        self.post.append(k.CBOp(k.CBKind.POP_FRONT, cb.name, cb.block_tiles))
+        return cb.name
+
+    def write_local(self, dst: Region, expr: k.TileExpr, where: str, levels: int = 1) -> list[k.Op]:
         buf = self.p.buffer(dst.buffer)
         if dst.extent != buf.shape:
             raise CompileError(
@@ -203,7 +502,7 @@ class _Tensorizer:
         flag = live_flag(buf.name)
         self.live.add(buf.name)
         return [
-            k.EltwiseBlock(self.cb(buf.name), expr, self.ntiles(buf.name), flag),
+            k.EltwiseBlock(self.cb(buf.name), expr, self.ntiles(buf.name), flag, levels),
             k.FlagSet(flag, True),
         ]
 
@@ -250,13 +549,13 @@ class _Tensorizer:
         read = k.GatherTiles(cb, s.tensor, rows, cols, s.row, s.col, s.cond, s.i, s.j)
         return [read, k.CBOp(k.CBKind.WAIT_FRONT, cb, rows * cols)]
 
-    def write_global(self, dst: Region, expr: k.TileExpr) -> list[k.Op]:
+    def write_global(self, dst: Region, expr: k.TileExpr, levels: int = 1) -> list[k.Op]:
         """Compute packs the block into the tensor's output CB; the writer stores it."""
         out = self.p.cb_for(dst.buffer)
         rows, cols = (e // TILE for e in dst.extent)
         row0, col0 = (_tile_index(a) for a in dst.start)
         return [
-            k.EltwiseBlock(out.name, expr, out.block_tiles, None),
+            k.EltwiseBlock(out.name, expr, out.block_tiles, None, levels),
             k.WriteTiles(out.name, dst.buffer, row0, col0, rows, cols),
         ]
 
@@ -297,6 +596,18 @@ class _Tensorizer:
 
     def reduce(self, s: Reduce) -> list[k.Op]:
         src, dst = self.p.buffer(s.src), self.p.buffer(s.dst)
+        padding = self.padding.at_reduce.get(id(s)) or Pad(NEUTRAL[s.kind])
+        if self.p.cb_for(s.src).producer == "compute" and padding.value != NEUTRAL[s.kind]:
+            side = "columns" if s.dim == 1 else "rows"
+            raise CompileError(
+                f"T.reduce_{s.kind}",
+                f"{s.src} is computed from a tensor block whose {side} reach past the tensor's "
+                f"edge: the padding's computed values would take part in the reduction along "
+                f"dim {s.dim}; mask them (`T.if_then_else(k * block + j < size, x, "
+                f"{'-T.infinity(dtype)' if s.kind == 'max' else '0'})`) or use a block size "
+                "that divides the tensor along it",
+                s.where,
+            )
         mt, nt = (d // TILE for d in src.shape)
         want = (mt, 1) if s.dim == 1 else (1, nt)
         if tuple(d // TILE for d in dst.shape) != want:
@@ -357,14 +668,17 @@ class _Tensorizer:
         pops: list[str] = []
         self.filled.append(pops)
         for s in stmts:
-            self.ensure = []
+            self.ensure, self.pre, self.post = [], [], []
             live_before = set(self.live)
             ops = self.stmt(s, pops)
             reads = [] if isinstance(s, Loop | BlockLoop) else self.ensure
             guards = [
                 op for name in reads if name not in live_before for op in self.ensure_value(name)
             ]
-            out += guards + ops
+            if isinstance(s, Loop | BlockLoop):
+                out += guards + ops
+            else:
+                out += guards + self.pre + ops + self.post
         self.filled.pop()
         out += [k.CBOp(k.CBKind.POP_FRONT, cb, self.p.cb_for_name(cb).block_tiles) for cb in pops]
         return tuple(out)
@@ -390,10 +704,13 @@ class _Tensorizer:
             return self.gather(s, pops)
         if isinstance(s, Fill):
             return self.fill(s)
+        spilled = spills(s.expr, self.p.target.dst_tiles(self.p.fp32_dest_acc))
+        self.spilled = {id(e) for e in spilled}
         expr = self.expr(s.expr, s.dst, s.where)
+        levels = slots(s.expr, self.spilled)
         if self.p.tensor(s.dst.buffer):
-            return self.write_global(s.dst, expr)
-        return self.write_local(s.dst, expr, s.where)
+            return self.write_global(s.dst, expr, levels)
+        return self.write_local(s.dst, expr, s.where, levels)
 
 
 def tensorize(program: Program) -> k.Lowered:

@@ -16,6 +16,23 @@ LEAVES = [("A_s[i, j]", "a"), ("B_s[i, j]", "b"), ("C_s[i, j]", "c")]
 UNARY = {
     "relu": ("T.max({}, 0)", "torch.relu({})"),
     "sigmoid": ("T.sigmoid({})", "torch.sigmoid({})"),
+    "abs": ("T.abs({})", "torch.abs({})"),
+    "tanh": ("T.tanh({})", "torch.tanh({})"),
+    "exp2_of_tanh": ("T.exp2(T.tanh({}))", "torch.exp2(torch.tanh({}))"),
+    "clamp": ("T.min(T.max({}, -1.0), 1.5)", "torch.clamp({}, -1.0, 1.5)"),
+}
+# two-operand ops beyond + - *: (TileLang, torch) templates over x and y; the division keeps
+# its divisor at least 1 in magnitude so the tree's values stay bounded
+BINARY = {
+    "max": ("T.max({x}, {y})", "torch.maximum({x}, {y})"),
+    "min": ("T.min({x}, {y})", "torch.minimum({x}, {y})"),
+    "div": ("({x} / (T.abs({y}) + 1.0))", "({x} / (torch.abs({y}) + 1.0))"),
+    "select": ("T.if_then_else({x} > {y}, {x}, {y})", "torch.where({x} > {y}, {x}, {y})"),
+    # a condition on the element's global row and column: an index mask made by the reader
+    "causal": (
+        "T.if_then_else(by * bm + i >= bx * bn + j, {x}, {y})",
+        "torch.where(rows >= cols, {x}, {y})",
+    ),
 }
 KERNEL = """
 def kernel(M, N, bm, bn):
@@ -46,16 +63,19 @@ def expression(rng: random.Random, depth: int) -> tuple[str, str]:
         tl, th = UNARY[rng.choice(sorted(UNARY))]
         x, t = expression(rng, depth - 1)
         return tl.format(x), th.format(t)
-    op = rng.choice(["+", "-", "*"])
+    op = rng.choice(["+", "-", "*", "/"])
     if roll < 0.6:
         c = rng.choice([0.5, 2.0, -1.25])
         x, t = expression(rng, depth - 1)
         return f"({x} {op} {c})", f"({t} {op} {c})"
     (x, tx), (y, ty) = expression(rng, depth - 1), expression(rng, depth - 1)
-    return f"({x} {op} {y})", f"({tx} {op} {ty})"
+    if roll < 0.8 and op != "/":
+        return f"({x} {op} {y})", f"({tx} {op} {ty})"
+    tl, th = BINARY[rng.choice(sorted(BINARY))]
+    return tl.format(x=x, y=y), th.format(x=tx, y=ty)
 
 
-@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("seed", range(24))
 def test_random_elementwise_expression_matches_torch(seed, tmp_path):
     rng = random.Random(seed)
     tl_expr, torch_expr = expression(rng, 4)
@@ -71,7 +91,16 @@ def test_random_elementwise_expression_matches_torch(seed, tmp_path):
         for i in range(3)
     )
     out = compiler.run(compiler.compile(module.kernel(M, N, bm, bn)), a, b, c)
-    expected = eval(torch_expr, {"torch": torch, "a": a.float(), "b": b.float(), "c": c.float()})
+    rows, cols = torch.meshgrid(torch.arange(M), torch.arange(N), indexing="ij")
+    env = {
+        "torch": torch,
+        "a": a.float(),
+        "b": b.float(),
+        "c": c.float(),
+        "rows": rows,
+        "cols": cols,
+    }
+    expected = eval(torch_expr, env)
     assert pcc(out, expected.bfloat16()) >= 0.999, f"{tl_expr} on {M}x{N}, blocks {bm}x{bn}"
 
 

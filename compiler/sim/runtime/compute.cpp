@@ -212,6 +212,54 @@ float sfpu_apply(uint32_t op, float x, float param) {
         case SFPU_DIV_SCALAR: return x / param;
         case SFPU_RSUB_SCALAR: return param - x;
         case SFPU_FILL: return param;
+        case SFPU_EXP2: return std::exp2(x);
+        case SFPU_LOG_BASE: return std::log(x) * param;
+        case SFPU_ERF: return std::erf(x);
+        case SFPU_UNARY_MAX: return x > param ? x : param;
+        case SFPU_UNARY_MIN: return x < param ? x : param;
+        case SFPU_POWER_ITER: {
+            float y = 1.0f;
+            for (uint32_t n = static_cast<uint32_t>(param); n > 0; --n) y *= x;
+            return y;
+        }
+        case SFPU_UNARY_EQ: return x == param ? 1.0f : 0.0f;
+        case SFPU_UNARY_NE: return x != param ? 1.0f : 0.0f;
+        case SFPU_UNARY_LT: return x < param ? 1.0f : 0.0f;
+        case SFPU_UNARY_LE: return x <= param ? 1.0f : 0.0f;
+        case SFPU_UNARY_GT: return x > param ? 1.0f : 0.0f;
+        case SFPU_UNARY_GE: return x >= param ? 1.0f : 0.0f;
+        case SFPU_LOG1P: return std::log1p(x);
+        case SFPU_SIN: return std::sin(x);
+        case SFPU_COS: return std::cos(x);
+        case SFPU_FLOOR: return std::floor(x);
+        case SFPU_CEIL: return std::ceil(x);
+        case SFPU_TRUNC: return std::trunc(x);
+        case SFPU_ROUND: {
+            const float scale = std::pow(10.0f, param);
+            return std::nearbyint(x * scale) / scale;
+        }
+        case SFPU_ISNAN: return std::isnan(x) ? 1.0f : 0.0f;
+        case SFPU_ISINF: return std::isinf(x) ? 1.0f : 0.0f;
+        default: return x;
+    }
+}
+
+// SFPU ops of two DST tiles (x op y); max/min keep x unless y compares greater/smaller, so a NaN
+// in y is dropped and a NaN in x kept (the SFPU compares and swaps; it has no IEEE maximum).
+float sfpu_binary_apply(uint32_t op, float x, float y) {
+    switch (op) {
+        case SFPU_MAX: return std::max(x, y);
+        case SFPU_MIN: return std::min(x, y);
+        case SFPU_ADD_BINARY: return x + y;
+        case SFPU_SUB_BINARY: return x - y;
+        case SFPU_MUL_BINARY: return x * y;
+        case SFPU_DIV_BINARY: return x / y;
+        case SFPU_EQ_BINARY: return x == y ? 1.0f : 0.0f;
+        case SFPU_NE_BINARY: return x != y ? 1.0f : 0.0f;
+        case SFPU_LT_BINARY: return x < y ? 1.0f : 0.0f;
+        case SFPU_LE_BINARY: return x <= y ? 1.0f : 0.0f;
+        case SFPU_GT_BINARY: return x > y ? 1.0f : 0.0f;
+        case SFPU_GE_BINARY: return x >= y ? 1.0f : 0.0f;
         default: return x;
     }
 }
@@ -548,10 +596,28 @@ void ttsim_sfpu_binary(uint32_t op, uint32_t idst0, uint32_t idst1, uint32_t ods
     const float* x = math_dst(name, idst0);
     const float* y = math_dst(name, idst1);
     float* d = math_dst(name, odst);
-    for (uint32_t i = 0; i < kTileElems; ++i) d[i] = op == SFPU_MAX ? std::max(x[i], y[i]) : std::min(x[i], y[i]);
+    for (uint32_t i = 0; i < kTileElems; ++i) d[i] = sfpu_binary_apply(op, x[i], y[i]);
     cs.dst_fmt[odst] = dst_float_format(cs);
     round_dst(cs, d, cs.dst_fmt[odst]);
     cost_sfpu(op);
+}
+
+void ttsim_sfpu_where(uint32_t data_format, uint32_t idst0, uint32_t idst1, uint32_t idst2, uint32_t odst) {
+    const char* name = "where_tile";
+    ComputeState& cs = started(name);
+    if (!(cs.sfpu_inited & (1ull << SFPU_WHERE)))
+        fault(ErrorKind::ComputeState, "where_tile without where_tile_init(): the SFPU is not configured for it");
+    // The SFPU reads the three tiles as data_format: DST's own float format is the one that works.
+    if (data_format != dst_float_format(cs))
+        fault(ErrorKind::ComputeState, "where_tile<%s> on a %s DST: use where_tile<DataFormat::%s>", format_name(data_format),
+              format_name(dst_float_format(cs)), cs.fp32_dest ? "Float32" : "Float16_b");
+    const float* c = math_dst(name, idst0);
+    const float* x = math_dst(name, idst1);
+    const float* y = math_dst(name, idst2);
+    float* d = math_dst(name, odst);
+    for (uint32_t i = 0; i < kTileElems; ++i) d[i] = c[i] != 0.0f ? x[i] : y[i];
+    cs.dst_fmt[odst] = dst_float_format(cs);
+    cost_sfpu(SFPU_WHERE);
 }
 
 void ttsim_typecast(uint32_t in_fmt, uint32_t out_fmt, uint32_t idst, uint32_t line) {

@@ -76,7 +76,14 @@ uint64_t sfpu_cycles(uint32_t op) {
         case SFPU_SIGMOID:
         case SFPU_TANH:
         case SFPU_SILU:
-        case SFPU_DIV_SCALAR: return g_params.sfpu_transcendental;
+        case SFPU_DIV_SCALAR:
+        case SFPU_EXP2:
+        case SFPU_LOG_BASE:
+        case SFPU_ERF:
+        case SFPU_LOG1P:
+        case SFPU_SIN:
+        case SFPU_COS:
+        case SFPU_DIV_BINARY: return g_params.sfpu_transcendental;
         default: return g_params.sfpu_simple;
     }
 }

@@ -43,7 +43,39 @@ enum FormatUnit : uint32_t { UNIT_SRCA = 0, UNIT_SRCB = 1, UNIT_PACK = 2 };
     X(RSUB_SCALAR, "rsub_unary_tile", "binop_with_scalar_tile_init") \
     X(FILL, "fill_tile", "fill_tile_init")                        \
     X(MAX, "binary_max_tile", "binary_max_tile_init")             \
-    X(MIN, "binary_min_tile", "binary_min_tile_init")
+    X(MIN, "binary_min_tile", "binary_min_tile_init")             \
+    X(EXP2, "exp2_tile", "exp2_tile_init")                        \
+    X(LOG_BASE, "log_with_base_tile", "log_with_base_tile_init")  \
+    X(ERF, "erf_tile", "erf_tile_init")                           \
+    X(UNARY_MAX, "unary_max_tile", "unary_max_tile_init")         \
+    X(UNARY_MIN, "unary_min_tile", "unary_min_tile_init")         \
+    X(POWER_ITER, "power_iterative_tile", "power_iterative_tile_init") \
+    X(UNARY_EQ, "unary_eq_tile", "unary_eq_tile_init")            \
+    X(UNARY_NE, "unary_ne_tile", "unary_ne_tile_init")            \
+    X(UNARY_LT, "unary_lt_tile", "unary_lt_tile_init")            \
+    X(UNARY_LE, "unary_le_tile", "unary_le_tile_init")            \
+    X(UNARY_GT, "unary_gt_tile", "unary_gt_tile_init")            \
+    X(UNARY_GE, "unary_ge_tile", "unary_ge_tile_init")            \
+    X(ADD_BINARY, "add_binary_tile", "add_binary_tile_init")      \
+    X(SUB_BINARY, "sub_binary_tile", "sub_binary_tile_init")      \
+    X(MUL_BINARY, "mul_binary_tile", "mul_binary_tile_init")      \
+    X(DIV_BINARY, "div_binary_tile", "div_binary_tile_init")      \
+    X(EQ_BINARY, "eq_binary_tile", "eq_binary_tile_init")         \
+    X(NE_BINARY, "ne_binary_tile", "ne_binary_tile_init")         \
+    X(LT_BINARY, "lt_binary_tile", "lt_binary_tile_init")         \
+    X(LE_BINARY, "le_binary_tile", "le_binary_tile_init")         \
+    X(GT_BINARY, "gt_binary_tile", "gt_binary_tile_init")         \
+    X(GE_BINARY, "ge_binary_tile", "ge_binary_tile_init")         \
+    X(WHERE, "where_tile", "where_tile_init")                     \
+    X(LOG1P, "log1p_tile", "log1p_tile_init")                     \
+    X(SIN, "sin_tile", "sin_tile_init")                           \
+    X(COS, "cos_tile", "cos_tile_init")                           \
+    X(FLOOR, "floor_tile", "rounding_op_tile_init")               \
+    X(CEIL, "ceil_tile", "rounding_op_tile_init")                 \
+    X(TRUNC, "trunc_tile", "rounding_op_tile_init")               \
+    X(ROUND, "round_tile", "rounding_op_tile_init")               \
+    X(ISNAN, "isnan_tile", "isnan_tile_init")                     \
+    X(ISINF, "isinf_tile", "isinf_tile_init")
 
 enum SfpuOp : uint32_t {
 #define TTSIM_SFPU_ENUM(name, call, init) SFPU_##name,
@@ -51,5 +83,6 @@ enum SfpuOp : uint32_t {
 #undef TTSIM_SFPU_ENUM
         SFPU_COUNT
 };
+static_assert(SFPU_COUNT <= 64, "ComputeState::sfpu_inited has one bit per SFPU op");
 
 }  // namespace ttsim

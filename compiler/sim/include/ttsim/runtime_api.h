@@ -175,6 +175,8 @@ void ttsim_binary_tiles(uint32_t op, uint32_t bcast, uint32_t in0, uint32_t in1,
 void ttsim_unary_bcast(uint32_t bcast, uint32_t cb, uint32_t itile, uint32_t idst, uint32_t line);
 void ttsim_transpose_tile(uint32_t cb, uint32_t itile, uint32_t idst, uint32_t line);
 void ttsim_sfpu_binary(uint32_t op, uint32_t idst0, uint32_t idst1, uint32_t odst);
+// where_tile<data_format>: odst = idst0 != 0 ? idst1 : idst2.
+void ttsim_sfpu_where(uint32_t data_format, uint32_t idst0, uint32_t idst1, uint32_t idst2, uint32_t odst);
 void ttsim_copy_tile(uint32_t cb, uint32_t itile, uint32_t idst, uint32_t line);
 // The packer's reduce edge mask: on (reduce_init: packs into ocb keep only dim's result) or off.
 void ttsim_reduce_mask(uint32_t on, uint32_t dim, uint32_t ocb);

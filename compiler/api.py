@@ -85,6 +85,8 @@ def build_plan(lowered: k.Lowered) -> Plan:
             tile_cols=p.layout(t.name).tile_cols,
             page_size=PAGE_BYTES[t.dtype],
             access=_access(p, t.name),
+            panels=t.panels,
+            dim_order=t.dim_order,
         )
         for i, t in enumerate(p.tensors)
     ]

@@ -15,6 +15,7 @@ from tvm import tirx
 
 from compiler.errors import CompileError
 from compiler.frontend.gather import build_gather, gather_parts
+from compiler.frontend.ndim import Panels, stacked_shape, stacked_window, tiled_dims
 from compiler.ir import (
     Affine,
     Binary,
@@ -151,19 +152,28 @@ class _Frontend:
         self.tensors: dict[str, Tensor] = {}
         self.buffers: dict[str, LocalBuffer] = {}
         self.grid: list[tuple[str, int]] = []
+        self.kernel_at = ""  # where the T.Kernel grid was bound
         self.extents: dict[str, int] = {}  # grid and loop variables in scope -> extent
         self.threads = 1
+        self.panels: dict[str, Panels] = {}  # tensors of rank >= 3
+        self.stacked: dict[str, tuple[int, ...]] = {}  # local buffers of rank >= 3
+        tiled = tiled_dims(func, _where)
         for param in func.params:
             buf = func.buffer_map.get(param)
             if buf is None:
-                raise CompileError("prim_func", f"scalar parameter {param.name} is not supported")
-            shape = tuple(self._int(d, "tensor shape", buf) for d in buf.shape)
-            if len(shape) not in (1, 2):
                 raise CompileError(
-                    "tensor",
-                    f"{buf.name} has shape {shape}; only 1-D and 2-D tensors are supported",
+                    "prim_func",
+                    f"scalar parameter {param.name} is not supported; give the value as a "
+                    "Python constant of the kernel builder",
                 )
+            shape = tuple(self._int(d, "tensor shape", buf) for d in buf.shape)
             self._check_dtype(str(buf.dtype), f"tensor {buf.name}")
+            if len(shape) >= 3:
+                panels = self.panels[buf.name] = Panels.of(shape, tiled[buf.name])
+                self.tensors[buf.name] = Tensor(
+                    buf.name, panels.view, str(buf.dtype), shape, panels.order, panels.count
+                )
+                continue
             view = self._view(buf.name, shape, pad=False)
             self.tensors[buf.name] = Tensor(buf.name, view, str(buf.dtype), shape)
 
@@ -172,7 +182,12 @@ class _Frontend:
     def _int(value: object, what: str, node: object) -> int:
         if isinstance(value, tirx.IntImm | int):
             return int(value)
-        raise CompileError(what, f"must be a compile-time constant, got {value}", _where(node))
+        raise CompileError(
+            what,
+            f"must be a compile-time constant, got {value}; build the kernel for concrete "
+            "shapes (pass them as Python ints to the builder) instead of T.symbolic/T.dynamic",
+            _where(node),
+        )
 
     def _view(self, name: str, shape: tuple[int, ...], pad: bool) -> tuple[int, ...]:
         if len(shape) == 1:
@@ -235,7 +250,22 @@ class _Frontend:
             raise CompileError(
                 "region", f"{buf.name}: {len(extents)} extents for {len(start)} dims", _where(node)
             )
-        return Region(buf.name, *self._view_region(buf.name, start, extents))
+        return self._window(buf.name, start, extents, node)
+
+    def _host_shape(self, tensor: str) -> tuple[int, ...]:
+        t = self.tensors[tensor]
+        return t.host_shape or t.shape
+
+    def _window(
+        self, name: str, start: tuple[Affine, ...], extent: tuple[int, ...], node: object
+    ) -> Region:
+        """A window of a tensor or buffer as a window of its 2-D view (panels of an N-D
+        tensor, stacked panels of an N-D buffer, whole tiles of a vector)."""
+        if name in self.panels:
+            return self.panels[name].window(name, start, extent, _where(node))
+        if name in self.stacked:
+            return stacked_window(name, self.stacked[name], start, extent, _where(node))
+        return Region(name, *self._view_region(name, start, extent))
 
     def _full_local(self, region: Region, op: str, node: object) -> str:
         buf = self.buffers.get(region.buffer)
@@ -289,14 +319,12 @@ class _Frontend:
             if scope_name not in SCOPES:
                 raise CompileError("alloc", f"{buf.name}: memory scope {scope_name} not supported")
             shape = tuple(self._int(d, "buffer shape", block) for d in buf.shape)
-            if len(shape) not in (1, 2):
-                raise CompileError(
-                    "alloc", f"{buf.name} has shape {shape}; only 1-D and 2-D buffers"
-                )
             self._check_dtype(str(buf.dtype), f"buffer {buf.name}")
+            if len(shape) >= 3:
+                self.stacked[buf.name] = shape
             self.buffers[buf.name] = LocalBuffer(
                 buf.name,
-                self._view(buf.name, shape, pad=True),
+                stacked_shape(shape) if len(shape) >= 3 else self._view(buf.name, shape, pad=True),
                 str(buf.dtype),
                 SCOPES[scope_name],
                 self.vectors.get(buf.name, "row") if len(shape) == 1 else "",
@@ -312,6 +340,23 @@ class _Frontend:
             tag = node.thread_binding.thread_tag
             if not tag.startswith("blockIdx."):
                 raise CompileError("for", f"thread binding {tag} outside T.Kernel", _where(node))
+            if tag == "blockIdx.x" and self.grid:
+                raise CompileError(
+                    "T.Kernel",
+                    f"a second T.Kernel launch in one PrimFunc (the first is at {self.kernel_at}); "
+                    "each launch is its own Metalium program: write one @T.prim_func per "
+                    "T.Kernel and run them in order, passing the tensors between them (as "
+                    "compiler/examples/split_k_gemm.py does)",
+                    _where(node),
+                )
+            if extent <= 0:
+                raise CompileError(
+                    "T.Kernel",
+                    f"grid dimension {tag} has {extent} blocks: an empty grid launches no work "
+                    "(check the T.ceildiv of the shape that gives it)",
+                    _where(node),
+                )
+            self.kernel_at = self.kernel_at or _where(node)
             self.grid.append((node.loop_var.name, extent))
             self.extents[node.loop_var.name] = extent
             return self.stmts(node.body, scope)
@@ -442,7 +487,7 @@ class _Frontend:
                 and store.buffer.name in self.tensors
                 and any(
                     self._affine(cond.a, scope, node) == idx and int(cond.b) == dim
-                    for idx, dim in zip(indices, self.tensors[store.buffer.name].shape, strict=True)
+                    for idx, dim in zip(indices, self._host_shape(store.buffer.name), strict=True)
                 )
             )
             if not ok:
@@ -465,29 +510,34 @@ class _Frontend:
                 )
             start = (aff.without(pvars[0][0]),)
             return Region(buf.name, *self._view_region(buf.name, start, (pvars[0][1],)))
-        if len(indices) != len(pvars):
+        if len(indices) < len(pvars) or (len(indices) > len(pvars) and len(indices) < 3):
             raise CompileError(
                 "T.Parallel",
                 f"{buf.name} is indexed with {len(indices)} dims inside a {len(pvars)}-D Parallel nest"
                 " (broadcast/reduction accesses are not supported)",
                 _where(node),
             )
+        # an N-D tensor or buffer: the parallel vars advance its dims in order, one dim each;
+        # the other dims take one index (a panel)
+        affs = [self._affine(idx, scope, node) for idx in indices]
+        dims = [next((d for d, a in enumerate(affs) if a.coeff(var)), -1) for var, _ in pvars]
         start, extent = [], []
-        for dim, idx in enumerate(indices):
-            aff = self._affine(idx, scope, node)
-            for p, (var, _ext) in enumerate(pvars):
-                want = 1 if p == dim else 0
-                if aff.coeff(var) != want:
-                    raise CompileError(
-                        "T.Parallel",
-                        f"{buf.name} dim {dim} must be indexed by parallel var {pvars[dim][0]} with "
-                        "stride 1 (transposed or strided accesses are not supported)",
-                        _where(node),
-                    )
-                aff = aff.without(var) if p == dim else aff
-            start.append(aff)
-            extent.append(pvars[dim][1])
-        return Region(buf.name, tuple(start), tuple(extent))
+        for dim, aff in enumerate(affs):
+            p = dims.index(dim) if dim in dims else -1
+            ok = all(aff.coeff(var) == (1 if q == p else 0) for q, (var, _) in enumerate(pvars))
+            if not ok or dims != sorted(dims) or -1 in dims:
+                want = pvars[dim] if len(pvars) == len(affs) else pvars[p] if p >= 0 else None
+                raise CompileError(
+                    "T.Parallel",
+                    f"{buf.name} dim {dim} must be indexed by "
+                    + (f"parallel var {want[0]} with stride 1" if want else "no parallel var")
+                    + " (transposed or strided accesses are not supported; the parallel vars "
+                    "index the dims in order)",
+                    _where(node),
+                )
+            start.append(aff.without(pvars[p][0]) if p >= 0 else aff)
+            extent.append(pvars[p][1] if p >= 0 else 1)
+        return self._window(buf.name, tuple(start), tuple(extent), node)
 
     def _broadcast(self, e: tirx.BufferLoad, pvars, scope: _Scope, node) -> Load:
         """`x[j]` (or `x[i]`) of a vector in a 2-D nest: the vector's tiles, broadcast."""

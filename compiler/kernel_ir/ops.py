@@ -104,6 +104,13 @@ class ReadTiles:
     # what elements past the tensor's logical edge read as: 0, or -inf for a max reduction
     # (then also the padded rows/columns of edge tiles, which the host fills with zeros)
     pad: float = 0.0
+    panel: IExpr = 0  # an N-D tensor: the first panel read (flat index over its panel dims)
+    panels: int = 1  # panels read one after the other, `panel_stride` apart
+    panel_stride: int = 1
+
+    @property
+    def tiles(self) -> int:
+        return self.rows * self.cols * self.panels
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,13 @@ class WriteTiles:
     col0: IExpr
     rows: int
     cols: int
+    panel: IExpr = 0  # as ReadTiles
+    panels: int = 1
+    panel_stride: int = 1
+
+    @property
+    def tiles(self) -> int:
+        return self.rows * self.cols * self.panels
 
 
 @dataclass(frozen=True)
@@ -135,6 +149,10 @@ class GatherTiles:
     cond: str
     i: str
     j: str
+
+    @property
+    def tiles(self) -> int:
+        return self.rows * self.cols
 
 
 @dataclass(frozen=True)

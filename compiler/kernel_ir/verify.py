@@ -154,7 +154,7 @@ def _traffic(
             _traffic(op.body, kinds, trips, out)
         elif (op.kind if isinstance(op, k.CBOp) else type(op)) in kinds:
             if isinstance(op, k.ReadTiles | k.GatherTiles | k.WriteTiles):
-                n = op.rows * op.cols
+                n = op.tiles
             else:
                 n = 1 if isinstance(op, k.FillScaler) else bounds(op.n, {})[1]
             out[op.cb] += trips * n

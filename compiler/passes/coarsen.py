@@ -40,6 +40,8 @@ def _block_dims(program: Program, copy: Copy, grid: set[str]) -> tuple[str, dict
     buf = program.buffer(local.buffer)
     if buf is None or program.tensor(glob.buffer) is None or len(glob.start) != len(local.start):
         return None
+    if glob.panel != Affine() or glob.panels != 1:
+        return None  # panels of an N-D tensor: merged blocks would span several
     if any(s != Affine.of(0) for s in local.start) or local.extent != buf.shape:
         return None
     dims: dict[int, str] = {}

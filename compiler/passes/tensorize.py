@@ -39,12 +39,15 @@ from compiler.passes.cbs import SCALER
 from compiler.targets import TILE
 
 
-def _tile_index(a: Affine) -> k.IExpr:
-    tiles = a.floordiv_exact(TILE)
-    out: k.IExpr = tiles.const
-    for var, coeff in tiles.terms:
+def _affine_index(a: Affine) -> k.IExpr:
+    out: k.IExpr = a.const
+    for var, coeff in a.terms:
         out = k.add(out, k.mul(var, coeff))
     return out
+
+
+def _tile_index(a: Affine) -> k.IExpr:
+    return _affine_index(a.floordiv_exact(TILE))
 
 
 def live_flag(buffer: str) -> str:
@@ -219,22 +222,23 @@ class _Tensorizer:
             rows, cols = (e // TILE for e in s.src.extent)
             row0, col0 = (_tile_index(a) for a in s.src.start)
             row0_only = src_global.shape[0] == 1 and _only_row_broadcast(self.p, s.dst.buffer)
-            return [
-                k.ReadTiles(
-                    cb,
-                    src_global.name,
-                    row0,
-                    col0,
-                    rows,
-                    cols,
-                    row0_only,
-                    _pad_value(
-                        self.p, s.dst.buffer, _overhangs(self.p.layout(src_global.name), rows, cols)
-                    ),
+            read = k.ReadTiles(
+                cb,
+                src_global.name,
+                row0,
+                col0,
+                rows,
+                cols,
+                row0_only,
+                _pad_value(
+                    self.p, s.dst.buffer, _overhangs(self.p.layout(src_global.name), rows, cols)
                 ),
-                k.CBOp(k.CBKind.WAIT_FRONT, cb, rows * cols),
-            ]
-        if self.p.buffer(s.src.buffer).shape != s.src.extent:
+                _affine_index(s.src.panel),
+                s.src.panels,
+                s.src.panel_stride,
+            )
+            return [read, k.CBOp(k.CBKind.WAIT_FRONT, cb, read.tiles)]
+        if self.p.buffer(s.src.buffer).shape != s.src.shape:
             raise CompileError("T.copy", f"source {s.src} must be a whole local buffer", s.where)
         load = k.TileExpr("load", cb=self.read(s.src.buffer, s.where))
         if dst_global:
@@ -257,7 +261,17 @@ class _Tensorizer:
         row0, col0 = (_tile_index(a) for a in dst.start)
         return [
             k.EltwiseBlock(out.name, expr, out.block_tiles, None),
-            k.WriteTiles(out.name, dst.buffer, row0, col0, rows, cols),
+            k.WriteTiles(
+                out.name,
+                dst.buffer,
+                row0,
+                col0,
+                rows,
+                cols,
+                _affine_index(dst.panel),
+                dst.panels,
+                dst.panel_stride,
+            ),
         ]
 
     def gemm(self, s: Gemm) -> list[k.Op]:

@@ -1,0 +1,174 @@
+"""Tensors and buffers of rank >= 3 as stacks of 2-D tile panels.
+
+A Tensix tensor is paged in 32x32 tiles of two of its dims; every other dim indexes whole
+panels. A (B, H, S, D) tensor read in (S-window, D) windows is B*H panels of S x D. Which two
+dims are tiled is read from the kernel: the dims a `T.copy` window spans (its non-unit extents)
+or a `T.Parallel` nest advances along. So a (B, S, H, D) tensor read as `Q[b, s0:s0+n, h, :]`
+is tiled over (S, D), with (B, H) as panels: the host lays it out as the permuted (B, H, S, D)
+tiles (a tilizing host does that layout anyway) and every window is whole tiles. One tensor
+read in windows over two different dim pairs has no single page layout: a `CompileError`.
+
+Local buffers of rank >= 3 (`T.alloc_shared((2, 64, 64))`) are their leading dims' panels
+stacked along the rows: a (2, 64, 64) buffer is one CB of a 128x64 block.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import product
+from math import prod
+
+import tilelang  # noqa: F401  (makes the bundled `tvm` importable)
+from tvm import tirx
+
+from compiler.errors import CompileError
+from compiler.ir import Affine, Region
+
+
+def _free_vars(expr: object) -> set[str]:
+    found: set[str] = set()
+    tirx.stmt_functor.post_order_visit(
+        expr, lambda n: found.add(n.name) if isinstance(n, tirx.Var) else None
+    )
+    return found
+
+
+def tiled_dims(func: tirx.PrimFunc, where) -> dict[str, tuple[int, int]]:
+    """Tensor parameters of rank >= 3 -> the (row, column) dims their tiles span; dims of a
+    tensor no window decides are the last two. `where(node)` renders a statement's location."""
+    ranks = {b.name: len(b.shape) for b in func.buffer_map.values() if len(b.shape) >= 3}
+    parallel: set[str] = set()
+    tirx.stmt_functor.post_order_visit(
+        func.body,
+        lambda n: (
+            parallel.add(n.loop_var.name)
+            if isinstance(n, tirx.For) and n.kind == tirx.ForKind.PARALLEL
+            else None
+        ),
+    )
+    chosen: dict[str, tuple[tuple[int, int], str]] = {}
+
+    def note(name: str, dims: list[int], node: object) -> None:
+        if name not in ranks or len(dims) < 2:
+            return
+        pair = (dims[-2], dims[-1])
+        first = chosen.setdefault(name, (pair, where(node)))
+        if first[0] != pair:
+            raise CompileError(
+                "T.copy",
+                f"{name} is read in windows over dims {first[0]} (at {first[1]}) and over dims "
+                f"{pair}: a Tensix tensor is paged in tiles of one pair of dims; pass the data "
+                "in a second tensor laid out for the other window, or use one window shape",
+                where(node),
+            )
+
+    def visit(n: object) -> None:
+        if isinstance(n, tirx.Evaluate) and isinstance(n.value, tirx.Call):
+            if n.value.op.name == "tl.tileop.copy":
+                for arg in n.value.args[:2]:
+                    if isinstance(arg, tirx.Call) and arg.op.name == "tl.region":
+                        extents = [
+                            int(e) if isinstance(e, tirx.IntImm) else 2 for e in arg.args[2:]
+                        ]
+                        dims = [d for d, e in enumerate(extents) if e != 1]
+                        note(arg.args[0].buffer.name, dims, n)
+        elif isinstance(n, tirx.BufferStore):
+            loads: list[tirx.BufferLoad] = []
+            tirx.stmt_functor.post_order_visit(
+                n.value, lambda x: loads.append(x) if isinstance(x, tirx.BufferLoad) else None
+            )
+            for access in (n, *loads):
+                dims = [d for d, i in enumerate(access.indices) if _free_vars(i) & parallel]
+                note(access.buffer.name, dims, n)
+
+    tirx.stmt_functor.post_order_visit(func.body, visit)
+    out = {name: (rank - 2, rank - 1) for name, rank in ranks.items()}
+    out.update({name: pair for name, (pair, _) in chosen.items()})
+    return out
+
+
+@dataclass(frozen=True)
+class Panels:
+    """An N-D tensor's page layout: `order` = panel dims then the tiled (row, column) dims."""
+
+    shape: tuple[int, ...]
+    order: tuple[int, ...]
+
+    @staticmethod
+    def of(shape: tuple[int, ...], tiled: tuple[int, int]) -> Panels:
+        lead = tuple(d for d in range(len(shape)) if d not in tiled)
+        return Panels(shape, (*lead, *tiled))
+
+    @property
+    def count(self) -> int:
+        return prod(self.shape[d] for d in self.order[:-2])
+
+    @property
+    def view(self) -> tuple[int, int]:
+        return self.shape[self.order[-2]], self.shape[self.order[-1]]
+
+    def stride(self, dim: int) -> int:
+        """Flat panel distance of one step along panel dim `dim`."""
+        lead = self.order[:-2]
+        return prod(self.shape[d] for d in lead[lead.index(dim) + 1 :])
+
+    def window(
+        self, name: str, start: tuple[Affine, ...], extent: tuple[int, ...], where: str
+    ) -> Region:
+        """A window of the tensor as 2-D windows of its panels."""
+        lead, (r, c) = self.order[:-2], self.order[-2:]
+        spans = [d for d in lead if extent[d] != 1]
+        if len(spans) > 1:
+            raise CompileError(
+                "T.copy",
+                f"the window of {name} spans dims {spans} beside its tiled dims ({r}, {c}); "
+                "at most one leading dim may have an extent above 1: copy one panel per "
+                "statement (a loop over the others)",
+                where,
+            )
+        panel = Affine()
+        for d in lead:
+            panel = panel + start[d].scale(self.stride(d))
+        return Region(
+            name,
+            (start[r], start[c]),
+            (extent[r], extent[c]),
+            panel,
+            extent[spans[0]] if spans else 1,
+            self.stride(spans[0]) if spans else 1,
+        )
+
+
+def stacked_shape(shape: tuple[int, ...]) -> tuple[int, int]:
+    """A local buffer of rank >= 3: its leading dims' panels stacked along the rows."""
+    return prod(shape[:-1]), shape[-1]
+
+
+def stacked_window(
+    name: str, shape: tuple[int, ...], start: tuple[Affine, ...], extent: tuple[int, ...], where
+) -> Region:
+    """A window of a stacked local buffer as a window of its 2-D view: leading indices must be
+    constants and the window one run of whole panels (or a part of one panel)."""
+    lead, rows = shape[:-2], shape[-2]
+    if any(s.terms for s in start[:-2]):
+        raise CompileError(
+            "buffer",
+            f"{name}{list(shape)} is indexed by a loop variable in a leading dim; a local buffer "
+            "is one circular buffer: index its leading dims with constants",
+            where,
+        )
+    first = [s.const for s in start[:-2]]
+    panels = [range(f, f + e) for f, e in zip(first, extent[:-2], strict=True)]
+    flat = sorted(
+        sum(i * prod(lead[k + 1 :]) for k, i in enumerate(idx)) for idx in product(*panels)
+    )
+    whole = extent[-2] == rows and start[-2] == Affine()
+    if flat != list(range(flat[0], flat[0] + len(flat))) or (len(flat) > 1 and not whole):
+        raise CompileError(
+            "buffer",
+            f"the window of {name}{list(shape)} is not one run of its stacked panels; copy "
+            "whole panels or a part of one panel",
+            where,
+        )
+    row0 = Affine.of(flat[0] * rows) + start[-2]
+    return Region(name, (row0, start[-1]), (len(flat) * extent[-2], extent[-1]))

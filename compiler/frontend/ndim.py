@@ -81,7 +81,10 @@ def tiled_dims(func: tirx.PrimFunc, where) -> dict[str, tuple[int, int]]:
                 dims = [d for d, i in enumerate(access.indices) if _free_vars(i) & parallel]
                 note(access.buffer.name, dims, n)
 
-    tirx.stmt_functor.post_order_visit(func.body, visit)
+    nodes: list[object] = []  # visited first: an error raised inside the visitor loses its type
+    tirx.stmt_functor.post_order_visit(func.body, nodes.append)
+    for n in nodes:
+        visit(n)
     out = {name: (rank - 2, rank - 1) for name, rank in ranks.items()}
     out.update({name: pair for name, (pair, _) in chosen.items()})
     return out
@@ -137,6 +140,31 @@ class Panels:
             extent[spans[0]] if spans else 1,
             self.stride(spans[0]) if spans else 1,
         )
+
+
+def private_var(body: object, buffer: tirx.Buffer) -> str | None:
+    """The loop variable that every access of an N-D local buffer indexes all its leading dims
+    with (`A_shared[b, :, :]` inside `for b in T.serial(batch)`), else None. Such a buffer is one
+    panel per iteration: no value crosses iterations, so one panel's CB holds it (TIR variables
+    are distinct objects per loop, so two loops both named `b` do not qualify)."""
+    lead = len(buffer.shape) - 2
+    seen: list[object] = []
+    whole = [False]
+
+    def visit(n: object) -> None:
+        if isinstance(n, tirx.Call) and n.op.name == "tl.region":
+            load = n.args[0]
+            if load.buffer.same_as(buffer) and any(
+                not (isinstance(e, tirx.IntImm) and int(e) == 1) for e in n.args[2 : 2 + lead]
+            ):
+                whole[0] = True
+        elif isinstance(n, tirx.BufferLoad | tirx.BufferStore) and n.buffer.same_as(buffer):
+            seen.extend(n.indices[:lead])
+
+    tirx.stmt_functor.post_order_visit(body, visit)
+    if whole[0] or not seen or not isinstance(seen[0], tirx.Var):
+        return None
+    return seen[0].name if all(i.same_as(seen[0]) for i in seen) else None
 
 
 def stacked_shape(shape: tuple[int, ...]) -> tuple[int, int]:

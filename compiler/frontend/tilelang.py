@@ -15,7 +15,13 @@ from tvm import tirx
 
 from compiler.errors import CompileError
 from compiler.frontend.gather import build_gather, gather_parts
-from compiler.frontend.ndim import Panels, stacked_shape, stacked_window, tiled_dims
+from compiler.frontend.ndim import (
+    Panels,
+    private_var,
+    stacked_shape,
+    stacked_window,
+    tiled_dims,
+)
 from compiler.ir import (
     Affine,
     Binary,
@@ -157,6 +163,7 @@ class _Frontend:
         self.threads = 1
         self.panels: dict[str, Panels] = {}  # tensors of rank >= 3
         self.stacked: dict[str, tuple[int, ...]] = {}  # local buffers of rank >= 3
+        self.private: set[str] = set()  # ... whose leading dims one loop variable indexes
         tiled = tiled_dims(func, _where)
         for param in func.params:
             buf = func.buffer_map.get(param)
@@ -265,6 +272,8 @@ class _Frontend:
             return self.panels[name].window(name, start, extent, _where(node))
         if name in self.stacked:
             return stacked_window(name, self.stacked[name], start, extent, _where(node))
+        if name in self.private:
+            return Region(name, start[-2:], extent[-2:])
         return Region(name, *self._view_region(name, start, extent))
 
     def _full_local(self, region: Region, op: str, node: object) -> str:
@@ -320,11 +329,16 @@ class _Frontend:
                 raise CompileError("alloc", f"{buf.name}: memory scope {scope_name} not supported")
             shape = tuple(self._int(d, "buffer shape", block) for d in buf.shape)
             self._check_dtype(str(buf.dtype), f"buffer {buf.name}")
-            if len(shape) >= 3:
+            view = self._view(buf.name, shape, pad=True)
+            if len(shape) >= 3 and private_var(block.body, buf) is not None:
+                view = shape[-2:]  # one panel per iteration of the loop that indexes it
+                self.private.add(buf.name)
+            elif len(shape) >= 3:
                 self.stacked[buf.name] = shape
+                view = stacked_shape(shape)
             self.buffers[buf.name] = LocalBuffer(
                 buf.name,
-                stacked_shape(shape) if len(shape) >= 3 else self._view(buf.name, shape, pad=True),
+                view,
                 str(buf.dtype),
                 SCOPES[scope_name],
                 self.vectors.get(buf.name, "row") if len(shape) == 1 else "",

@@ -175,11 +175,11 @@ class _Tensorizer:
     def expr(self, e: Expr, dst: Region, where: str) -> k.TileExpr:
         if isinstance(e, Load):
             r = e.region
-            rows, cols = dst.extent
-            shape = {"": dst.extent, "rows": (TILE, cols), "cols": (rows, TILE)}[e.bcast]
+            rows, cols = dst.shape
+            shape = {"": dst.shape, "rows": (TILE, cols), "cols": (rows, TILE)}[e.bcast]
             if (
                 self.p.buffer(r.buffer) is None
-                or r.extent != shape
+                or r.shape != shape
                 or any(s != Affine() for s in r.start)
             ):
                 raise CompileError(

@@ -326,7 +326,12 @@ class _Frontend:
         for buf in block.alloc_buffers:
             scope_name = buf.scope()
             if scope_name not in SCOPES:
-                raise CompileError("alloc", f"{buf.name}: memory scope {scope_name} not supported")
+                raise CompileError(
+                    "alloc",
+                    f"{buf.name}: memory scope {scope_name} not supported; use T.alloc_shared "
+                    "or T.alloc_fragment",
+                    _where(block),
+                )
             shape = tuple(self._int(d, "buffer shape", block) for d in buf.shape)
             self._check_dtype(str(buf.dtype), f"buffer {buf.name}")
             view = self._view(buf.name, shape, pad=True)

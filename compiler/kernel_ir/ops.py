@@ -322,6 +322,7 @@ class EltwiseBlock:
     expr: TileExpr
     ntiles: int
     dst_live_flag: str | None  # the destination's previous value is replaced chunk by chunk
+    where: str = ""  # the T.Parallel statement it computes, for error messages
 
 
 Op = (

@@ -189,7 +189,8 @@ def verify(lowered: k.Lowered) -> k.Lowered:
             if crosses and produced[cb.name] != consumed[cb.name]:
                 raise CompileError(
                     "verify",
-                    f"{cb.name}: {producer} produces {produced[cb.name]} tiles per block but its "
-                    f"consumer takes {consumed[cb.name]}",
+                    f"buffer {cb.buffer}: the {producer} kernel produces {produced[cb.name]} "
+                    f"tiles per block but its consumer takes {consumed[cb.name]} (a pattern of "
+                    "copies and uses the lowering does not balance; `--dump-ir` shows where)",
                 )
     return lowered

@@ -22,7 +22,8 @@ def plan_layout(program: Program) -> Program:
             raise CompileError(
                 "alloc",
                 f"{buf.scope} buffer {buf.name} has shape {list(buf.shape)}; Tensix tiles are "
-                f"{TILE}x{TILE}, so block dimensions must be multiples of {TILE}",
+                f"{TILE}x{TILE}, so block dimensions must be multiples of {TILE} (a block may "
+                "overhang a ragged tensor's edge: round the block size up)",
             )
     for stmt in walk(program.body):
         if not isinstance(stmt, Copy | Eltwise):

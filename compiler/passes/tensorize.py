@@ -206,7 +206,7 @@ class _Tensorizer:
         flag = live_flag(buf.name)
         self.live.add(buf.name)
         return [
-            k.EltwiseBlock(self.cb(buf.name), expr, self.ntiles(buf.name), flag),
+            k.EltwiseBlock(self.cb(buf.name), expr, self.ntiles(buf.name), flag, where),
             k.FlagSet(flag, True),
         ]
 
@@ -242,7 +242,7 @@ class _Tensorizer:
             raise CompileError("T.copy", f"source {s.src} must be a whole local buffer", s.where)
         load = k.TileExpr("load", cb=self.read(s.src.buffer, s.where))
         if dst_global:
-            return self.write_global(s.dst, load)
+            return self.write_global(s.dst, load, s.where)
         return self.write_local(s.dst, load, s.where)
 
     def gather(self, s: Gather, pops: list[str]) -> list[k.Op]:
@@ -254,13 +254,13 @@ class _Tensorizer:
         read = k.GatherTiles(cb, s.tensor, rows, cols, s.row, s.col, s.cond, s.i, s.j)
         return [read, k.CBOp(k.CBKind.WAIT_FRONT, cb, rows * cols)]
 
-    def write_global(self, dst: Region, expr: k.TileExpr) -> list[k.Op]:
+    def write_global(self, dst: Region, expr: k.TileExpr, where: str) -> list[k.Op]:
         """Compute packs the block into the tensor's output CB; the writer stores it."""
         out = self.p.cb_for(dst.buffer)
         rows, cols = (e // TILE for e in dst.extent)
         row0, col0 = (_tile_index(a) for a in dst.start)
         return [
-            k.EltwiseBlock(out.name, expr, out.block_tiles, None),
+            k.EltwiseBlock(out.name, expr, out.block_tiles, None, where),
             k.WriteTiles(
                 out.name,
                 dst.buffer,
@@ -406,7 +406,7 @@ class _Tensorizer:
             return self.fill(s)
         expr = self.expr(s.expr, s.dst, s.where)
         if self.p.tensor(s.dst.buffer):
-            return self.write_global(s.dst, expr)
+            return self.write_global(s.dst, expr, s.where)
         return self.write_local(s.dst, expr, s.where)
 
 

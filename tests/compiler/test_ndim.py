@@ -1,0 +1,94 @@
+"""Tensors of rank >= 3 are stacks of 2-D tile panels tiled over the dims their windows span;
+local buffers of rank >= 3 are stacked panels (or one panel, when one loop variable indexes
+every access); windows the layouts cannot serve are errors that say what to write."""
+
+import pytest
+import tilelang.language as T
+import torch
+from corpus import nd_attention_layouts as attn
+from corpus import nd_batched_gemm as bg
+from corpus import nd_grids as grids
+
+import compiler
+from compiler.errors import CompileError, located
+from compiler.frontend import from_prim_func
+from compiler.frontend.ndim import Panels
+from compiler.ir import Affine, Copy
+
+
+def test_panels_put_the_tiled_dims_last_and_number_panels_row_major():
+    p = Panels.of((2, 3, 4, 5), (1, 3))
+    assert p.order == (0, 2, 1, 3)
+    assert (p.count, p.view) == (8, (3, 5))
+    assert (p.stride(0), p.stride(2)) == (4, 1)
+
+
+def test_a_bshd_tensor_read_per_head_is_tiled_over_seq_and_dim():
+    program = from_prim_func(attn.bshd_to_bhsd(2, 4, 128, 64))
+    q, out = program.tensor("Q"), program.tensor("Output")
+    assert (q.dim_order, q.panels, q.shape) == ((0, 2, 1, 3), 8, (128, 64))
+    assert (out.dim_order, out.panels) == ((0, 1, 2, 3), 8)
+    read, write = program.body
+    assert isinstance(read, Copy) and isinstance(write, Copy)
+    # panel (bz, by) of the (batch, heads) panels: bz * heads + by
+    assert read.src.panel == Affine((("by", 1), ("bz", 4)))
+    assert read.src.start == (Affine((("bx", 64),)), Affine())
+    assert write.dst.panel == read.src.panel
+
+
+def test_a_window_over_a_leading_dim_reads_several_panels_into_a_stacked_buffer():
+    program = from_prim_func(grids.stacked_pair(64, 64))
+    read = program.body[0]
+    assert (read.src.panels, read.src.panel_stride, read.src.shape) == (2, 1, (128, 64))
+    assert program.buffer("Z_shared").shape == (128, 64)
+
+
+def test_a_buffer_indexed_by_one_loop_variable_holds_one_panel():
+    program = from_prim_func(bg.matmul_batched(2, 64, 64, 64))
+    assert program.buffer("A_shared").shape == (64, 32)
+    assert program.buffer("B_shared").shape == (32, 64)
+
+
+def indexed_by_grid(M, dtype="bfloat16"):
+    @T.prim_func
+    def main(A: T.Tensor((2, M, M), dtype), B: T.Tensor((2, M, M), dtype)):
+        with T.Kernel(2, threads=128) as bx:
+            A_s = T.alloc_shared((2, M, M), dtype)
+            T.copy(A[bx, 0, 0], A_s[bx, :, :])
+            T.copy(A_s[0, :, :], B[bx, 0, 0])
+
+    return main
+
+
+def test_a_stacked_buffer_indexed_by_a_variable_and_a_constant_is_rejected():
+    with pytest.raises(CompileError, match="index its leading dims with constants") as err:
+        from_prim_func(indexed_by_grid(32))
+    assert "test_ndim.py" in err.value.where
+
+
+def test_the_plan_tells_the_host_how_to_lay_out_an_nd_tensor():
+    plan = compiler.compile(attn.bshd_to_bhsd(1, 3, 100, 32)).plan
+    q = next(b for b in plan.buffers if b.name == "Q")
+    assert (q.host_shape, q.dim_order, q.panels, q.shape) == (
+        (1, 100, 3, 32),
+        (0, 2, 1, 3),
+        3,
+        (100, 32),
+    )
+    assert q.num_pages == 3 * 4 * 1
+
+
+def test_a_bshd_window_moves_exactly_that_head():
+    artifact = compiler.compile(attn.bshd_to_bhsd(2, 3, 96, 32, block_M=32))
+    q = torch.arange(2 * 96 * 3 * 32, dtype=torch.float32).reshape(2, 96, 3, 32) % 251
+    out = compiler.run(artifact, q.bfloat16())
+    assert torch.equal(out.float(), q.transpose(1, 2))
+
+
+def test_errors_raised_late_take_the_location_of_the_statement_being_lowered():
+    with pytest.raises(CompileError) as err, located("kernel.py:7, TIR `x`"):
+        raise CompileError("T.Parallel", "no tile operation")
+    assert str(err.value) == "T.Parallel: no tile operation (at kernel.py:7, TIR `x`)"
+    with pytest.raises(CompileError) as kept, located("elsewhere"):
+        raise CompileError("T.copy", "bad", "kernel.py:3")
+    assert kept.value.where == "kernel.py:3"

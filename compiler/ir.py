@@ -242,6 +242,7 @@ class Gather:
     i: str
     j: str
     where: str
+    panel: str = "0"  # an N-D tensor: the flat panel index of the row (constant per slice too)
 
 
 @dataclass(frozen=True)

@@ -379,6 +379,8 @@ class Renderer:
             f"g_col < {layout.cols}"
         )
         page = f"static_cast<uint32_t>(g_row / 32) * {layout.tile_cols} + static_cast<uint32_t>(g_col / 32)"
+        if layout.panels > 1:
+            page = f"static_cast<uint32_t>({op.panel}) * {layout.panel_tiles} + {page}"
         src = f"static_cast<uint32_t>((g_row % 32) / 16) * {2 * face} + static_cast<uint32_t>(g_row % 16) * {row}"
         per_row = [
             f"const int32_t {op.i} = static_cast<int32_t>(g_tr * 32 + g_r);",

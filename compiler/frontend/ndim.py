@@ -33,6 +33,24 @@ def _free_vars(expr: object) -> set[str]:
     return found
 
 
+def aliases(func: tirx.PrimFunc) -> dict[str, tuple[str, tuple[int, ...]]]:
+    """Views of tensor parameters declared in the kernel (`T.Tensor(shape, dtype, X.data)`, as
+    tilelang's convolution example flattens its NHWC output): view name -> (parameter, shape)."""
+    params = {b.data.name: b.name for b in func.buffer_map.values()}
+    own = set(params.values())
+    found: dict[str, tuple[str, tuple[int, ...]]] = {}
+
+    def visit(n: object) -> None:
+        if isinstance(n, tirx.BufferLoad | tirx.BufferStore):
+            buf = n.buffer
+            if buf.name not in own and buf.data.name in params:
+                shape = tuple(int(d) if isinstance(d, tirx.IntImm) else -1 for d in buf.shape)
+                found[buf.name] = (params[buf.data.name], shape)
+
+    tirx.stmt_functor.post_order_visit(func.body, visit)
+    return found
+
+
 def tiled_dims(func: tirx.PrimFunc, where) -> dict[str, tuple[int, int]]:
     """Tensor parameters of rank >= 3 -> the (row, column) dims their tiles span; dims of a
     tensor no window decides are the last two. `where(node)` renders a statement's location."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import re
 from dataclasses import dataclass, field
+from math import prod
 
 import tilelang  # noqa: F401  (makes the bundled `tvm` importable)
 from tilelang.ir import get_stmt_span
@@ -17,6 +18,7 @@ from compiler.errors import CompileError
 from compiler.frontend.gather import build_gather, gather_parts
 from compiler.frontend.ndim import (
     Panels,
+    aliases,
     private_var,
     stacked_shape,
     stacked_window,
@@ -165,6 +167,8 @@ class _Frontend:
         self.stacked: dict[str, tuple[int, ...]] = {}  # local buffers of rank >= 3
         self.private: set[str] = set()  # ... whose leading dims one loop variable indexes
         tiled = tiled_dims(func, _where)
+        self.alias = {name: param for name, (param, _) in aliases(func).items()}
+        views = {param: shape for param, shape in aliases(func).values()}
         for param in func.params:
             buf = func.buffer_map.get(param)
             if buf is None:
@@ -175,6 +179,9 @@ class _Frontend:
                 )
             shape = tuple(self._int(d, "tensor shape", buf) for d in buf.shape)
             self._check_dtype(str(buf.dtype), f"tensor {buf.name}")
+            if buf.name in views:
+                self.tensors[buf.name] = self._aliased(buf, shape, views[buf.name])
+                continue
             if len(shape) >= 3:
                 panels = self.panels[buf.name] = Panels.of(shape, tiled[buf.name])
                 self.tensors[buf.name] = Tensor(
@@ -257,7 +264,32 @@ class _Frontend:
             raise CompileError(
                 "region", f"{buf.name}: {len(extents)} extents for {len(start)} dims", _where(node)
             )
-        return self._window(buf.name, start, extents, node)
+        return self._window(self.alias.get(buf.name, buf.name), start, extents, node)
+
+    def _aliased(self, buf: tirx.Buffer, shape: tuple[int, ...], view: tuple[int, ...]) -> Tensor:
+        """A parameter read and written only through a 2-D view of its row-major data (a
+        `T.Tensor(view, dtype, X.data)` in the kernel): laid out as that view."""
+        name = buf.name
+        mine = [a for a, p in self.alias.items() if p == name]
+        if len(view) != 2 or prod(view) != prod(shape) or self._used_directly(name):
+            raise CompileError(
+                "T.Tensor",
+                f"views {', '.join(mine)} of {name}{list(shape)} as {list(view)}: a parameter "
+                "may be viewed as one 2-D reshape of its data and then used only through it",
+            )
+        return Tensor(name, view, str(buf.dtype), shape)
+
+    def _used_directly(self, name: str) -> bool:
+        used: list[bool] = []
+        tirx.stmt_functor.post_order_visit(
+            self.func.body,
+            lambda n: (
+                used.append(True)
+                if isinstance(n, tirx.BufferLoad | tirx.BufferStore) and n.buffer.name == name
+                else None
+            ),
+        )
+        return bool(used)
 
     def _host_shape(self, tensor: str) -> tuple[int, ...]:
         t = self.tensors[tensor]
@@ -455,7 +487,9 @@ class _Frontend:
                 and not self._affine_access(parts[0], body_scope)
             ):
                 loops = [(v, e) for v, e in self._parallel_vars(node)]
-                out.append(build_gather(s, *parts, tir_lets, loops, dict(self.extents), _where(s)))
+                panels = self.panels.get(parts[0].buffer.name)
+                extents = dict(self.extents)
+                out.append(build_gather(s, *parts, tir_lets, loops, extents, _where(s), panels))
             elif isinstance(s, tirx.BufferStore):
                 out.append(self._store(s, pvars, body_scope))
             elif isinstance(s, tirx.IfThenElse) and isinstance(s.then_case, tirx.BufferStore):
@@ -556,7 +590,7 @@ class _Frontend:
                 )
             start.append(aff.without(pvars[p][0]) if p >= 0 else aff)
             extent.append(pvars[p][1] if p >= 0 else 1)
-        return self._window(buf.name, tuple(start), tuple(extent), node)
+        return self._window(self.alias.get(buf.name, buf.name), tuple(start), tuple(extent), node)
 
     def _broadcast(self, e: tirx.BufferLoad, pvars, scope: _Scope, node) -> Load:
         """`x[j]` (or `x[i]`) of a vector in a 2-D nest: the vector's tiles, broadcast."""

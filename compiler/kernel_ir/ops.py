@@ -149,6 +149,7 @@ class GatherTiles:
     cond: str
     i: str
     j: str
+    panel: str = "0"  # an N-D tensor: C++ int32 flat panel index of the row
 
     @property
     def tiles(self) -> int:

@@ -251,7 +251,7 @@ class _Tensorizer:
             raise CompileError("T.Parallel", f"{s.dst} is filled twice in one loop body", s.where)
         pops.append(cb)
         rows, cols = (d // TILE for d in self.p.buffer(s.dst).shape)
-        read = k.GatherTiles(cb, s.tensor, rows, cols, s.row, s.col, s.cond, s.i, s.j)
+        read = k.GatherTiles(cb, s.tensor, rows, cols, s.row, s.col, s.cond, s.i, s.j, s.panel)
         return [read, k.CBOp(k.CBKind.WAIT_FRONT, cb, rows * cols)]
 
     def write_global(self, dst: Region, expr: k.TileExpr, where: str) -> list[k.Op]:

@@ -92,3 +92,30 @@ def test_errors_raised_late_take_the_location_of_the_statement_being_lowered():
     with pytest.raises(CompileError) as kept, located("elsewhere"):
         raise CompileError("T.copy", "bad", "kernel.py:3")
     assert kept.value.where == "kernel.py:3"
+
+
+def view_and_direct(M, dtype="bfloat16"):
+    @T.prim_func
+    def main(A: T.Tensor((2, M, M), dtype), B: T.Tensor((2, M, M), dtype)):
+        with T.Kernel(2, threads=128) as bx:
+            A_flat = T.Tensor((2 * M, M), dtype, A.data)
+            A_s = T.alloc_shared((M, M), dtype)
+            T.copy(A_flat[bx * M, 0], A_s)
+            T.copy(A[bx, 0:M, 0:M], A_s)
+            T.copy(A_s, B[bx, 0, 0])
+
+    return main
+
+
+def test_a_parameter_used_both_directly_and_through_a_view_is_rejected():
+    with pytest.raises(CompileError, match="viewed as one 2-D reshape of its data"):
+        from_prim_func(view_and_direct(32))
+
+
+def test_a_flat_view_lays_the_parameter_out_as_the_view():
+    from corpus import nd_convolution as conv
+
+    program = from_prim_func(conv.convolution(1, 32, 8, 8, 32, 3, 1, 1, 1))
+    kernel, data = program.tensor("kernel"), program.tensor("data")
+    assert (kernel.shape, kernel.host_shape, kernel.panels) == ((288, 32), (3, 3, 32, 32), 1)
+    assert (data.shape, data.dim_order, data.panels) == ((8, 32), (0, 1, 2, 3), 8)

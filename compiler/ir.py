@@ -57,6 +57,21 @@ class Affine:
 
 
 @dataclass(frozen=True)
+class Derived:
+    """`var / by` or `var % by` (C++ unsigned division) of a grid variable, named `name` in
+    affine indices: a flattened grid's coordinates (`bz = by // heads`) or a GQA head group
+    (`by // groups`). The block loop computes it beside the grid coordinates."""
+
+    name: str
+    var: str
+    op: str  # "/" | "%"
+    by: int
+
+    def extent(self, var_extent: int) -> int:
+        return -(-var_extent // self.by) if self.op == "/" else min(self.by, var_extent)
+
+
+@dataclass(frozen=True)
 class Tensor:
     """A global (DRAM) tensor parameter of the kernel. `shape` is 2-D; a 1-D parameter
     (`host_shape`) is viewed as a (1, n) row or (n, 1) column (see the frontend). A tensor of
@@ -320,6 +335,7 @@ class Program:
     grid: tuple[tuple[str, int], ...]  # (var, extent), first = blockIdx.x
     threads: int
     body: tuple[Stmt, ...]
+    derived: tuple[Derived, ...] = ()  # floordiv/mod of grid variables used in indices
     target: Target | None = None
     fp32_dest_acc: bool = False  # DST holds fp32 (half the tiles); set with the target
     schedule: Schedule | None = None

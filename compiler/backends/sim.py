@@ -60,6 +60,11 @@ def _format(b: BufferPlan) -> DataFormat:
     return _sim_format(DATA_FORMATS[b.dtype], f"tensor {b.name} ({b.dtype})")
 
 
+def allocate(b: BufferPlan) -> torch.Tensor:
+    """A zero tensor for output parameter `b`, in its host shape and dtype."""
+    return torch.zeros(tuple(b.host_shape), dtype=TORCH_DTYPES[b.dtype])
+
+
 def _bind(artifact: Artifact, tensors: list[torch.Tensor]) -> dict[str, torch.Tensor | None]:
     plan = artifact.plan
     if len(tensors) == len(plan.buffers):

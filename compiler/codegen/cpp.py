@@ -211,13 +211,23 @@ class Renderer:
         body = self.body(op.body, 1)
         text = "\n".join(body)
         lines = ["for (uint32_t block = first_block; block < first_block + num_blocks; ++block) {"]
+
+        def used(name: str) -> bool:
+            return re.search(rf"\b{re.escape(name)}\b", text) is not None
+
+        needed = {d[0] for d in op.derived if used(d[0])}
+        for name, var, _, _ in reversed(op.derived):  # a coordinate derived from another
+            if name in needed:
+                needed.add(var)
+        derived = [d for d in op.derived if d[0] in needed]
         stride = 1
         for var, extent in op.grid:
             value = "block" if stride == 1 else f"block / {stride}"
             # only the grid coordinates this kernel indexes with (no unused variables)
-            if re.search(rf"\b{re.escape(var)}\b", text):
+            if used(var) or any(d[1] == var for d in derived):
                 lines.append(f"{INDENT}const uint32_t {var} = {value} % {extent};")
             stride *= extent
+        lines += [f"{INDENT}const uint32_t {n} = {v} {how} {by};" for n, v, how, by in derived]
         return [*lines, *body, "}"]
 
     @staticmethod

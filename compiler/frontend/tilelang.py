@@ -29,6 +29,7 @@ from compiler.ir import (
     Binary,
     Const,
     Copy,
+    Derived,
     Eltwise,
     Expr,
     Fill,
@@ -160,7 +161,9 @@ class _Frontend:
         self.tensors: dict[str, Tensor] = {}
         self.buffers: dict[str, LocalBuffer] = {}
         self.grid: list[tuple[str, int]] = []
-        self.kernel_at = ""  # where the T.Kernel grid was bound
+        # each T.Kernel scope: (grid, its buffers, threads, body, derived), in program order
+        self.launches: list[tuple] = []
+        self.derived: dict[str, Derived] = {}  # grid coordinates computed by division
         self.extents: dict[str, int] = {}  # grid and loop variables in scope -> extent
         self.threads = 1
         self.panels: dict[str, Panels] = {}  # tensors of rank >= 3
@@ -246,9 +249,31 @@ class _Frontend:
                 return b.scale(a.const)
             if not b.terms:
                 return a.scale(b.const)
+        if isinstance(e, tirx.FloorDiv | tirx.FloorMod) and isinstance(e.b, tirx.IntImm):
+            derived = self._derived(e, self._affine(e.a, scope, node), int(e.b))
+            if derived is not None:
+                return derived
         raise CompileError(
             "index", f"index expression {e} is not affine in loop variables", _where(node)
         )
+
+    def _derived(self, e: object, a: Affine, by: int) -> Affine | None:
+        """`g // n` or `g % n` of a grid variable g (or of such a coordinate): a coordinate the
+        block loop computes (a flattened batch x heads grid, a GQA group); None otherwise."""
+        bases = {v for v, _ in self.grid} | set(self.derived)
+        if (
+            by <= 0
+            or a.const
+            or len(a.terms) != 1
+            or a.terms[0][1] != 1
+            or a.terms[0][0] not in bases
+        ):
+            return None
+        var = a.terms[0][0]
+        op = "/" if isinstance(e, tirx.FloorDiv) else "%"
+        name = f"{var}_{'div' if op == '/' else 'mod'}{by}"
+        self.derived[name] = Derived(name, var, op, by)
+        return Affine(((name, 1),))
 
     def _region(self, arg: object, scope: _Scope, node: object) -> Region:
         if isinstance(arg, tirx.Call) and arg.op.name == "tl.region":
@@ -391,15 +416,6 @@ class _Frontend:
             tag = node.thread_binding.thread_tag
             if not tag.startswith("blockIdx."):
                 raise CompileError("for", f"thread binding {tag} outside T.Kernel", _where(node))
-            if tag == "blockIdx.x" and self.grid:
-                raise CompileError(
-                    "T.Kernel",
-                    f"a second T.Kernel launch in one PrimFunc (the first is at {self.kernel_at}); "
-                    "each launch is its own Metalium program: write one @T.prim_func per "
-                    "T.Kernel and run them in order, passing the tensors between them (as "
-                    "compiler/examples/split_k_gemm.py does)",
-                    _where(node),
-                )
             if extent <= 0:
                 raise CompileError(
                     "T.Kernel",
@@ -407,10 +423,18 @@ class _Frontend:
                     "(check the T.ceildiv of the shape that gives it)",
                     _where(node),
                 )
-            self.kernel_at = self.kernel_at or _where(node)
-            self.grid.append((node.loop_var.name, extent))
+            if tag != "blockIdx.x":  # y and z bind inside x's scope
+                self.grid.append((node.loop_var.name, extent))
+                self.extents[node.loop_var.name] = extent
+                return self.stmts(node.body, scope)
+            # a T.Kernel scope: one launch, its own grid and buffers
+            self.grid, self.buffers, self.derived = [(node.loop_var.name, extent)], {}, {}
             self.extents[node.loop_var.name] = extent
-            return self.stmts(node.body, scope)
+            body = tuple(self.stmts(node.body, scope))
+            self.launches.append(
+                (tuple(self.grid), self.buffers, self.threads, body, tuple(self.derived.values()))
+            )
+            return []
         if kind == tirx.ForKind.PARALLEL:
             return self._parallel(node, scope)
         if kind in (tirx.ForKind.SERIAL, tirx.ForKind.UNROLLED):
@@ -648,18 +672,44 @@ class _Frontend:
         )
 
 
-def from_prim_func(func: tirx.PrimFunc, name: str | None = None) -> Program:
-    """Read a TileLang PrimFunc into the tile-program IR."""
+def launches_of(func: tirx.PrimFunc, name: str | None = None) -> list[Program]:
+    """Read a TileLang PrimFunc into the tile-program IR: one Program per `T.Kernel` scope, in
+    the order they run (each takes every tensor parameter; the ones it does not touch are
+    unused)."""
     fe = _Frontend(func)
-    body = tuple(fe.stmts(func.body, _Scope()))
-    if not fe.grid:
+    outside = fe.stmts(func.body, _Scope())
+    if outside:
+        raise CompileError(
+            "T.Kernel",
+            "statements outside a T.Kernel scope have no core to run on; move them into one",
+            outside[0].where,
+        )
+    if not fe.launches:
         raise CompileError("T.Kernel", "the PrimFunc has no T.Kernel grid (blockIdx bindings)")
     symbol = func.attrs.get("global_symbol") if func.attrs else None
-    return Program(
-        name=name or (str(symbol) if symbol else "kernel"),
-        tensors=tuple(fe.tensors.values()),
-        buffers=tuple(fe.buffers.values()),
-        grid=tuple(fe.grid),
-        threads=fe.threads,
-        body=body,
-    )
+    base = name or (str(symbol) if symbol else "kernel")
+    many = len(fe.launches) > 1
+    return [
+        Program(
+            name=f"{base}_{i}" if many else base,
+            tensors=tuple(fe.tensors.values()),
+            buffers=tuple(buffers.values()),
+            grid=grid,
+            threads=threads,
+            body=body,
+            derived=derived,
+        )
+        for i, (grid, buffers, threads, body, derived) in enumerate(fe.launches)
+    ]
+
+
+def from_prim_func(func: tirx.PrimFunc, name: str | None = None) -> Program:
+    """The tile-program IR of a PrimFunc of one `T.Kernel` scope."""
+    programs = launches_of(func, name)
+    if len(programs) > 1:
+        raise CompileError(
+            "T.Kernel",
+            f"the PrimFunc has {len(programs)} T.Kernel launches; `compiler.compile` makes one "
+            "program of each, run in order",
+        )
+    return programs[0]

@@ -51,6 +51,8 @@ class BlockLoop:
 
     grid: tuple[tuple[str, int], ...]
     body: tuple[Op, ...]
+    # (name, grid var, "/" or "%", divisor): indices computed from the grid coordinates
+    derived: tuple[tuple[str, str, str, int], ...] = ()
 
 
 @dataclass(frozen=True)

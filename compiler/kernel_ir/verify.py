@@ -102,6 +102,9 @@ class _Verifier:
                     inner[op.var] = (0, bounds(op.extent, env)[1] - 1)
                 else:
                     inner.update({var: (0, ext - 1) for var, ext in op.grid})
+                    for name, var, how, by in op.derived:
+                        hi = inner[var][1]
+                        inner[name] = (0, hi // by if how == "/" else min(hi, by - 1))
                 if self.walk(role, op.body, inner, state) != state:
                     raise _fail(op, "a loop body must leave the DST in the state it found it")
             elif isinstance(op, k.If):

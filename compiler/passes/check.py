@@ -62,5 +62,6 @@ def _stmts(program: Program, stmts: tuple[Stmt, ...], bound: set[str]) -> None:
 
 
 def check_program(program: Program) -> Program:
-    _stmts(program, program.body, {var for var, _ in program.grid})
+    grid = {var for var, _ in program.grid} | {d.name for d in program.derived}
+    _stmts(program, program.body, grid)
     return program

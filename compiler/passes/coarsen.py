@@ -202,8 +202,8 @@ def _merges(program: Program, tags: Tags) -> list[Program]:
 
 def coarsen_blocks(program: Program) -> Program:
     assert program.target is not None, "attach_target must run before coarsen_blocks"
-    if len(program.grid) != 2:
-        return program
+    if len(program.grid) != 2 or program.derived:
+        return program  # derived indices (by // heads) would not follow merged blocks
     tags = _tags(program)
     if not tags or not _gemms_agree(program, tags):
         return program

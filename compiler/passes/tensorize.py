@@ -393,7 +393,8 @@ class _Tensorizer:
             self.live = set()
             body = self.stmts(s.body) + tuple(release)
             self.live = set()
-            return [k.BlockLoop(self.p.grid, body)]
+            derived = tuple((d.name, d.var, d.op, d.by) for d in self.p.derived)
+            return [k.BlockLoop(self.p.grid, body, derived)]
         if isinstance(s, Copy):
             return self.copy(s, pops)
         if isinstance(s, Gemm):

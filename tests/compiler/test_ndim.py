@@ -119,3 +119,30 @@ def test_a_flat_view_lays_the_parameter_out_as_the_view():
     kernel, data = program.tensor("kernel"), program.tensor("data")
     assert (kernel.shape, kernel.host_shape, kernel.panels) == ((288, 32), (3, 3, 32, 32), 1)
     assert (data.shape, data.dim_order, data.panels) == ((8, 32), (0, 1, 2, 3), 8)
+
+
+def test_a_flattened_grid_splits_into_coordinates_the_block_loop_computes():
+    program = from_prim_func(attn.gqa_scores(2, 4, 2, 128, 64))
+    assert {(d.name, d.var, d.op, d.by) for d in program.derived} == {
+        ("by_div4", "by", "/", 4),
+        ("by_mod4", "by", "%", 4),
+        ("by_mod4_div2", "by_mod4", "/", 2),
+    }
+    reader = compiler.compile(attn.gqa_scores(2, 4, 2, 128, 64)).sources["reader.cpp"]
+    assert "const uint32_t by_mod4_div2 = by_mod4 / 2;" in reader
+
+
+def scaled_grid_division(M, dtype="bfloat16"):
+    @T.prim_func
+    def main(A: T.Tensor((4, M, M), dtype), B: T.Tensor((4, M, M), dtype)):
+        with T.Kernel(4, threads=128) as bx:
+            A_s = T.alloc_shared((M, M), dtype)
+            T.copy(A[(bx * 3) // 4, 0, 0], A_s)
+            T.copy(A_s, B[bx, 0, 0])
+
+    return main
+
+
+def test_division_of_anything_but_a_grid_coordinate_stays_an_error():
+    with pytest.raises(CompileError, match=r"is not affine in loop variables"):
+        from_prim_func(scaled_grid_division(32))

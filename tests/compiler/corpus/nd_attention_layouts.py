@@ -95,6 +95,34 @@ def qk_scores(batch, heads, seq_len, dim, block_M=64, block_N=64, layout="bhsd",
     return main
 
 
+def gqa_scores(batch, heads, kv_heads, seq_len, dim, block_M=64, block_N=64, dtype="bfloat16"):
+    """Grouped-query attention's scores: a flattened (heads * batch) grid dim split with // and %,
+    and K's head `hid // groups` shared by a group of query heads."""
+    groups = heads // kv_heads
+    accum_dtype = "float"
+
+    @T.prim_func
+    def main(
+        Q: T.Tensor([batch, heads, seq_len, dim], dtype),
+        K: T.Tensor([batch, kv_heads, seq_len, dim], dtype),
+        S: T.Tensor([batch, heads, seq_len, seq_len], dtype),
+    ):
+        with T.Kernel(T.ceildiv(seq_len, block_M), heads * batch, threads=128) as (bx, by):
+            Q_shared = T.alloc_shared([block_M, dim], dtype)
+            K_shared = T.alloc_shared([block_N, dim], dtype)
+            acc_s = T.alloc_fragment([block_M, block_N], accum_dtype)
+            bz = by // heads
+            hid = by % heads
+            T.copy(Q[bz, hid, bx * block_M : (bx + 1) * block_M, :], Q_shared)
+            for k in T.serial(T.ceildiv(seq_len, block_N)):
+                T.copy(K[bz, hid // groups, k * block_N : (k + 1) * block_N, :], K_shared)
+                T.clear(acc_s)
+                T.gemm(Q_shared, K_shared, acc_s, transpose_B=True)
+                T.copy(acc_s, S[bz, hid, bx * block_M, k * block_N])
+
+    return main
+
+
 def all_heads_scale(batch, heads, seq_len, dim, block_M=32, dtype="bfloat16"):
     """One block covers every head of a sequence window: a 3-D T.Parallel nest and a 3-D
     fragment (heads stacked panels)."""
@@ -121,6 +149,17 @@ def _randn(*shapes):
         return [torch.randn(dims[x], generator=gen).to(dtype) for x in shapes]
 
     return make
+
+
+def _gqa_inputs(params, gen):
+    dtype = getattr(torch, params.get("dtype", "bfloat16"))
+    b, h, kv, s, d = (params[k] for k in ("batch", "heads", "kv_heads", "seq_len", "dim"))
+    return [torch.randn(shape, generator=gen).to(dtype) for shape in ((b, h, s, d), (b, kv, s, d))]
+
+
+def _gqa_ref(q, k, heads, kv_heads, **_):
+    keys = k.float().repeat_interleave(heads // kv_heads, dim=1)
+    return (q.float() @ keys.transpose(-1, -2)).to(q.dtype)
 
 
 def _qk_ref(q, k, layout="bhsd", **p):
@@ -181,6 +220,19 @@ CASES = [
         shapes=tuple({**s, "layout": "bshd"} for s in SHAPES),
         tolerance=BF16,
         source="tilelang examples/flash_attention/example_mha_fwd_bshd.py (Q K^T part)",
+    ),
+    Case(
+        name="nd_gqa_scores_flattened_grid",
+        kernel=gqa_scores,
+        make_inputs=_gqa_inputs,
+        reference=_gqa_ref,
+        shapes=(
+            {"batch": 2, "heads": 4, "kv_heads": 2, "seq_len": 128, "dim": 64},
+            {"batch": 1, "heads": 6, "kv_heads": 2, "seq_len": 100, "dim": 32},  # ragged
+            {"batch": 2, "heads": 2, "kv_heads": 1, "seq_len": 64, "dim": 64, "dtype": "float32"},
+        ),
+        tolerance=(1e-2, 6e-2),  # |S| up to ~40: bf16 output rounding, 2^-8 relative
+        source="tilelang examples/flash_attention/example_gqa_fwd_bshd.py (head groups, Q K^T)",
     ),
     Case(
         name="nd_all_heads_stacked",

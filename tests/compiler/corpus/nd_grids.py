@@ -1,6 +1,6 @@
 """3-D grids, grid extents computed from the shape, windows that span several panels of a 3-D
-tensor, and the N-D programs the compiler rejects on purpose (each with the message that says
-what to write instead)."""
+tensor, two T.Kernel scopes in one PrimFunc (two launches run in order), and the programs the
+compiler rejects on purpose (each with the message that says what to write instead)."""
 
 # No `from __future__ import annotations`: TileLang evaluates the T.Tensor annotations.
 import tilelang.language as T
@@ -74,7 +74,21 @@ def stacked_pair(M, N, block_M=64, block_N=64, dtype="bfloat16"):
     return main
 
 
-# --- rejected on purpose -------------------------------------------------------------------------
+def heads_in_parallel(batch, heads, seq_len, dim, block_M=32, dtype="bfloat16"):
+    """A 3-D T.Parallel nest over heads, rows and columns of 4-D global tensors."""
+
+    @T.prim_func
+    def main(
+        X: T.Tensor((batch, heads, seq_len, dim), dtype),
+        Y: T.Tensor((batch, heads, seq_len, dim), dtype),
+    ):
+        with T.Kernel(T.ceildiv(seq_len, block_M), batch, threads=128) as (bx, by):
+            for h, i, j in T.Parallel(heads, block_M, dim):
+                Y[by, h, bx * block_M + i, j] = X[by, h, bx * block_M + i, j] * 2.0 + 1.0
+
+    return main
+
+
 def two_kernels(M, N, block=64, dtype="bfloat16"):
     @T.prim_func
     def main(A: T.Tensor((M, N), dtype), B: T.Tensor((M, N), dtype), C: T.Tensor((M, N), dtype)):
@@ -88,6 +102,7 @@ def two_kernels(M, N, block=64, dtype="bfloat16"):
     return main
 
 
+# --- rejected on purpose -------------------------------------------------------------------------
 def empty_batch(batch, M, N, block=64, dtype="bfloat16"):
     return batched_add_3d_grid(batch, M, N, block, block, dtype)
 
@@ -180,13 +195,27 @@ CASES = [
         source="stacked planes as in complex-valued kernels; 3-D fragments",
     ),
     Case(
-        name="nd_two_kernel_scopes_rejected",
+        name="nd_heads_in_parallel_global",
+        kernel=heads_in_parallel,
+        make_inputs=_gen(1, ("batch", "heads", "seq_len", "dim")),
+        reference=lambda x, **_: (x.float() * 2 + 1).to(x.dtype),
+        shapes=(
+            {"batch": 2, "heads": 3, "seq_len": 64, "dim": 32},
+            {"batch": 1, "heads": 2, "seq_len": 50, "dim": 64},  # ragged
+            {"batch": 1, "heads": 2, "seq_len": 64, "dim": 32, "dtype": "float32"},
+        ),
+        tolerance=(1e-2, 1e-2),  # 2x is exact; + 1 rounds once (2^-8 relative in bf16)
+        source="tilelang examples/elementwise style, one block over every head",
+    ),
+    Case(
+        name="nd_two_kernel_scopes_run_in_order",
         kernel=two_kernels,
         make_inputs=_gen(1, ("M", "N")),
-        reference=_never,
-        shapes=({"M": 64, "N": 64},),
-        expect_error=r"second T\.Kernel launch in one PrimFunc .* write one @T\.prim_func per T\.Kernel",
-        source="issue 14: two T.Kernel scopes emitted C++ redeclaring bx",
+        # B = 2A by the first launch, C = B + 1 by the second, which reads the first's output
+        reference=lambda a, **_: ((a.float() * 2).to(a.dtype), (a.float() * 2 + 1).to(a.dtype)),
+        shapes=({"M": 64, "N": 64}, {"M": 100, "N": 70}, {"M": 64, "N": 128, "dtype": "float32"}),
+        tolerance=(1e-2, 1e-2),  # 2A is exact; 2A + 1 rounds once to bf16 (2^-8 relative)
+        source="issue 14: two T.Kernel scopes (as split-K's two launches) emitted C++ redeclaring bx",
     ),
     Case(
         name="nd_empty_grid_rejected",

@@ -15,7 +15,6 @@ stacked along the rows: a (2, 64, 64) buffer is one CB of a 128x64 block.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import product
 from math import prod
 
 import tilelang  # noqa: F401  (makes the bundled `tvm` importable)
@@ -193,28 +192,15 @@ def stacked_shape(shape: tuple[int, ...]) -> tuple[int, int]:
 def stacked_window(
     name: str, shape: tuple[int, ...], start: tuple[Affine, ...], extent: tuple[int, ...], where
 ) -> Region:
-    """A window of a stacked local buffer as a window of its 2-D view: leading indices must be
-    constants and the window one run of whole panels (or a part of one panel)."""
-    lead, rows = shape[:-2], shape[-2]
-    if any(s.terms for s in start[:-2]):
+    """A window of a stacked local buffer: the whole buffer (one circular buffer holds every
+    panel, moved and computed on together)."""
+    if any(s != Affine() for s in start) or tuple(extent) != tuple(shape):
         raise CompileError(
             "buffer",
-            f"{name}{list(shape)} is indexed by a loop variable in a leading dim; a local buffer "
-            "is one circular buffer: index its leading dims with constants",
+            f"{name}{list(shape)} is used one panel at a time; a local buffer of rank >= 3 is "
+            "one circular buffer of stacked panels, used whole: fill all its panels in one "
+            "T.copy (e.g. `T.copy(X[b, 0:H, rows, cols], X_s)`), compute over every dim in one "
+            "T.Parallel nest, or allocate one buffer per panel",
             where,
         )
-    first = [s.const for s in start[:-2]]
-    panels = [range(f, f + e) for f, e in zip(first, extent[:-2], strict=True)]
-    flat = sorted(
-        sum(i * prod(lead[k + 1 :]) for k, i in enumerate(idx)) for idx in product(*panels)
-    )
-    whole = extent[-2] == rows and start[-2] == Affine()
-    if flat != list(range(flat[0], flat[0] + len(flat))) or (len(flat) > 1 and not whole):
-        raise CompileError(
-            "buffer",
-            f"the window of {name}{list(shape)} is not one run of its stacked panels; copy "
-            "whole panels or a part of one panel",
-            where,
-        )
-    row0 = Affine.of(flat[0] * rows) + start[-2]
-    return Region(name, (row0, start[-1]), (len(flat) * extent[-2], extent[-1]))
+    return Region(name, (Affine(), Affine()), stacked_shape(shape))

@@ -125,6 +125,23 @@ def two_window_shapes(batch, seq_len, heads, dim, block=32, dtype="bfloat16"):
     return main
 
 
+def planes_one_at_a_time(M, N, block_M=64, block_N=64, dtype="bfloat16"):
+    """Complex planes multiplied as GPU code writes it: panels of a stacked buffer one by one."""
+
+    @T.prim_func
+    def main(Z: T.Tensor((2, M, N), dtype), Y: T.Tensor((M, N), dtype)):
+        with T.Kernel(T.ceildiv(N, block_N), T.ceildiv(M, block_M), threads=128) as (bx, by):
+            Z_shared = T.alloc_shared((2, block_M, block_N), dtype)
+            Y_local = T.alloc_fragment((block_M, block_N), dtype)
+            T.copy(Z[0, by * block_M, bx * block_N], Z_shared[0, :, :])
+            T.copy(Z[1, by * block_M, bx * block_N], Z_shared[1, :, :])
+            for i, j in T.Parallel(block_M, block_N):
+                Y_local[i, j] = Z_shared[0, i, j] * Z_shared[1, i, j]
+            T.copy(Y_local, Y[by * block_M, bx * block_N])
+
+    return main
+
+
 def window_over_two_lead_dims(batch, heads, seq_len, dim, dtype="bfloat16"):
     @T.prim_func
     def main(
@@ -234,6 +251,16 @@ CASES = [
         shapes=({"batch": 1, "seq_len": 64, "heads": 32, "dim": 64},),
         expect_error=r"X is read in windows over dims \(1, 3\) .* and over dims \(2, 3\)",
         source="a BSHD tensor read both per head and across heads",
+    ),
+    Case(
+        name="nd_stacked_panels_one_at_a_time_rejected",
+        kernel=planes_one_at_a_time,
+        make_inputs=_gen(1, (2, "M", "N")),
+        reference=_never,
+        shapes=({"M": 64, "N": 64},),
+        expect_error=r"Z_shared\[2, 64, 64\] is used one panel at a time; .* or allocate one "
+        r"buffer per panel",
+        source="stacked shared buffers filled and read panel by panel",
     ),
     Case(
         name="nd_window_over_two_lead_dims_rejected",

@@ -22,6 +22,7 @@ from tvm import tirx
 
 from compiler.errors import CompileError
 from compiler.ir import Affine, Region
+from compiler.targets import TILE
 
 
 def _free_vars(expr: object) -> set[str]:
@@ -50,10 +51,17 @@ def aliases(func: tirx.PrimFunc) -> dict[str, tuple[str, tuple[int, ...]]]:
     return found
 
 
-def tiled_dims(func: tirx.PrimFunc, where) -> dict[str, tuple[int, int]]:
-    """Tensor parameters of rank >= 3 -> the (row, column) dims their tiles span; dims of a
-    tensor no window decides are the last two. `where(node)` renders a statement's location."""
-    ranks = {b.name: len(b.shape) for b in func.buffer_map.values() if len(b.shape) >= 3}
+# The tile dim of a vector window that the tensor does not have: `bias[e, cols]` copied into a
+# row vector is tiled as (UNIT, cols), one panel per expert, the vector in row 0 of its tiles.
+UNIT = -1
+
+
+def tiled_dims(func: tirx.PrimFunc, where, vectors: dict[str, str]) -> dict[str, tuple[int, int]]:
+    """Tensor parameters of rank >= 3, and of rank 2 read as vectors (one row or column per
+    window, into a 1-D buffer of orientation `vectors[name]`), -> the (row, column) dims their
+    tiles span (`UNIT` for a vector's missing dim); dims of a tensor no window decides are the
+    last two. `where(node)` renders a statement's location."""
+    ranks = {b.name: len(b.shape) for b in func.buffer_map.values() if len(b.shape) >= 2}
     parallel: set[str] = set()
     tirx.stmt_functor.post_order_visit(
         func.body,
@@ -65,10 +73,9 @@ def tiled_dims(func: tirx.PrimFunc, where) -> dict[str, tuple[int, int]]:
     )
     chosen: dict[str, tuple[tuple[int, int], str]] = {}
 
-    def note(name: str, dims: list[int], node: object) -> None:
-        if name not in ranks or len(dims) < 2:
+    def note(name: str, pair: tuple[int, int], node: object) -> None:
+        if name not in ranks:
             return
-        pair = (dims[-2], dims[-1])
         first = chosen.setdefault(name, (pair, where(node)))
         if first[0] != pair:
             raise CompileError(
@@ -82,13 +89,23 @@ def tiled_dims(func: tirx.PrimFunc, where) -> dict[str, tuple[int, int]]:
     def visit(n: object) -> None:
         if isinstance(n, tirx.Evaluate) and isinstance(n.value, tirx.Call):
             if n.value.op.name == "tl.tileop.copy":
-                for arg in n.value.args[:2]:
+                ends = n.value.args[:2]
+                for arg, other in zip(ends, ends[::-1], strict=True):
                     if isinstance(arg, tirx.Call) and arg.op.name == "tl.region":
                         extents = [
                             int(e) if isinstance(e, tirx.IntImm) else 2 for e in arg.args[2:]
                         ]
                         dims = [d for d, e in enumerate(extents) if e != 1]
-                        note(arg.args[0].buffer.name, dims, n)
+                        into = other.args[0].buffer if isinstance(other, tirx.Call) else None
+                        if len(dims) == 1 and into is not None and len(into.shape) == 1:
+                            col = vectors.get(into.name, "row") == "col"
+                            note(
+                                arg.args[0].buffer.name,
+                                (dims[0], UNIT) if col else (UNIT, dims[0]),
+                                n,
+                            )
+                        elif len(dims) >= 2:
+                            note(arg.args[0].buffer.name, (dims[-2], dims[-1]), n)
         elif isinstance(n, tirx.BufferStore):
             loads: list[tirx.BufferLoad] = []
             tirx.stmt_functor.post_order_visit(
@@ -96,13 +113,14 @@ def tiled_dims(func: tirx.PrimFunc, where) -> dict[str, tuple[int, int]]:
             )
             for access in (n, *loads):
                 dims = [d for d, i in enumerate(access.indices) if _free_vars(i) & parallel]
-                note(access.buffer.name, dims, n)
+                if len(dims) >= 2:
+                    note(access.buffer.name, (dims[-2], dims[-1]), n)
 
     nodes: list[object] = []  # visited first: an error raised inside the visitor loses its type
     tirx.stmt_functor.post_order_visit(func.body, nodes.append)
     for n in nodes:
         visit(n)
-    out = {name: (rank - 2, rank - 1) for name, rank in ranks.items()}
+    out = {name: (rank - 2, rank - 1) for name, rank in ranks.items() if rank >= 3}
     out.update({name: pair for name, (pair, _) in chosen.items()})
     return out
 
@@ -119,13 +137,21 @@ class Panels:
         lead = tuple(d for d in range(len(shape)) if d not in tiled)
         return Panels(shape, (*lead, *tiled))
 
+    def size(self, dim: int) -> int:
+        return 1 if dim == UNIT else self.shape[dim]
+
     @property
     def count(self) -> int:
         return prod(self.shape[d] for d in self.order[:-2])
 
     @property
     def view(self) -> tuple[int, int]:
-        return self.shape[self.order[-2]], self.shape[self.order[-1]]
+        return self.size(self.order[-2]), self.size(self.order[-1])
+
+    @property
+    def host_order(self) -> tuple[int, ...]:
+        """The host's permutation of the tensor's dims (a `UNIT` dim is a reshape)."""
+        return tuple(d for d in self.order if d != UNIT)
 
     def stride(self, dim: int) -> int:
         """Flat panel distance of one step along panel dim `dim`."""
@@ -149,10 +175,14 @@ class Panels:
         panel = Affine()
         for d in lead:
             panel = panel + start[d].scale(self.stride(d))
+        # a vector's missing dim: the whole tile, its data in row (or column) 0
+        (r0, rn), (c0, cn) = (
+            (Affine(), TILE) if d == UNIT else (start[d], extent[d]) for d in (r, c)
+        )
         return Region(
             name,
-            (start[r], start[c]),
-            (extent[r], extent[c]),
+            (r0, c0),
+            (rn, cn),
             panel,
             extent[spans[0]] if spans else 1,
             self.stride(spans[0]) if spans else 1,

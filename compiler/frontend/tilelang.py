@@ -169,7 +169,7 @@ class _Frontend:
         self.panels: dict[str, Panels] = {}  # tensors of rank >= 3
         self.stacked: dict[str, tuple[int, ...]] = {}  # local buffers of rank >= 3
         self.private: set[str] = set()  # ... whose leading dims one loop variable indexes
-        tiled = tiled_dims(func, _where)
+        tiled = tiled_dims(func, _where, self.vectors)
         self.alias = {name: param for name, (param, _) in aliases(func).items()}
         views = {param: shape for param, shape in aliases(func).values()}
         for param in func.params:
@@ -185,10 +185,10 @@ class _Frontend:
             if buf.name in views:
                 self.tensors[buf.name] = self._aliased(buf, shape, views[buf.name])
                 continue
-            if len(shape) >= 3:
+            if buf.name in tiled:
                 panels = self.panels[buf.name] = Panels.of(shape, tiled[buf.name])
                 self.tensors[buf.name] = Tensor(
-                    buf.name, panels.view, str(buf.dtype), shape, panels.order, panels.count
+                    buf.name, panels.view, str(buf.dtype), shape, panels.host_order, panels.count
                 )
                 continue
             view = self._view(buf.name, shape, pad=False)

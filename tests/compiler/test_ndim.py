@@ -146,3 +146,18 @@ def scaled_grid_division(M, dtype="bfloat16"):
 def test_division_of_anything_but_a_grid_coordinate_stays_an_error():
     with pytest.raises(CompileError, match=r"is not affine in loop variables"):
         from_prim_func(scaled_grid_division(32))
+
+
+def test_rows_of_a_2d_tensor_copied_into_vectors_are_panels_of_one_row():
+    program = from_prim_func(bg.expert_linear(4, 64, 128, 64))
+    bias = program.tensor("bias")
+    assert (bias.shape, bias.panels, bias.dim_order) == ((1, 128), 4, (0, 1))
+    read = next(s for s in program.body if isinstance(s, Copy) and s.src.buffer == "bias")
+    assert read.src.panel == Affine((("bz", 1),))
+    assert read.src.shape == (32, 64)  # whole tiles, the row in row 0 of each
+
+
+def test_columns_copied_into_column_vectors_are_panels_of_one_column():
+    program = from_prim_func(grids.token_scales(2, 128, 64))
+    scale = program.tensor("scale")
+    assert (scale.shape, scale.panels) == ((128, 1), 2)

@@ -95,6 +95,40 @@ def expert_gemm(experts, tokens, N, K, block_M=64, block_N=64, block_K=32, dtype
     return main
 
 
+def expert_linear(experts, tokens, N, K, block_M=64, block_N=64, block_K=32, dtype="bfloat16"):
+    """Y[e] = X[e] @ W[e]^T + bias[e]: a per-expert bias row (E, N), kept in fp32 as the
+    accumulator is, copied into a 1-D buffer and added to every row."""
+    accum_dtype = "float"
+
+    @T.prim_func
+    def main(
+        X: T.Tensor((experts, tokens, K), dtype),
+        W: T.Tensor((experts, N, K), dtype),
+        bias: T.Tensor((experts, N), accum_dtype),
+        Y: T.Tensor((experts, tokens, N), dtype),
+    ):
+        with T.Kernel(T.ceildiv(N, block_N), T.ceildiv(tokens, block_M), experts, threads=128) as (
+            bx,
+            by,
+            bz,
+        ):
+            X_shared = T.alloc_shared((block_M, block_K), dtype)
+            W_shared = T.alloc_shared((block_N, block_K), dtype)
+            bias_shared = T.alloc_shared((block_N,), accum_dtype)
+            Y_local = T.alloc_fragment((block_M, block_N), accum_dtype)
+            T.copy(bias[bz, bx * block_N], bias_shared)
+            T.clear(Y_local)
+            for k in T.Pipelined(T.ceildiv(K, block_K), num_stages=2):
+                T.copy(X[bz, by * block_M, k * block_K], X_shared)
+                T.copy(W[bz, bx * block_N, k * block_K], W_shared)
+                T.gemm(X_shared, W_shared, Y_local, transpose_B=True)
+            for i, j in T.Parallel(block_M, block_N):
+                Y_local[i, j] += bias_shared[j]
+            T.copy(Y_local, Y[bz, by * block_M, bx * block_N])
+
+    return main
+
+
 def expert_sum(experts, tokens, N, K, block_M=64, block_N=64, block_K=32, dtype="bfloat16"):
     """Y = sum_e X[e] @ W[e]^T: the expert index from a serial loop, every expert's weights
     accumulated into one fragment (a dense mixture with all gates 1)."""
@@ -206,6 +240,20 @@ CASES = [
         shapes=EXPERT_SHAPES,
         tolerance=BF16,
         source="tilelang examples/fusedmoe (per-expert weights (E, N, K), expert from the grid)",
+    ),
+    Case(
+        name="nd_expert_linear_bias_rows",
+        kernel=expert_linear,
+        make_inputs=lambda p, g: [
+            *_gen(X_ETK, W_ENK)(p, g),
+            torch.randn((p["experts"], p["N"]), generator=g),
+        ],
+        reference=lambda x, w, b, **_: (
+            x.float() @ w.float().transpose(1, 2) + b.float()[:, None, :]
+        ).to(x.dtype),
+        shapes=EXPERT_SHAPES,
+        tolerance=BF16,
+        source="tilelang examples/fusedmoe (per-expert weights and bias rows)",
     ),
     Case(
         name="nd_expert_sum_loop",

@@ -32,7 +32,7 @@ def batched_add_3d_grid(batch, M, N, block_M=64, block_N=64, dtype="bfloat16"):
     return main
 
 
-def flattened_grid_extent(batch, heads, M, N, block_M=64, block_N=64, dtype="bfloat16"):
+def extent_expressions(batch, heads, M, N, block_M=64, block_N=64, dtype="bfloat16"):
     """Grid extents as expressions of the shape (`(N + block_N - 1) // block_N`, `heads`)."""
 
     @T.prim_func
@@ -85,6 +85,33 @@ def heads_in_parallel(batch, heads, seq_len, dim, block_M=32, dtype="bfloat16"):
         with T.Kernel(T.ceildiv(seq_len, block_M), batch, threads=128) as (bx, by):
             for h, i, j in T.Parallel(heads, block_M, dim):
                 Y[by, h, bx * block_M + i, j] = X[by, h, bx * block_M + i, j] * 2.0 + 1.0
+
+    return main
+
+
+def token_scales(batch, M, N, block_M=64, block_N=64, dtype="bfloat16"):
+    """Per-token scales (batch, M) read as a column vector per block and broadcast over the
+    columns (a dequantization epilogue)."""
+
+    @T.prim_func
+    def main(
+        X: T.Tensor((batch, M, N), dtype),
+        scale: T.Tensor((batch, M), dtype),
+        Y: T.Tensor((batch, M, N), dtype),
+    ):
+        with T.Kernel(T.ceildiv(N, block_N), T.ceildiv(M, block_M), batch, threads=128) as (
+            bx,
+            by,
+            bz,
+        ):
+            X_shared = T.alloc_shared((block_M, block_N), dtype)
+            scale_shared = T.alloc_shared((block_M,), dtype)
+            Y_local = T.alloc_fragment((block_M, block_N), dtype)
+            T.copy(X[bz, by * block_M, bx * block_N], X_shared)
+            T.copy(scale[bz, by * block_M], scale_shared)
+            for i, j in T.Parallel(block_M, block_N):
+                Y_local[i, j] = X_shared[i, j] * scale_shared[i]
+            T.copy(Y_local, Y[bz, by * block_M, bx * block_N])
 
     return main
 
@@ -187,7 +214,7 @@ CASES = [
     ),
     Case(
         name="nd_grid_extent_expressions",
-        kernel=flattened_grid_extent,
+        kernel=extent_expressions,
         make_inputs=_gen(1, ("batch", "heads", "M", "N")),
         reference=lambda x, **_: (x.float() * 1.5).to(x.dtype),
         shapes=(
@@ -223,6 +250,23 @@ CASES = [
         ),
         tolerance=(1e-2, 1e-2),  # 2x is exact; + 1 rounds once (2^-8 relative in bf16)
         source="tilelang examples/elementwise style, one block over every head",
+    ),
+    Case(
+        name="nd_token_scales_column_vectors",
+        kernel=token_scales,
+        make_inputs=lambda p, g: [
+            *_gen(1, ("batch", "M", "N"))(p, g),
+            *_gen(1, ("batch", "M"))(p, g),
+        ],
+        reference=lambda x, s, **_: (x.float() * s.float()[:, :, None]).to(x.dtype),
+        shapes=(
+            {"batch": 2, "M": 128, "N": 64},
+            {"batch": 3, "M": 70, "N": 100},  # ragged
+            {"batch": 2, "M": 64, "N": 64, "dtype": "float32"},
+        ),
+        # bf16: one product rounded once (below one bf16 ulp); fp32: tf32 operands, 2^-10
+        tolerance=(2e-3, 1e-6),
+        source="per-token scales of a batched dequantization epilogue",
     ),
     Case(
         name="nd_two_kernel_scopes_run_in_order",

@@ -1,4 +1,5 @@
-"""Tensors and buffers of rank >= 3 as stacks of 2-D tile panels.
+"""Tensors and buffers of rank >= 3 (and tensors read one row at a time) as stacks of 2-D tile
+panels.
 
 A Tensix tensor is paged in 32x32 tiles of two of its dims; every other dim indexes whole
 panels. A (B, H, S, D) tensor read in (S-window, D) windows is B*H panels of S x D. Which two
@@ -8,8 +9,12 @@ is tiled over (S, D), with (B, H) as panels: the host lays it out as the permute
 tiles (a tilizing host does that layout anyway) and every window is whole tiles. One tensor
 read in windows over two different dim pairs has no single page layout: a `CompileError`.
 
+A tensor whose windows are single rows copied into 1-D buffers (`bias[e, cols]`) is panels of
+one row, tiled over a `UNIT` dim: each row lands in row 0 of its tiles, as vectors are held.
+
 Local buffers of rank >= 3 (`T.alloc_shared((2, 64, 64))`) are their leading dims' panels
-stacked along the rows: a (2, 64, 64) buffer is one CB of a 128x64 block.
+stacked along the rows: a (2, 64, 64) buffer is one CB of a 128x64 block, used whole; or one
+panel, when a single loop variable indexes every access (`private_var`).
 """
 
 from __future__ import annotations
@@ -72,6 +77,19 @@ def tiled_dims(func: tirx.PrimFunc, where, vectors: dict[str, str]) -> dict[str,
         ),
     )
     chosen: dict[str, tuple[tuple[int, int], str]] = {}
+    nodes: list[object] = []  # visited first: an error raised inside the visitor loses its type
+    tirx.stmt_functor.post_order_visit(func.body, nodes.append)
+    # let-bound index variables (`m = by * block_M + i`) -> the variables they stand for
+    lets = {n.var.name: _free_vars(n.value) for n in nodes if isinstance(n, tirx.Bind)}
+
+    def uses_parallel(index: object) -> bool:
+        seen, todo = set(), list(_free_vars(index))
+        while todo:
+            name = todo.pop()
+            if name not in seen:
+                seen.add(name)
+                todo += lets.get(name, ())
+        return bool(seen & parallel)
 
     def note(name: str, pair: tuple[int, int], node: object) -> None:
         if name not in ranks:
@@ -112,12 +130,10 @@ def tiled_dims(func: tirx.PrimFunc, where, vectors: dict[str, str]) -> dict[str,
                 n.value, lambda x: loads.append(x) if isinstance(x, tirx.BufferLoad) else None
             )
             for access in (n, *loads):
-                dims = [d for d, i in enumerate(access.indices) if _free_vars(i) & parallel]
+                dims = [d for d, i in enumerate(access.indices) if uses_parallel(i)]
                 if len(dims) >= 2:
                     note(access.buffer.name, (dims[-2], dims[-1]), n)
 
-    nodes: list[object] = []  # visited first: an error raised inside the visitor loses its type
-    tirx.stmt_functor.post_order_visit(func.body, nodes.append)
     for n in nodes:
         visit(n)
     out = {name: (rank - 2, rank - 1) for name, rank in ranks.items() if rank >= 3}

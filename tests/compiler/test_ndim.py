@@ -161,3 +161,22 @@ def test_columns_copied_into_column_vectors_are_panels_of_one_column():
     program = from_prim_func(grids.token_scales(2, 128, 64))
     scale = program.tensor("scale")
     assert (scale.shape, scale.panels) == ((128, 1), 2)
+
+
+def bshd_through_lets(B, S, H, D, block=32, dtype="bfloat16"):
+    @T.prim_func
+    def main(X: T.Tensor((B, S, H, D), dtype), Y: T.Tensor((B, S, H, D), dtype)):
+        with T.Kernel(T.ceildiv(S, block), H, B, threads=128) as (bx, by, bz):
+            for i, j in T.Parallel(block, D):
+                s = bx * block + i
+                Y[bz, s, by, j] = X[bz, s, by, j] * 2.0
+
+    return main
+
+
+def test_indices_bound_by_lets_decide_the_tiled_dims_too():
+    program = from_prim_func(bshd_through_lets(2, 64, 3, 32))
+    assert program.tensor("X").dim_order == (0, 2, 1, 3)
+    x = torch.randn(2, 64, 3, 32).bfloat16()
+    out = compiler.run(compiler.compile(bshd_through_lets(2, 64, 3, 32)), x)
+    assert torch.equal(out, (x.float() * 2).bfloat16())

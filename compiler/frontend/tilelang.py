@@ -598,6 +598,15 @@ class _Frontend:
         # the other dims take one index (a panel)
         affs = [self._affine(idx, scope, node) for idx in indices]
         dims = [next((d for d, a in enumerate(affs) if a.coeff(var)), -1) for var, _ in pvars]
+        if -1 in dims and buf.name in self.tensors:
+            unused = ", ".join(v for (v, _), d in zip(pvars, dims, strict=True) if d < 0)
+            raise CompileError(
+                "T.Parallel",
+                f"{buf.name} is not indexed by parallel var {unused}: a broadcast of a tensor's "
+                f"row or column inside T.Parallel has no tile mapping; copy it into a 1-D buffer "
+                f"first (`T.copy({buf.name}[...], x_shared)`) and read that buffer in the nest",
+                _where(node),
+            )
         start, extent = [], []
         for dim, aff in enumerate(affs):
             p = dims.index(dim) if dim in dims else -1

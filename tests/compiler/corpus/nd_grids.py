@@ -169,6 +169,26 @@ def planes_one_at_a_time(M, N, block_M=64, block_N=64, dtype="bfloat16"):
     return main
 
 
+def bias_rows_in_parallel(batch, M, N, block_M=64, block_N=64, dtype="bfloat16"):
+    @T.prim_func
+    def main(
+        X: T.Tensor((batch, M, N), dtype),
+        bias: T.Tensor((batch, N), dtype),
+        Y: T.Tensor((batch, M, N), dtype),
+    ):
+        with T.Kernel(T.ceildiv(N, block_N), T.ceildiv(M, block_M), batch, threads=128) as (
+            bx,
+            by,
+            bz,
+        ):
+            for i, j in T.Parallel(block_M, block_N):
+                Y[bz, by * block_M + i, bx * block_N + j] = (
+                    X[bz, by * block_M + i, bx * block_N + j] + bias[bz, bx * block_N + j]
+                )
+
+    return main
+
+
 def window_over_two_lead_dims(batch, heads, seq_len, dim, dtype="bfloat16"):
     @T.prim_func
     def main(
@@ -305,6 +325,15 @@ CASES = [
         expect_error=r"Z_shared\[2, 64, 64\] is used one panel at a time; .* or allocate one "
         r"buffer per panel",
         source="stacked shared buffers filled and read panel by panel",
+    ),
+    Case(
+        name="nd_bias_row_in_parallel_rejected",
+        kernel=bias_rows_in_parallel,
+        make_inputs=_gen(1, ("batch", "M", "N")),
+        reference=_never,
+        shapes=({"batch": 2, "M": 64, "N": 64},),
+        expect_error=r"bias is not indexed by parallel var i: .* copy it into a 1-D buffer first",
+        source="a per-batch bias read straight from the global tensor in the nest",
     ),
     Case(
         name="nd_window_over_two_lead_dims_rejected",

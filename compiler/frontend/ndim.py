@@ -205,27 +205,40 @@ class Panels:
         )
 
 
-def private_var(body: object, buffer: tirx.Buffer) -> str | None:
+def private_var(body: object, buffer: tirx.Buffer, params: set[str]) -> str | None:
     """The loop variable that every access of an N-D local buffer indexes all its leading dims
-    with (`A_shared[b, :, :]` inside `for b in T.serial(batch)`), else None. Such a buffer is one
-    panel per iteration: no value crosses iterations, so one panel's CB holds it (TIR variables
-    are distinct objects per loop, so two loops both named `b` do not qualify)."""
+    with (`A_shared[b, :, :]` inside `for b in T.serial(batch)`), when only `T.copy`s from
+    tensor parameters write it; else None. Such a buffer is one panel per iteration: every
+    iteration fills its panel before reading it, so no value crosses iterations and one panel's
+    CB holds it (TIR variables are distinct objects per loop: two loops both named `b` do not
+    qualify; a buffer computed into could carry values across an outer loop's iterations)."""
     lead = len(buffer.shape) - 2
+    nodes: list[object] = []
+    tirx.stmt_functor.post_order_visit(body, nodes.append)
+    fills = [  # destinations of copies from tensor parameters
+        n.args[1]
+        for n in nodes
+        if isinstance(n, tirx.Call)
+        and n.op.name == "tl.tileop.copy"
+        and isinstance(n.args[0], tirx.Call)
+        and n.args[0].args[0].buffer.name in params
+    ]
     seen: list[object] = []
-    whole = [False]
-
-    def visit(n: object) -> None:
-        if isinstance(n, tirx.Call) and n.op.name == "tl.region":
-            load = n.args[0]
-            if load.buffer.same_as(buffer) and any(
-                not (isinstance(e, tirx.IntImm) and int(e) == 1) for e in n.args[2 : 2 + lead]
-            ):
-                whole[0] = True
-        elif isinstance(n, tirx.BufferLoad | tirx.BufferStore) and n.buffer.same_as(buffer):
+    for n in nodes:
+        if (
+            isinstance(n, tirx.Call)
+            and n.op.name == "tl.region"
+            and n.args[0].buffer.same_as(buffer)
+        ):
+            unit = all(isinstance(e, tirx.IntImm) and int(e) == 1 for e in n.args[2 : 2 + lead])
+            written = int(n.args[1]) & 2
+            if not unit or (written and not any(fill.same_as(n) for fill in fills)):
+                return None
+        elif isinstance(n, tirx.BufferStore) and n.buffer.same_as(buffer):
+            return None
+        if isinstance(n, tirx.BufferLoad) and n.buffer.same_as(buffer):
             seen.extend(n.indices[:lead])
-
-    tirx.stmt_functor.post_order_visit(body, visit)
-    if whole[0] or not seen or not isinstance(seen[0], tirx.Var):
+    if not seen or not isinstance(seen[0], tirx.Var):
         return None
     return seen[0].name if all(i.same_as(seen[0]) for i in seen) else None
 

@@ -392,7 +392,7 @@ class _Frontend:
             shape = tuple(self._int(d, "buffer shape", block) for d in buf.shape)
             self._check_dtype(str(buf.dtype), f"buffer {buf.name}")
             view = self._view(buf.name, shape, pad=True)
-            if len(shape) >= 3 and private_var(block.body, buf) is not None:
+            if len(shape) >= 3 and private_var(block.body, buf, set(self.tensors)) is not None:
                 view = shape[-2:]  # one panel per iteration of the loop that indexes it
                 self.private.add(buf.name)
             elif len(shape) >= 3:

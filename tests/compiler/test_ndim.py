@@ -180,3 +180,24 @@ def test_indices_bound_by_lets_decide_the_tiled_dims_too():
     x = torch.randn(2, 64, 3, 32).bfloat16()
     out = compiler.run(compiler.compile(bshd_through_lets(2, 64, 3, 32)), x)
     assert torch.equal(out, (x.float() * 2).bfloat16())
+
+
+def accumulated_per_batch(M, dtype="bfloat16"):
+    @T.prim_func
+    def main(X: T.Tensor((2, M, M), dtype), Y: T.Tensor((2, M, M), dtype)):
+        with T.Kernel(1, threads=128) as bx:
+            X_s = T.alloc_shared((M, M), dtype)
+            acc = T.alloc_fragment((2, M, M), dtype)
+            for r in T.serial(2):
+                for b in T.serial(2):
+                    T.copy(X[b, bx * M, 0], X_s)
+                    for i, j in T.Parallel(M, M):
+                        acc[b, i, j] = acc[b, i, j] + X_s[i, j] * r
+
+    return main
+
+
+def test_a_buffer_computed_into_per_iteration_is_not_one_panel():
+    # acc[b] carries its value from r = 0 to r = 1: one panel for every b would mix batches
+    with pytest.raises(CompileError, match="acc\\[2, 32, 32\\] is used one panel at a time"):
+        from_prim_func(accumulated_per_batch(32))

@@ -1,7 +1,7 @@
 """TileLang -> TT-Metalium compiler: frontend -> passes -> kernel IR -> C++ emitters, plus the
 Metalium emulator (`compiler.sim`) that executes what it emits.
 
-`compile`, `run`, `jit`, `Artifact` and `CompileError` are re-exported lazily so that `import compiler`
+`compile`, `run`, `jit`, `Artifact`, `Launches` and `CompileError` are re-exported lazily so that `import compiler`
 does not import tilelang or torch."""
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from typing import Any
 # PrimFunc is built; the frontend quotes those lines in CompileErrors. setdefault: users can opt out.
 os.environ.setdefault("TILELANG_ENABLE_IR_SPAN", "1")
 
-__all__ = ["Artifact", "CompileError", "compile", "jit", "run"]
+__all__ = ["Artifact", "CompileError", "Launches", "compile", "jit", "run"]
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("compile", "run", "Artifact"):
+    if name in ("compile", "run", "Artifact", "Launches"):
         from compiler import api
 
         return getattr(api, name)

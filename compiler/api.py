@@ -1,5 +1,6 @@
 """Public API: `compile(prim_func, target=...) -> Artifact` (kernel sources + `tt.plan.json`,
-writable to a directory) and `run(artifact, *tensors, backend="sim") -> outputs`."""
+writable to a directory; `Launches` of several for a PrimFunc of several `T.Kernel` scopes) and
+`run(artifact, *tensors, backend="sim") -> outputs`."""
 
 from __future__ import annotations
 
@@ -45,6 +46,25 @@ class Artifact:
         return Artifact(plan, {kp.source: (d / kp.source).read_text() for kp in plan.kernels})
 
 
+@dataclass(frozen=True)
+class Launches:
+    """A PrimFunc of several `T.Kernel` scopes: one artifact per launch, run in order on the same
+    tensors (each takes every parameter), as a GPU runs the kernels of one stream."""
+
+    artifacts: tuple[Artifact, ...]
+
+    def write(self, out_dir: str | Path) -> Path:
+        out = Path(out_dir)
+        for i, artifact in enumerate(self.artifacts):
+            artifact.write(out / f"launch{i}")
+        return out
+
+    def written(self) -> list[str]:
+        """Parameters some launch writes, in parameter order."""
+        names = {b.name for a in self.artifacts for b in a.plan.outputs()}
+        return [b.name for b in self.artifacts[0].plan.buffers if b.name in names]
+
+
 def _access(program: Program, name: str) -> str:
     read = write = False
     for s in walk(program.body):
@@ -85,6 +105,8 @@ def build_plan(lowered: k.Lowered) -> Plan:
             tile_cols=p.layout(t.name).tile_cols,
             page_size=PAGE_BYTES[t.dtype],
             access=_access(p, t.name),
+            panels=t.panels,
+            dim_order=t.dim_order,
         )
         for i, t in enumerate(p.tensors)
     ]
@@ -136,30 +158,54 @@ def compile(
     dump_ir: str | Path | None = None,
     name: str | None = None,
     coarsen: bool = True,
-) -> Artifact:
+) -> Artifact | Launches:
     """Compile a TileLang PrimFunc for a Tenstorrent target (default Wormhole n150).
-    `coarsen=False` skips `coarsen_blocks`: every TileLang block stays one scheduled block."""
-    from compiler.frontend import from_prim_func
+    `coarsen=False` skips `coarsen_blocks`: every TileLang block stays one scheduled block.
+    A PrimFunc of several `T.Kernel` scopes gives `Launches` (IR dumps in `launch<i>/`)."""
+    from compiler.frontend import launches_of
 
-    program = from_prim_func(prim_func, name)
-    dump_dir = Path(dump_ir) if dump_ir else None
-    lowered = run_pipeline(program, get_target(target), dump_dir, coarsen)
-    sources = {
-        f"{kern.role}.cpp": render_kernel(lowered.program, kern)
-        for kern in lowered.kernels.kernels()
-    }
-    return Artifact(build_plan(lowered), sources)
+    programs = launches_of(prim_func, name)
+    artifacts = []
+    for i, program in enumerate(programs):
+        dump_dir = Path(dump_ir) if dump_ir else None
+        if dump_dir is not None and len(programs) > 1:
+            dump_dir = dump_dir / f"launch{i}"
+        lowered = run_pipeline(program, get_target(target), dump_dir, coarsen)
+        sources = {
+            f"{kern.role}.cpp": render_kernel(lowered.program, kern)
+            for kern in lowered.kernels.kernels()
+        }
+        artifacts.append(Artifact(build_plan(lowered), sources))
+    return artifacts[0] if len(artifacts) == 1 else Launches(tuple(artifacts))
 
 
-def run(artifact: Artifact, *tensors, backend: str = "sim"):
+def run(artifact: Artifact | Launches, *tensors, backend: str = "sim"):
     """Run on `backend` ("sim": the Metalium emulator). Pass every PrimFunc parameter (outputs
     are overwritten) or only the inputs (outputs are allocated); returns the output tensor, or a
-    tuple of them."""
+    tuple of them. `Launches` run in order; their outputs are the parameters any launch writes."""
+    from compiler.errors import CompileError
+
     if backend != "sim":
-        from compiler.errors import CompileError
-
         raise CompileError("run", f"unknown backend {backend!r}; available: sim")
-    from compiler.backends.sim import run_sim
+    from compiler.backends.sim import allocate, run_sim
 
-    outputs = run_sim(artifact, list(tensors))
+    if isinstance(artifact, Artifact):
+        outputs = run_sim(artifact, list(tensors))
+    else:
+        params = artifact.artifacts[0].plan.buffers
+        written = artifact.written()
+        given = iter(tensors)
+        if len(tensors) == len(params):
+            full = list(tensors)
+        elif len(tensors) == len(params) - len(written):
+            full = [allocate(b) if b.name in written else next(given) for b in params]
+        else:
+            raise CompileError(
+                "run",
+                f"the {len(artifact.artifacts)} launches take {len(params)} tensors "
+                f"({', '.join(b.name for b in params)}) or only the inputs; got {len(tensors)}",
+            )
+        for launch in artifact.artifacts:
+            run_sim(launch, full)  # writes its outputs into `full` in place
+        outputs = [t for b, t in zip(params, full, strict=True) if b.name in written]
     return outputs[0] if len(outputs) == 1 else tuple(outputs)

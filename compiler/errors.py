@@ -3,6 +3,8 @@ where the TIR carries it, the TileLang source location."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 
 class CompileError(Exception):
     """A TileLang construct the TT backend cannot compile correctly."""
@@ -13,6 +15,18 @@ class CompileError(Exception):
         self.where = where
         location = f" (at {where})" if where else ""
         super().__init__(f"{op}: {reason}{location}")
+
+
+@contextmanager
+def located(where: str):
+    """Errors raised while lowering one statement, without a location of their own, name the
+    statement's (source line and TIR): passes far from the frontend still point at the kernel."""
+    try:
+        yield
+    except CompileError as e:
+        if e.where or not where:
+            raise
+        raise CompileError(e.op, e.reason, where) from e
 
 
 class KernelArgumentError(ValueError):

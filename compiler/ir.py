@@ -57,14 +57,34 @@ class Affine:
 
 
 @dataclass(frozen=True)
+class Derived:
+    """`var / by` or `var % by` (C++ unsigned division) of a grid variable, named `name` in
+    affine indices: a flattened grid's coordinates (`bz = by // heads`) or a GQA head group
+    (`by // groups`). The block loop computes it beside the grid coordinates."""
+
+    name: str
+    var: str
+    op: str  # "/" | "%"
+    by: int
+
+    def extent(self, var_extent: int) -> int:
+        return -(-var_extent // self.by) if self.op == "/" else min(self.by, var_extent)
+
+
+@dataclass(frozen=True)
 class Tensor:
     """A global (DRAM) tensor parameter of the kernel. `shape` is 2-D; a 1-D parameter
-    (`host_shape`) is viewed as a (1, n) row or (n, 1) column (see the frontend)."""
+    (`host_shape`) is viewed as a (1, n) row or (n, 1) column (see the frontend). A tensor of
+    rank >= 3 is `panels` 2-D panels of `shape`: `dim_order` permutes its dims to (panel dims...,
+    tiled row dim, tiled column dim) and the panels follow each other in row-major order of the
+    panel dims (`compiler/frontend/ndim.py` picks the tiled pair from the kernel's windows)."""
 
     name: str
     shape: tuple[int, ...]
     dtype: str
     host_shape: tuple[int, ...] = ()
+    dim_order: tuple[int, ...] = ()
+    panels: int = 1
 
 
 @dataclass(frozen=True)
@@ -81,15 +101,30 @@ class LocalBuffer:
 
 @dataclass(frozen=True)
 class Region:
-    """A rectangular window `buffer[start : start + extent]`, `start` affine in loop variables."""
+    """A rectangular window `buffer[start : start + extent]`, `start` affine in loop variables.
+    A window of an N-D tensor also names its panels: `panels` 2-D panels from flat panel index
+    `panel` on, `panel_stride` apart, each windowed by start/extent (stacked, they are `shape`)."""
 
     buffer: str
     start: tuple[Affine, ...]
     extent: tuple[int, ...]
+    panel: Affine = Affine()
+    panels: int = 1
+    panel_stride: int = 1
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The data the window moves: its panels stacked along the rows."""
+        if self.panels == 1:
+            return self.extent
+        return (self.panels * self.extent[0], *self.extent[1:])
 
     def __str__(self) -> str:
         dims = ", ".join(f"{s} : +{e}" for s, e in zip(self.start, self.extent, strict=True))
-        return f"{self.buffer}[{dims}]"
+        if self.panel == Affine() and self.panels == 1:
+            return f"{self.buffer}[{dims}]"
+        step = f" step {self.panel_stride}" if self.panels > 1 else ""
+        return f"{self.buffer}[panel {self.panel} : +{self.panels}{step}; {dims}]"
 
 
 # --- element-wise expressions (bodies of T.Parallel loops) -------------------------------------
@@ -283,6 +318,7 @@ class Gather:
     i: str
     j: str
     where: str
+    panel: str = "0"  # an N-D tensor: the flat panel index of the row (constant per slice too)
 
 
 @dataclass(frozen=True)
@@ -332,6 +368,11 @@ class TensorLayout:
     tile_rows: int
     tile_cols: int
     dtype: str
+    panels: int = 1  # an N-D tensor: this many rows x cols panels, one after the other
+
+    @property
+    def panel_tiles(self) -> int:
+        return self.tile_rows * self.tile_cols
 
 
 @dataclass(frozen=True)
@@ -355,6 +396,7 @@ class Program:
     grid: tuple[tuple[str, int], ...]  # (var, extent), first = blockIdx.x
     threads: int
     body: tuple[Stmt, ...]
+    derived: tuple[Derived, ...] = ()  # floordiv/mod of grid variables used in indices
     target: Target | None = None
     fp32_dest_acc: bool = False  # DST holds fp32 (half the tiles); set with the target
     schedule: Schedule | None = None

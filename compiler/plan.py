@@ -21,7 +21,9 @@ class _Model(BaseModel):
 
 class BufferPlan(_Model):
     """A PrimFunc tensor parameter, DRAM-interleaved in tiles (row-major tile order). `shape` is
-    its 2-D view; a 1-D parameter (`host_shape`) is a (1, n) row or an (n, 1) column."""
+    its 2-D view; a 1-D parameter (`host_shape`) is a (1, n) row or an (n, 1) column. A tensor
+    of rank >= 3 is `panels` such 2-D views one after the other: the host permutes its dims by
+    `dim_order` (panel dims, then the tiled row and column dims) and tiles each panel."""
 
     name: str
     param_index: int
@@ -32,10 +34,12 @@ class BufferPlan(_Model):
     tile_cols: int
     page_size: int
     access: Literal["read", "write", "readwrite", "unused"]
+    panels: int = 1
+    dim_order: tuple[int, ...] = ()
 
     @property
     def num_pages(self) -> int:
-        return self.tile_rows * self.tile_cols
+        return self.tile_rows * self.tile_cols * self.panels
 
 
 class CBPlan(_Model):

@@ -33,7 +33,17 @@ class SimRun:
 
 
 def _padded(b: BufferPlan) -> tuple[int, int]:
-    return b.tile_rows * TILE, b.tile_cols * TILE
+    """The tiled host matrix: the tensor's panels, each padded to whole tiles, stacked."""
+    return b.panels * b.tile_rows * TILE, b.tile_cols * TILE
+
+
+def _panels(b: BufferPlan, matrix: np.ndarray) -> np.ndarray:
+    """The (panels, padded rows, padded cols) view of a `_padded` matrix."""
+    return matrix.reshape(b.panels, b.tile_rows * TILE, b.tile_cols * TILE)
+
+
+def _permuted_shape(b: BufferPlan) -> tuple[int, ...]:
+    return tuple(b.host_shape[d] for d in b.dim_order) if b.dim_order else b.shape
 
 
 def _sim_format(data_format: str, what: str) -> DataFormat:
@@ -48,6 +58,11 @@ def _sim_format(data_format: str, what: str) -> DataFormat:
 
 def _format(b: BufferPlan) -> DataFormat:
     return _sim_format(DATA_FORMATS[b.dtype], f"tensor {b.name} ({b.dtype})")
+
+
+def allocate(b: BufferPlan) -> torch.Tensor:
+    """A zero tensor for output parameter `b`, in its host shape and dtype."""
+    return torch.zeros(tuple(b.host_shape), dtype=TORCH_DTYPES[b.dtype])
 
 
 def _bind(artifact: Artifact, tensors: list[torch.Tensor]) -> dict[str, torch.Tensor | None]:
@@ -86,7 +101,10 @@ def execute(
         host = np.zeros((rows, cols), dtype=np.float32)
         given = bound[b.name]
         if given is not None:
-            host[: b.shape[0], : b.shape[1]] = given.detach().float().cpu().reshape(b.shape).numpy()
+            data = given.detach().float().cpu()
+            data = data.permute(b.dim_order) if b.dim_order else data
+            panels = data.reshape(b.panels, *b.shape).numpy()
+            _panels(b, host)[:, : b.shape[0], : b.shape[1]] = panels
         dram[b.name] = device.create_buffer(b.num_pages * b.page_size, b.page_size)
         device.write_buffer(dram[b.name], tilize(host, _format(b)))
     program = Program()
@@ -114,8 +132,11 @@ def execute(
     outputs = []
     for b in plan.outputs():
         full = untilize(device.read_buffer(dram[b.name]), _padded(b), _format(b))
-        window = np.ascontiguousarray(full[: b.shape[0], : b.shape[1]])
-        result = torch.from_numpy(window).to(TORCH_DTYPES[b.dtype]).reshape(b.host_shape)
+        window = np.ascontiguousarray(_panels(b, full)[:, : b.shape[0], : b.shape[1]])
+        result = torch.from_numpy(window).reshape(_permuted_shape(b))
+        if b.dim_order:
+            result = result.permute(tuple(b.dim_order.index(d) for d in range(len(b.dim_order))))
+        result = result.contiguous().to(TORCH_DTYPES[b.dtype]).reshape(b.host_shape)
         if bound[b.name] is not None:
             bound[b.name].copy_(result)
         outputs.append(result)

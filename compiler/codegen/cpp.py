@@ -282,13 +282,23 @@ class Renderer:
         body = self.body(op.body, 1)
         text = "\n".join(body)
         lines = ["for (uint32_t block = first_block; block < first_block + num_blocks; ++block) {"]
+
+        def used(name: str) -> bool:
+            return re.search(rf"\b{re.escape(name)}\b", text) is not None
+
+        needed = {d[0] for d in op.derived if used(d[0])}
+        for name, var, _, _ in reversed(op.derived):  # a coordinate derived from another
+            if name in needed:
+                needed.add(var)
+        derived = [d for d in op.derived if d[0] in needed]
         stride = 1
         for var, extent in op.grid:
             value = "block" if stride == 1 else f"block / {stride}"
             # only the grid coordinates this kernel indexes with (no unused variables)
-            if re.search(rf"\b{re.escape(var)}\b", text):
+            if used(var) or any(d[1] == var for d in derived):
                 lines.append(f"{INDENT}const uint32_t {var} = {value} % {extent};")
             stride *= extent
+        lines += [f"{INDENT}const uint32_t {n} = {v} {how} {by};" for n, v, how, by in derived]
         return [*lines, *body, "}"]
 
     @staticmethod
@@ -386,10 +396,19 @@ class Renderer:
             f"cb_push_back({op.cb}, 1);",
         ]
 
-    def _tile_loop(self, op, inner: list[str], comment: str) -> list[str]:
+    def _page(self, op: k.ReadTiles | k.WriteTiles) -> str:
+        """The page of tile (row, col) of the panel the tile loop is in."""
         layout = self.program.layout(op.tensor)
-        return [
-            f"// {comment}",
+        page = f"row * {layout.tile_cols} + col"
+        return page if layout.panels == 1 else f"panel_page + {page}"
+
+    def _tile_loop(
+        self, op: k.ReadTiles | k.WriteTiles, inner: list[str], comment: str
+    ) -> list[str]:
+        """`inner` for every tile of the op's window (edge tiles: `inside` false), panel by
+        panel for an N-D tensor."""
+        layout = self.program.layout(op.tensor)
+        tiles = [
             f"for (uint32_t r = 0; r < {op.rows}; ++r) {{",
             f"{INDENT}for (uint32_t c = 0; c < {op.cols}; ++c) {{",
             f"{INDENT * 2}const uint32_t row = {expr(op.row0)} + r;",
@@ -399,10 +418,23 @@ class Renderer:
             f"{INDENT}}}",
             "}",
         ]
+        if layout.panels == 1:
+            return [f"// {comment}", *tiles]
+        if op.panels == 1:
+            panel = f"const uint32_t panel_page = {expr(op.panel)} * {layout.panel_tiles};"
+            return [f"// {comment}, panel {expr(op.panel)}", panel, *tiles]
+        first = expr(op.panel)
+        return [
+            f"// {comment}, {op.panels} panels from {first} (every {op.panel_stride})",
+            f"for (uint32_t p = 0; p < {op.panels}; ++p) {{",
+            f"{INDENT}const uint32_t panel_page = ({first} + p * {op.panel_stride}) * {layout.panel_tiles};",
+            *[INDENT + ln for ln in tiles],
+            "}",
+        ]
 
     def read_tiles(self, op: k.ReadTiles, depth: int) -> list[str]:
-        n = op.rows * op.cols
-        page = f"row * {self.program.layout(op.tensor).tile_cols} + col"
+        n = op.tiles
+        page = self._page(op)
         if op.row0_only:
             # row 0 of a tile is row 0 of faces 0 and 1: two 16-element reads, not 1024 elements
             elem = TILE_BYTES[self.program.layout(op.tensor).dtype] // 1024
@@ -468,6 +500,8 @@ class Renderer:
             f"g_col < {layout.cols}"
         )
         page = f"static_cast<uint32_t>(g_row / 32) * {layout.tile_cols} + static_cast<uint32_t>(g_col / 32)"
+        if layout.panels > 1:
+            page = f"static_cast<uint32_t>({op.panel}) * {layout.panel_tiles} + {page}"
         src = f"static_cast<uint32_t>((g_row % 32) / 16) * {2 * face} + static_cast<uint32_t>(g_row % 16) * {row}"
         per_row = [
             f"const int32_t {op.i} = static_cast<int32_t>(g_tr * 32 + g_r);",
@@ -507,10 +541,10 @@ class Renderer:
     def write_tiles(self, op: k.WriteTiles, depth: int) -> list[str]:
         # one write barrier per block, as tt-metal's writers: a barrier per tile would pay a
         # DRAM round trip per tile; the block's pages stay in the CB until the barrier
-        n = op.rows * op.cols
+        n = op.tiles
         inner = [
             "if (inside) {",
-            f"{INDENT}noc_async_write_page(row * {self.program.layout(op.tensor).tile_cols} + col, {op.tensor}_acc, l1_addr);",
+            f"{INDENT}noc_async_write_page({self._page(op)}, {op.tensor}_acc, l1_addr);",
             "}",
             f"l1_addr += {op.tensor}_PAGE_BYTES;",
         ]
@@ -553,7 +587,9 @@ class Renderer:
         for t in self.kernel.tensors:
             layout = self.program.layout(t)
             lines.append(
-                f"constexpr uint32_t {t}_PAGE_BYTES = {TILE_BYTES[layout.dtype]};  // {t}: {layout.tile_rows}x{layout.tile_cols} tiles"
+                f"constexpr uint32_t {t}_PAGE_BYTES = {TILE_BYTES[layout.dtype]};  // {t}: "
+                + (f"{layout.panels} panels of " if layout.panels > 1 else "")
+                + f"{layout.tile_rows}x{layout.tile_cols} tiles"
             )
         if style.zero_fill:
             lines += ["", ZERO_FILL.rstrip()]

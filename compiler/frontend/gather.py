@@ -14,6 +14,7 @@ import tilelang  # noqa: F401  (makes the bundled `tvm` importable)
 from tvm import arith, ir, tirx
 
 from compiler.errors import CompileError
+from compiler.frontend.ndim import Panels
 from compiler.ir import Gather
 from compiler.targets import TILE
 
@@ -81,25 +82,35 @@ def build_gather(
     pvars: list[tuple[tirx.Var, int]],
     extents: dict[str, int],
     where: str,
+    panels: Panels | None = None,
 ) -> Gather:
+    """`panels`: the layout of an N-D tensor (the row's panel is then read from its leading
+    indices, which must also stay constant within a slice, and bounds-checked)."""
     (iv, rows), (jv, cols) = pvars
+    rank = len(panels.shape) if panels else 2
     if [getattr(x, "name", None) for x in store.indices] != [iv.name, jv.name] or len(
         load.indices
-    ) != 2:
+    ) != rank:
         raise CompileError(
             "T.Parallel",
-            f"a gather must store {store.buffer.name}[{iv.name}, {jv.name}] from a 2-D tensor",
+            f"a gather must store {store.buffer.name}[{iv.name}, {jv.name}] from a tensor",
             where,
         )
     if rows % TILE or cols % TILE:
         raise CompileError("T.Parallel", f"gather block {rows}x{cols} is not whole tiles", where)
     true = tirx.IntImm("bool", 1)
-    row, col, guard = (
-        tirx.stmt_functor.substitute(e, lets)
-        for e in (*load.indices, true if cond is None else cond)
-    )
+    indices = [tirx.stmt_functor.substitute(e, lets) for e in load.indices]
+    guard = tirx.stmt_functor.substitute(true if cond is None else cond, lets)
+    order = panels.order if panels else (0, 1)
+    row, col = indices[order[-2]], indices[order[-1]]
+    panel: object = tirx.IntImm("int32", 0)
+    for d in order[:-2]:
+        # the panel's own bounds: the reader checks row and column against the panel's edges
+        lo, hi = indices[d] >= 0, indices[d] < panels.shape[d]
+        guard = tirx.And(guard, tirx.And(lo, hi))
+        panel = panel + indices[d] * panels.stride(d)
     ana = arith.Analyzer()
-    outer = {v.name: v for e in (row, col, guard) for v in _free(e)}
+    outer = {v.name: v for e in (row, col, guard, panel) for v in _free(e)}
     for name, var in outer.items():
         if name in extents:
             ana.bind(var, ir.Range.from_min_extent(0, extents[name]))
@@ -110,13 +121,16 @@ def build_gather(
         at = {jv: tirx.IntImm("int32", tc * TILE) + jj}
         start = {jv: tirx.IntImm("int32", tc * TILE)}
         same_row = ana.simplify(tirx.stmt_functor.substitute(row, at))
+        same_panel = ana.simplify(tirx.stmt_functor.substitute(panel, at))
         step_col = ana.simplify(tirx.stmt_functor.substitute(col, at) - jj)
         same_cond = ana.simplify(tirx.stmt_functor.substitute(guard, at))
         aligned = ana.can_prove(tirx.floormod(tirx.stmt_functor.substitute(col, start), TILE) == 0)
-        if "jj" in _vars(same_row) | _vars(step_col) | _vars(same_cond) or not aligned:
+        varying = _vars(same_row) | _vars(same_panel) | _vars(step_col) | _vars(same_cond)
+        if "jj" in varying or not aligned:
             raise CompileError(
                 "T.Parallel",
-                f"gather of {load.buffer.name}: within each {TILE}-column slice the row and the "
+                f"gather of {load.buffer.name}: within each {TILE}-column slice the row (and the "
+                "leading indices) and the "
                 f"condition must not depend on {jv.name} and the column must run contiguously "
                 "from a multiple of 32 (e.g. channels a multiple of 32 in an im2col)",
                 where,
@@ -131,6 +145,7 @@ def build_gather(
         iv.name,
         jv.name,
         where,
+        _cpp(ana.simplify(panel), local),
     )
 
 

@@ -10,6 +10,7 @@ import math
 import operator
 import re
 from dataclasses import dataclass, field
+from math import prod
 
 import tilelang  # noqa: F401  (makes the bundled `tvm` importable)
 from tilelang.ir import get_stmt_span
@@ -18,11 +19,20 @@ from tvm import tirx
 from compiler.dtypes import check_cast_in_expression, check_dtype, converted_by_packer
 from compiler.errors import CompileError
 from compiler.frontend.gather import build_gather, gather_parts
+from compiler.frontend.ndim import (
+    Panels,
+    aliases,
+    private_var,
+    stacked_shape,
+    stacked_window,
+    tiled_dims,
+)
 from compiler.ir import (
     Affine,
     Binary,
     Const,
     Copy,
+    Derived,
     Eltwise,
     Expr,
     Fill,
@@ -196,22 +206,39 @@ class _Frontend:
         self.tensors: dict[str, Tensor] = {}
         self.buffers: dict[str, LocalBuffer] = {}
         self.grid: list[tuple[str, int]] = []
+        # each T.Kernel scope: (grid, its buffers, threads, body, derived), in program order
+        self.launches: list[tuple] = []
+        self.derived: dict[str, Derived] = {}  # grid coordinates computed by division
         self.extents: dict[str, int] = {}  # grid and loop variables in scope -> extent
         self.threads = 1
         # T.alloc_var / T.alloc_local slots -> the compile-time constant stored there
         self.scalars: dict[str, dict[int, float]] = {}
         self.masks = 0  # index masks made so far (each gets its own reader-filled CB)
+        self.panels: dict[str, Panels] = {}  # tensors of rank >= 3
+        self.stacked: dict[str, tuple[int, ...]] = {}  # local buffers of rank >= 3
+        self.private: set[str] = set()  # ... whose leading dims one loop variable indexes
+        tiled = tiled_dims(func, _where, self.vectors)
+        self.alias = {name: param for name, (param, _) in aliases(func).items()}
+        views = {param: shape for param, shape in aliases(func).values()}
         for param in func.params:
             buf = func.buffer_map.get(param)
             if buf is None:
-                raise CompileError("prim_func", f"scalar parameter {param.name} is not supported")
-            shape = tuple(self._int(d, "tensor shape", buf) for d in buf.shape)
-            if len(shape) not in (1, 2):
                 raise CompileError(
-                    "tensor",
-                    f"{buf.name} has shape {shape}; only 1-D and 2-D tensors are supported",
+                    "prim_func",
+                    f"scalar parameter {param.name} is not supported; give the value as a "
+                    "Python constant of the kernel builder",
                 )
+            shape = tuple(self._int(d, "tensor shape", buf) for d in buf.shape)
             check_dtype(str(buf.dtype), f"T.Tensor {buf.name}")
+            if buf.name in views:
+                self.tensors[buf.name] = self._aliased(buf, shape, views[buf.name])
+                continue
+            if buf.name in tiled:
+                panels = self.panels[buf.name] = Panels.of(shape, tiled[buf.name])
+                self.tensors[buf.name] = Tensor(
+                    buf.name, panels.view, str(buf.dtype), shape, panels.host_order, panels.count
+                )
+                continue
             view = self._view(buf.name, shape, pad=False)
             self.tensors[buf.name] = Tensor(buf.name, view, str(buf.dtype), shape)
 
@@ -220,7 +247,12 @@ class _Frontend:
     def _int(value: object, what: str, node: object) -> int:
         if isinstance(value, tirx.IntImm | int):
             return int(value)
-        raise CompileError(what, f"must be a compile-time constant, got {value}", _where(node))
+        raise CompileError(
+            what,
+            f"must be a compile-time constant, got {value}; build the kernel for concrete "
+            "shapes (pass them as Python ints to the builder) instead of T.symbolic/T.dynamic",
+            _where(node),
+        )
 
     def _const(self, e: object, scope: _Scope) -> float | None:
         """The value of a scalar expression fixed at compile time (`-T.infinity(dtype)`,
@@ -310,9 +342,31 @@ class _Frontend:
                 return b.scale(a.const)
             if not b.terms:
                 return a.scale(b.const)
+        if isinstance(e, tirx.FloorDiv | tirx.FloorMod) and isinstance(e.b, tirx.IntImm):
+            derived = self._derived(e, self._affine(e.a, scope, node), int(e.b))
+            if derived is not None:
+                return derived
         raise CompileError(
             "index", f"index expression {e} is not affine in loop variables", _where(node)
         )
+
+    def _derived(self, e: object, a: Affine, by: int) -> Affine | None:
+        """`g // n` or `g % n` of a grid variable g (or of such a coordinate): a coordinate the
+        block loop computes (a flattened batch x heads grid, a GQA group); None otherwise."""
+        bases = {v for v, _ in self.grid} | set(self.derived)
+        if (
+            by <= 0
+            or a.const
+            or len(a.terms) != 1
+            or a.terms[0][1] != 1
+            or a.terms[0][0] not in bases
+        ):
+            return None
+        var = a.terms[0][0]
+        op = "/" if isinstance(e, tirx.FloorDiv) else "%"
+        name = f"{var}_{'div' if op == '/' else 'mod'}{by}"
+        self.derived[name] = Derived(name, var, op, by)
+        return Affine(((name, 1),))
 
     def _region(self, arg: object, scope: _Scope, node: object) -> Region:
         if isinstance(arg, tirx.Call) and arg.op.name == "tl.region":
@@ -335,7 +389,49 @@ class _Frontend:
             raise CompileError(
                 "region", f"{buf.name}: {len(extents)} extents for {len(start)} dims", _where(node)
             )
-        return Region(buf.name, *self._view_region(buf.name, start, extents))
+        return self._window(self.alias.get(buf.name, buf.name), start, extents, node)
+
+    def _aliased(self, buf: tirx.Buffer, shape: tuple[int, ...], view: tuple[int, ...]) -> Tensor:
+        """A parameter read and written only through a 2-D view of its row-major data (a
+        `T.Tensor(view, dtype, X.data)` in the kernel): laid out as that view."""
+        name = buf.name
+        mine = [a for a, p in self.alias.items() if p == name]
+        if len(view) != 2 or prod(view) != prod(shape) or self._used_directly(name):
+            raise CompileError(
+                "T.Tensor",
+                f"views {', '.join(mine)} of {name}{list(shape)} as {list(view)}: a parameter "
+                "may be viewed as one 2-D reshape of its data and then used only through it",
+            )
+        return Tensor(name, view, str(buf.dtype), shape)
+
+    def _used_directly(self, name: str) -> bool:
+        used: list[bool] = []
+        tirx.stmt_functor.post_order_visit(
+            self.func.body,
+            lambda n: (
+                used.append(True)
+                if isinstance(n, tirx.BufferLoad | tirx.BufferStore) and n.buffer.name == name
+                else None
+            ),
+        )
+        return bool(used)
+
+    def _host_shape(self, tensor: str) -> tuple[int, ...]:
+        t = self.tensors[tensor]
+        return t.host_shape or t.shape
+
+    def _window(
+        self, name: str, start: tuple[Affine, ...], extent: tuple[int, ...], node: object
+    ) -> Region:
+        """A window of a tensor or buffer as a window of its 2-D view (panels of an N-D
+        tensor, stacked panels of an N-D buffer, whole tiles of a vector)."""
+        if name in self.panels:
+            return self.panels[name].window(name, start, extent, _where(node))
+        if name in self.stacked:
+            return stacked_window(name, self.stacked[name], start, extent, _where(node))
+        if name in self.private:
+            return Region(name, start[-2:], extent[-2:])
+        return Region(name, *self._view_region(name, start, extent))
 
     def _full_local(self, region: Region, op: str, node: object) -> str:
         buf = self.buffers.get(region.buffer)
@@ -404,16 +500,24 @@ class _Frontend:
                 self.scalars[buf.name] = {}
                 continue
             if scope_name not in SCOPES:
-                raise CompileError("alloc", f"{buf.name}: memory scope {scope_name} not supported")
-            shape = tuple(self._int(d, "buffer shape", block) for d in buf.shape)
-            if len(shape) not in (1, 2):
                 raise CompileError(
-                    "alloc", f"{buf.name} has shape {shape}; only 1-D and 2-D buffers"
+                    "alloc",
+                    f"{buf.name}: memory scope {scope_name} not supported; use T.alloc_shared "
+                    "or T.alloc_fragment",
+                    _where(block),
                 )
+            shape = tuple(self._int(d, "buffer shape", block) for d in buf.shape)
             check_dtype(str(buf.dtype), f"T.alloc_{SCOPES[scope_name]} {buf.name}", _where(block))
+            view = self._view(buf.name, shape, pad=True)
+            if len(shape) >= 3 and private_var(block.body, buf, set(self.tensors)) is not None:
+                view = shape[-2:]  # one panel per iteration of the loop that indexes it
+                self.private.add(buf.name)
+            elif len(shape) >= 3:
+                self.stacked[buf.name] = shape
+                view = stacked_shape(shape)
             self.buffers[buf.name] = LocalBuffer(
                 buf.name,
-                self._view(buf.name, shape, pad=True),
+                view,
                 str(buf.dtype),
                 SCOPES[scope_name],
                 self.vectors.get(buf.name, "row") if len(shape) == 1 else "",
@@ -429,9 +533,25 @@ class _Frontend:
             tag = node.thread_binding.thread_tag
             if not tag.startswith("blockIdx."):
                 raise CompileError("for", f"thread binding {tag} outside T.Kernel", _where(node))
-            self.grid.append((node.loop_var.name, extent))
+            if extent <= 0:
+                raise CompileError(
+                    "T.Kernel",
+                    f"grid dimension {tag} has {extent} blocks: an empty grid launches no work "
+                    "(check the T.ceildiv of the shape that gives it)",
+                    _where(node),
+                )
+            if tag != "blockIdx.x":  # y and z bind inside x's scope
+                self.grid.append((node.loop_var.name, extent))
+                self.extents[node.loop_var.name] = extent
+                return self.stmts(node.body, scope)
+            # a T.Kernel scope: one launch, its own grid and buffers
+            self.grid, self.buffers, self.derived = [(node.loop_var.name, extent)], {}, {}
             self.extents[node.loop_var.name] = extent
-            return self.stmts(node.body, scope)
+            body = tuple(self.stmts(node.body, scope))
+            self.launches.append(
+                (tuple(self.grid), self.buffers, self.threads, body, tuple(self.derived.values()))
+            )
+            return []
         if kind == tirx.ForKind.PARALLEL:
             return self._parallel(node, scope)
         if kind in (tirx.ForKind.SERIAL, tirx.ForKind.UNROLLED):
@@ -520,7 +640,9 @@ class _Frontend:
                 and not self._affine_access(parts[0], body_scope)
             ):
                 loops = [(v, e) for v, e in self._parallel_vars(node)]
-                out.append(build_gather(s, *parts, tir_lets, loops, dict(self.extents), _where(s)))
+                panels = self.panels.get(parts[0].buffer.name)
+                extents = dict(self.extents)
+                out.append(build_gather(s, *parts, tir_lets, loops, extents, _where(s), panels))
             elif isinstance(s, tirx.BufferStore):
                 out.append(self._store(s, pvars, body_scope, tir_lets))
             elif isinstance(s, tirx.IfThenElse) and isinstance(s.then_case, tirx.BufferStore):
@@ -579,7 +701,7 @@ class _Frontend:
                 and store.buffer.name in self.tensors
                 and any(
                     self._affine(cond.a, scope, node) == idx and int(cond.b) == dim
-                    for idx, dim in zip(indices, self.tensors[store.buffer.name].shape, strict=True)
+                    for idx, dim in zip(indices, self._host_shape(store.buffer.name), strict=True)
                 )
             )
             if not ok:
@@ -602,29 +724,43 @@ class _Frontend:
                 )
             start = (aff.without(pvars[0][0]),)
             return Region(buf.name, *self._view_region(buf.name, start, (pvars[0][1],)))
-        if len(indices) != len(pvars):
+        if len(indices) < len(pvars) or (len(indices) > len(pvars) and len(indices) < 3):
             raise CompileError(
                 "T.Parallel",
                 f"{buf.name} is indexed with {len(indices)} dims inside a {len(pvars)}-D Parallel nest"
                 " (broadcast/reduction accesses are not supported)",
                 _where(node),
             )
+        # an N-D tensor or buffer: the parallel vars advance its dims in order, one dim each;
+        # the other dims take one index (a panel)
+        affs = [self._affine(idx, scope, node) for idx in indices]
+        dims = [next((d for d, a in enumerate(affs) if a.coeff(var)), -1) for var, _ in pvars]
+        if -1 in dims and buf.name in self.tensors:
+            unused = ", ".join(v for (v, _), d in zip(pvars, dims, strict=True) if d < 0)
+            raise CompileError(
+                "T.Parallel",
+                f"{buf.name} is not indexed by parallel var {unused}: a broadcast of a tensor's "
+                f"row or column inside T.Parallel has no tile mapping; copy it into a 1-D buffer "
+                f"first (`T.copy({buf.name}[...], x_shared)`) and read that buffer in the nest",
+                _where(node),
+            )
         start, extent = [], []
-        for dim, idx in enumerate(indices):
-            aff = self._affine(idx, scope, node)
-            for p, (var, _ext) in enumerate(pvars):
-                want = 1 if p == dim else 0
-                if aff.coeff(var) != want:
-                    raise CompileError(
-                        "T.Parallel",
-                        f"{buf.name} dim {dim} must be indexed by parallel var {pvars[dim][0]} with "
-                        "stride 1 (transposed or strided accesses are not supported)",
-                        _where(node),
-                    )
-                aff = aff.without(var) if p == dim else aff
-            start.append(aff)
-            extent.append(pvars[dim][1])
-        return Region(buf.name, tuple(start), tuple(extent))
+        for dim, aff in enumerate(affs):
+            p = dims.index(dim) if dim in dims else -1
+            ok = all(aff.coeff(var) == (1 if q == p else 0) for q, (var, _) in enumerate(pvars))
+            if not ok or dims != sorted(dims) or -1 in dims:
+                want = pvars[dim] if len(pvars) == len(affs) else pvars[p] if p >= 0 else None
+                raise CompileError(
+                    "T.Parallel",
+                    f"{buf.name} dim {dim} must be indexed by "
+                    + (f"parallel var {want[0]} with stride 1" if want else "no parallel var")
+                    + " (transposed or strided accesses are not supported; the parallel vars "
+                    "index the dims in order)",
+                    _where(node),
+                )
+            start.append(aff.without(pvars[p][0]) if p >= 0 else aff)
+            extent.append(pvars[p][1] if p >= 0 else 1)
+        return self._window(self.alias.get(buf.name, buf.name), tuple(start), tuple(extent), node)
 
     def _broadcast(self, e: tirx.BufferLoad, pvars, scope: _Scope, node) -> Load:
         """`x[j]` (or `x[i]`) of a vector in a 2-D nest: the vector's tiles, broadcast."""
@@ -773,18 +909,44 @@ class _Frontend:
         return (((d, COMPARE_NODES[type(e)]),),)
 
 
-def from_prim_func(func: tirx.PrimFunc, name: str | None = None) -> Program:
-    """Read a TileLang PrimFunc into the tile-program IR."""
+def launches_of(func: tirx.PrimFunc, name: str | None = None) -> list[Program]:
+    """Read a TileLang PrimFunc into the tile-program IR: one Program per `T.Kernel` scope, in
+    the order they run (each takes every tensor parameter; the ones it does not touch are
+    unused)."""
     fe = _Frontend(func)
-    body = tuple(fe.stmts(func.body, _Scope()))
-    if not fe.grid:
+    outside = fe.stmts(func.body, _Scope())
+    if outside:
+        raise CompileError(
+            "T.Kernel",
+            "statements outside a T.Kernel scope have no core to run on; move them into one",
+            outside[0].where,
+        )
+    if not fe.launches:
         raise CompileError("T.Kernel", "the PrimFunc has no T.Kernel grid (blockIdx bindings)")
     symbol = func.attrs.get("global_symbol") if func.attrs else None
-    return Program(
-        name=name or (str(symbol) if symbol else "kernel"),
-        tensors=tuple(fe.tensors.values()),
-        buffers=tuple(fe.buffers.values()),
-        grid=tuple(fe.grid),
-        threads=fe.threads,
-        body=body,
-    )
+    base = name or (str(symbol) if symbol else "kernel")
+    many = len(fe.launches) > 1
+    return [
+        Program(
+            name=f"{base}_{i}" if many else base,
+            tensors=tuple(fe.tensors.values()),
+            buffers=tuple(buffers.values()),
+            grid=grid,
+            threads=threads,
+            body=body,
+            derived=derived,
+        )
+        for i, (grid, buffers, threads, body, derived) in enumerate(fe.launches)
+    ]
+
+
+def from_prim_func(func: tirx.PrimFunc, name: str | None = None) -> Program:
+    """The tile-program IR of a PrimFunc of one `T.Kernel` scope."""
+    programs = launches_of(func, name)
+    if len(programs) > 1:
+        raise CompileError(
+            "T.Kernel",
+            f"the PrimFunc has {len(programs)} T.Kernel launches; `compiler.compile` makes one "
+            "program of each, run in order",
+        )
+    return programs[0]

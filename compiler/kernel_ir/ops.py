@@ -51,6 +51,8 @@ class BlockLoop:
 
     grid: tuple[tuple[str, int], ...]
     body: tuple[Op, ...]
+    # (name, grid var, "/" or "%", divisor): indices computed from the grid coordinates
+    derived: tuple[tuple[str, str, str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,13 @@ class ReadTiles:
     # what elements past the tensor's logical edge read as: 0, or -inf for a max reduction
     # (then also the padded rows/columns of edge tiles, which the host fills with zeros)
     pad: float = 0.0
+    panel: IExpr = 0  # an N-D tensor: the first panel read (flat index over its panel dims)
+    panels: int = 1  # panels read one after the other, `panel_stride` apart
+    panel_stride: int = 1
+
+    @property
+    def tiles(self) -> int:
+        return self.rows * self.cols * self.panels
 
 
 @dataclass(frozen=True)
@@ -117,6 +126,13 @@ class WriteTiles:
     col0: IExpr
     rows: int
     cols: int
+    panel: IExpr = 0  # as ReadTiles
+    panels: int = 1
+    panel_stride: int = 1
+
+    @property
+    def tiles(self) -> int:
+        return self.rows * self.cols * self.panels
 
 
 @dataclass(frozen=True)
@@ -135,6 +151,11 @@ class GatherTiles:
     cond: str
     i: str
     j: str
+    panel: str = "0"  # an N-D tensor: C++ int32 flat panel index of the row
+
+    @property
+    def tiles(self) -> int:
+        return self.rows * self.cols
 
 
 @dataclass(frozen=True)
@@ -150,6 +171,10 @@ class MaskTiles:
     i: str
     j: str
     dtype: str
+
+    @property
+    def tiles(self) -> int:
+        return self.rows * self.cols
 
 
 @dataclass(frozen=True)
@@ -352,6 +377,7 @@ class EltwiseBlock:
     dst_live_flag: str | None  # the destination's previous value is replaced chunk by chunk
     # DST slots per tile the expression holds at once (`passes/eltwise.slots`)
     levels: int = 1
+    where: str = ""  # the T.Parallel statement it computes, for error messages
 
 
 Op = (

@@ -107,6 +107,9 @@ class _Verifier:
                     inner[op.var] = (0, bounds(op.extent, env)[1] - 1)
                 else:
                     inner.update({var: (0, ext - 1) for var, ext in op.grid})
+                    for name, var, how, by in op.derived:
+                        hi = inner[var][1]
+                        inner[name] = (0, hi // by if how == "/" else min(hi, by - 1))
                 if self.walk(role, op.body, inner, state) != state:
                     raise _fail(op, "a loop body must leave the DST in the state it found it")
             elif isinstance(op, k.If):
@@ -159,7 +162,7 @@ def _traffic(
             _traffic(op.body, kinds, trips, out)
         elif (op.kind if isinstance(op, k.CBOp) else type(op)) in kinds:
             if isinstance(op, (k.WriteTiles, *READS)):
-                n = op.rows * op.cols
+                n = op.tiles
             else:
                 n = 1 if isinstance(op, k.FillScaler) else bounds(op.n, {})[1]
             out[op.cb] += trips * n
@@ -194,7 +197,8 @@ def verify(lowered: k.Lowered) -> k.Lowered:
             if crosses and produced[cb.name] != consumed[cb.name]:
                 raise CompileError(
                     "verify",
-                    f"{cb.name}: {producer} produces {produced[cb.name]} tiles per block but its "
-                    f"consumer takes {consumed[cb.name]}",
+                    f"buffer {cb.buffer}: the {producer} kernel produces {produced[cb.name]} "
+                    f"tiles per block but its consumer takes {consumed[cb.name]} (a pattern of "
+                    "copies and uses the lowering does not balance; `--dump-ir` shows where)",
                 )
     return lowered

@@ -83,7 +83,7 @@ def allocate_cbs(program: Program) -> Program:
         if isinstance(s, Copy | Eltwise) and program.tensor(s.dst.buffer):
             if isinstance(s, Copy) and program.tensor(s.src.buffer):
                 raise CompileError("T.copy", "global -> global copies are not supported", s.where)
-            if written.setdefault(s.dst.buffer, s.dst.extent) != s.dst.extent:
+            if written.setdefault(s.dst.buffer, s.dst.shape) != s.dst.shape:
                 raise CompileError(
                     "T.copy", f"{s.dst.buffer} is written with different block shapes", s.where
                 )

@@ -43,7 +43,7 @@ def _stmts(program: Program, stmts: tuple[Stmt, ...], bound: set[str]) -> None:
         elif isinstance(s, BlockLoop):
             _stmts(program, s.body, bound)
         elif isinstance(s, Copy):
-            if s.src.extent != s.dst.extent:
+            if s.src.shape != s.dst.shape:
                 raise CompileError(
                     "T.copy", f"copies {s.src} into {s.dst}: the shapes differ", s.where
                 )
@@ -62,5 +62,6 @@ def _stmts(program: Program, stmts: tuple[Stmt, ...], bound: set[str]) -> None:
 
 
 def check_program(program: Program) -> Program:
-    _stmts(program, program.body, {var for var, _ in program.grid})
+    grid = {var for var, _ in program.grid} | {d.name for d in program.derived}
+    _stmts(program, program.body, grid)
     return program

@@ -40,6 +40,8 @@ def _block_dims(program: Program, copy: Copy, grid: set[str]) -> tuple[str, dict
     buf = program.buffer(local.buffer)
     if buf is None or program.tensor(glob.buffer) is None or len(glob.start) != len(local.start):
         return None
+    if glob.panel != Affine() or glob.panels != 1:
+        return None  # panels of an N-D tensor: merged blocks would span several
     if any(s != Affine.of(0) for s in local.start) or local.extent != buf.shape:
         return None
     dims: dict[int, str] = {}
@@ -200,8 +202,8 @@ def _merges(program: Program, tags: Tags) -> list[Program]:
 
 def coarsen_blocks(program: Program) -> Program:
     assert program.target is not None, "attach_target must run before coarsen_blocks"
-    if len(program.grid) != 2:
-        return program
+    if len(program.grid) != 2 or program.derived:
+        return program  # derived indices (by // heads) would not follow merged blocks
     tags = _tags(program)
     if not tags or not _gemms_agree(program, tags):
         return program

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from math import gcd
 
-from compiler.errors import CompileError
+from compiler.errors import CompileError, located
 from compiler.ir import FPU_BINARY
 from compiler.kernel_ir import ops as k
 
@@ -286,7 +286,8 @@ def manage_dst(lowered: k.Lowered) -> k.Lowered:
             elif isinstance(op, k.ReduceBlock):
                 out += _reduce(op, capacity)
             elif isinstance(op, k.EltwiseBlock):
-                out += _eltwise(op, capacity, temps, filled)
+                with located(op.where):
+                    out += _eltwise(op, capacity, temps, filled)
             elif isinstance(op, k.For | k.BlockLoop | k.If):
                 out.append(replace(op, body=expand(op.body)))
             else:

@@ -1,5 +1,5 @@
 """Pass `plan_layout`: every global tensor becomes DRAM-interleaved 32x32 tiles, zero-padded up
-to whole tiles. Local buffers must be whole tiles and every global copy must start on a tile
+to whole tiles (an N-D tensor: its 2-D panels one after the other, each padded). Local buffers must be whole tiles and every global copy must start on a tile
 boundary; a block that overhangs the tensor is zero-filled by the reader and clipped by the
 writer (tile granularity; the host pads and crops the rest)."""
 
@@ -22,7 +22,8 @@ def plan_layout(program: Program) -> Program:
             raise CompileError(
                 "alloc",
                 f"{buf.scope} buffer {buf.name} has shape {list(buf.shape)}; Tensix tiles are "
-                f"{TILE}x{TILE}, so block dimensions must be multiples of {TILE}",
+                f"{TILE}x{TILE}, so block dimensions must be multiples of {TILE} (a block may "
+                "overhang a ragged tensor's edge: round the block size up)",
             )
     for stmt in walk(program.body):
         if not isinstance(stmt, Copy | Eltwise):
@@ -40,7 +41,13 @@ def plan_layout(program: Program) -> Program:
                 )
     layouts = tuple(
         TensorLayout(
-            t.name, t.shape[0], t.shape[1], _tiles(t.shape[0]), _tiles(t.shape[1]), t.dtype
+            t.name,
+            t.shape[0],
+            t.shape[1],
+            _tiles(t.shape[0]),
+            _tiles(t.shape[1]),
+            t.dtype,
+            t.panels,
         )
         for t in program.tensors
     )

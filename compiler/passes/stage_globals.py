@@ -37,7 +37,7 @@ class _Stager:
         while name in taken:
             suffix += 1
             name = f"{region.buffer}_{role}{suffix}"
-        buf = LocalBuffer(name, region.extent, dtype, "shared")
+        buf = LocalBuffer(name, region.shape, dtype, "shared")
         self.new_buffers.append(buf)
         return buf
 

@@ -45,10 +45,9 @@ from compiler.passes.eltwise import slots, spills
 from compiler.targets import TILE
 
 
-def _tile_index(a: Affine) -> k.IExpr:
-    tiles = a.floordiv_exact(TILE)
-    out: k.IExpr = tiles.const
-    for var, coeff in tiles.terms:
+def _affine_index(a: Affine) -> k.IExpr:
+    out: k.IExpr = a.const
+    for var, coeff in a.terms:
         out = k.add(out, k.mul(var, coeff))
     return out
 
@@ -70,6 +69,10 @@ def mask_condition(m: Mask) -> str:
 
     ands = [" && ".join(f"({compare(d, op)})" for d, op in conj) for conj in m.terms]
     return ands[0] if len(ands) == 1 else " || ".join(f"({a})" for a in ands)
+
+
+def _tile_index(a: Affine) -> k.IExpr:
+    return _affine_index(a.floordiv_exact(TILE))
 
 
 def live_flag(buffer: str) -> str:
@@ -453,11 +456,11 @@ class _Tensorizer:
     def expr(self, e: Expr, dst: Region, where: str) -> k.TileExpr:
         if isinstance(e, Load):
             r = e.region
-            rows, cols = dst.extent
-            shape = {"": dst.extent, "rows": (TILE, cols), "cols": (rows, TILE)}[e.bcast]
+            rows, cols = dst.shape
+            shape = {"": dst.shape, "rows": (TILE, cols), "cols": (rows, TILE)}[e.bcast]
             if (
                 self.p.buffer(r.buffer) is None
-                or r.extent != shape
+                or r.shape != shape
                 or any(s != Affine() for s in r.start)
             ):
                 raise CompileError(
@@ -502,7 +505,9 @@ class _Tensorizer:
         flag = live_flag(buf.name)
         self.live.add(buf.name)
         return [
-            k.EltwiseBlock(self.cb(buf.name), expr, self.ntiles(buf.name), flag, levels),
+            k.EltwiseBlock(
+                self.cb(buf.name), expr, self.ntiles(buf.name), flag, levels=levels, where=where
+            ),
             k.FlagSet(flag, True),
         ]
 
@@ -518,26 +523,27 @@ class _Tensorizer:
             rows, cols = (e // TILE for e in s.src.extent)
             row0, col0 = (_tile_index(a) for a in s.src.start)
             row0_only = src_global.shape[0] == 1 and _only_row_broadcast(self.p, s.dst.buffer)
-            return [
-                k.ReadTiles(
-                    cb,
-                    src_global.name,
-                    row0,
-                    col0,
-                    rows,
-                    cols,
-                    row0_only,
-                    _pad_value(
-                        self.p, s.dst.buffer, _overhangs(self.p.layout(src_global.name), rows, cols)
-                    ),
+            read = k.ReadTiles(
+                cb,
+                src_global.name,
+                row0,
+                col0,
+                rows,
+                cols,
+                row0_only,
+                _pad_value(
+                    self.p, s.dst.buffer, _overhangs(self.p.layout(src_global.name), rows, cols)
                 ),
-                k.CBOp(k.CBKind.WAIT_FRONT, cb, rows * cols),
-            ]
-        if self.p.buffer(s.src.buffer).shape != s.src.extent:
+                _affine_index(s.src.panel),
+                s.src.panels,
+                s.src.panel_stride,
+            )
+            return [read, k.CBOp(k.CBKind.WAIT_FRONT, cb, read.tiles)]
+        if self.p.buffer(s.src.buffer).shape != s.src.shape:
             raise CompileError("T.copy", f"source {s.src} must be a whole local buffer", s.where)
         load = k.TileExpr("load", cb=self.read(s.src.buffer, s.where))
         if dst_global:
-            return self.write_global(s.dst, load)
+            return self.write_global(s.dst, load, s.where)
         return self.write_local(s.dst, load, s.where)
 
     def gather(self, s: Gather, pops: list[str]) -> list[k.Op]:
@@ -546,17 +552,29 @@ class _Tensorizer:
             raise CompileError("T.Parallel", f"{s.dst} is filled twice in one loop body", s.where)
         pops.append(cb)
         rows, cols = (d // TILE for d in self.p.buffer(s.dst).shape)
-        read = k.GatherTiles(cb, s.tensor, rows, cols, s.row, s.col, s.cond, s.i, s.j)
+        read = k.GatherTiles(cb, s.tensor, rows, cols, s.row, s.col, s.cond, s.i, s.j, s.panel)
         return [read, k.CBOp(k.CBKind.WAIT_FRONT, cb, rows * cols)]
 
-    def write_global(self, dst: Region, expr: k.TileExpr, levels: int = 1) -> list[k.Op]:
+    def write_global(
+        self, dst: Region, expr: k.TileExpr, where: str, levels: int = 1
+    ) -> list[k.Op]:
         """Compute packs the block into the tensor's output CB; the writer stores it."""
         out = self.p.cb_for(dst.buffer)
         rows, cols = (e // TILE for e in dst.extent)
         row0, col0 = (_tile_index(a) for a in dst.start)
         return [
-            k.EltwiseBlock(out.name, expr, out.block_tiles, None, levels),
-            k.WriteTiles(out.name, dst.buffer, row0, col0, rows, cols),
+            k.EltwiseBlock(out.name, expr, out.block_tiles, None, levels=levels, where=where),
+            k.WriteTiles(
+                out.name,
+                dst.buffer,
+                row0,
+                col0,
+                rows,
+                cols,
+                _affine_index(dst.panel),
+                dst.panels,
+                dst.panel_stride,
+            ),
         ]
 
     def gemm(self, s: Gemm) -> list[k.Op]:
@@ -693,7 +711,8 @@ class _Tensorizer:
             self.live = set()
             body = self.stmts(s.body) + tuple(release)
             self.live = set()
-            return [k.BlockLoop(self.p.grid, body)]
+            derived = tuple((d.name, d.var, d.op, d.by) for d in self.p.derived)
+            return [k.BlockLoop(self.p.grid, body, derived)]
         if isinstance(s, Copy):
             return self.copy(s, pops)
         if isinstance(s, Gemm):
@@ -709,7 +728,7 @@ class _Tensorizer:
         expr = self.expr(s.expr, s.dst, s.where)
         levels = slots(s.expr, self.spilled)
         if self.p.tensor(s.dst.buffer):
-            return self.write_global(s.dst, expr, levels)
+            return self.write_global(s.dst, expr, s.where, levels)
         return self.write_local(s.dst, expr, s.where, levels)
 
 

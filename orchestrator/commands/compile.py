@@ -46,15 +46,21 @@ def compile_command(
     dump_ir: DumpIrOpt = None,
 ) -> None:
     """Compile a TileLang kernel to Metalium C++ kernels and tt.plan.json."""
-    artifact = compile_kernel(kernel, arg, target, dump_ir)
-    directory = artifact.write(out)
-    plan = artifact.plan
-    console.print(
-        f"compiled {escape(kernel)} for {plan.target}: {plan.num_blocks} blocks on {len(plan.cores)} cores, "
-        f"{len(plan.cbs)} CBs -> {escape(str(directory))}"
-    )
-    for name in sorted([*artifact.sources, "tt.plan.json"]):
-        console.print(f"  {escape(str(directory / name))}")
+    from compiler.api import Launches
+
+    compiled = compile_kernel(kernel, arg, target, dump_ir)
+    # several T.Kernel scopes: one artifact per launch, in out/launch<i>/
+    launches = compiled.artifacts if isinstance(compiled, Launches) else (compiled,)
+    compiled.write(out)
+    for i, artifact in enumerate(launches):
+        directory = out / f"launch{i}" if len(launches) > 1 else out
+        plan = artifact.plan
+        console.print(
+            f"compiled {escape(kernel)} for {plan.target}: {plan.num_blocks} blocks on {len(plan.cores)} cores, "
+            f"{len(plan.cbs)} CBs -> {escape(str(directory))}"
+        )
+        for name in sorted([*artifact.sources, "tt.plan.json"]):
+            console.print(f"  {escape(str(directory / name))}")
     if dump_ir is not None:
         console.print(f"IR after every pass in {escape(str(dump_ir))}")
 

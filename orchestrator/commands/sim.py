@@ -30,7 +30,7 @@ def sim_command(
     """Run a kernel on the emulator with random inputs and show what happened."""
     import torch
 
-    from compiler.api import Artifact
+    from compiler.api import Artifact, Launches
     from compiler.backends.sim import TORCH_DTYPES, execute
     from compiler.sim import SimError
 
@@ -38,6 +38,11 @@ def sim_command(
         artifact = Artifact.load(kernel)
     else:
         artifact = compile_kernel(kernel, arg, target, dump_ir)
+    if isinstance(artifact, Launches):
+        raise TtWsError(
+            f"{kernel}: {len(artifact.artifacts)} T.Kernel launches; `tt-ws sim` runs one program: "
+            "run them in order with compiler.run(compiler.compile(func), ...) from Python"
+        )
     plan = artifact.plan
     gen = torch.Generator().manual_seed(seed)
     inputs = [

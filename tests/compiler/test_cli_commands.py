@@ -71,3 +71,21 @@ def test_sim_takes_the_primfunc_of_a_tilelang_jit_builder_without_gpu_compilatio
     )
     assert result.exit_code == 0, result.output
     assert "CB traffic balanced" in result.output and "(128, 64)" in result.output
+
+
+def test_compile_writes_one_artifact_per_t_kernel_launch(tmp_path):
+    kernel = "tests/compiler/corpus/nd_grids.py:two_kernels"
+    result = CliRunner().invoke(
+        app, ["compile", kernel, "--arg", "M=64", "--arg", "N=64", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["launch0", "launch1"]
+    plans = [
+        json.loads((tmp_path / d / "tt.plan.json").read_text()) for d in ("launch0", "launch1")
+    ]
+    assert [p["name"] for p in plans] == ["two_kernels_0", "two_kernels_1"]
+    access = [{b["name"]: b["access"] for b in p["buffers"]} for p in plans]
+    assert access == [
+        {"A": "read", "B": "write", "C": "unused"},
+        {"A": "unused", "B": "read", "C": "write"},
+    ]

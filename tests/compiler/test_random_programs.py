@@ -1,6 +1,7 @@
 """Seeded random TileLang programs nobody wrote by hand — element-wise expression trees over
-three inputs and GEMMs of random shapes, blocks, stages and transposes — compiled, run in the
-emulator and compared with torch (seeded, so every run checks the same programs)."""
+three inputs, GEMMs of random shapes, blocks, stages and transposes, and element-wise programs
+over 3-D and 4-D tensors windowed over a random pair of dims — compiled, run in the emulator and
+compared with torch (seeded, so every run checks the same programs)."""
 
 import importlib.util
 import random
@@ -122,3 +123,75 @@ def test_random_gemm_matches_torch(seed):
     expected = (a.float() @ (b.float().T if trans_b else b.float())).bfloat16()
     assert pcc(out, expected) >= 0.999
     torch.testing.assert_close(out.float(), expected.float(), rtol=2e-2, atol=2e-2)
+
+
+ND_KERNEL = """
+def kernel():
+    @T.prim_func
+    def main(A: T.Tensor({shape}, "bfloat16"), B: T.Tensor({shape}, "bfloat16"),
+             C: T.Tensor({shape}, "bfloat16"), D: T.Tensor({out_shape}, "bfloat16")):
+        with T.Kernel(T.ceildiv({cols}, {bn}), T.ceildiv({rows}, {bm}), {grid_z}, threads=128) as (bx, by, bz):
+            A_s = T.alloc_shared(({bm}, {bn}), "bfloat16")
+            B_s = T.alloc_shared(({bm}, {bn}), "bfloat16")
+            C_s = T.alloc_shared(({bm}, {bn}), "bfloat16")
+            D_l = T.alloc_fragment(({bm}, {bn}), "float")
+            for l in T.serial({loop}):
+                T.copy(A[{window}], A_s)
+                T.copy(B[{window}], B_s)
+                T.copy(C[{window}], C_s)
+                for i, j in T.Parallel({bm}, {bn}):
+                    D_l[i, j] = {expr}
+                T.copy(D_l, D[{out_window}])
+    return main
+"""
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_nd_program_matches_torch(seed, tmp_path):
+    """A 3-D or 4-D tensor read in 2-D windows over a random pair of its dims (the others
+    indexed by the grid's z and a serial loop), written to the permuted layout (leading dims,
+    then the window's dims)."""
+    rng = random.Random(200 + seed)
+    rank = rng.choice([3, 4])
+    shape = [rng.randint(1, 3) for _ in range(rank)]
+    rows_dim, cols_dim = sorted(rng.sample(range(rank), 2))
+    shape[rows_dim], shape[cols_dim] = rng.randint(1, 130), rng.randint(1, 130)
+    lead = [d for d in range(rank) if d not in (rows_dim, cols_dim)]
+    grid_dim, loop_dim = lead[0], (lead[1] if len(lead) > 1 else None)
+    bm, bn = rng.choice([32, 64]), rng.choice([32, 64])
+    index = {grid_dim: "bz", rows_dim: f"by * {bm} : (by + 1) * {bm}"}
+    index |= {cols_dim: f"bx * {bn} : (bx + 1) * {bn}"}
+    if loop_dim is not None:
+        index[loop_dim] = "l"
+    else:
+        index[rank] = "l"  # a loop of one trip: the same kernel text for both ranks
+    tl_expr, torch_expr = expression(rng, 3)
+    source = ND_KERNEL.format(
+        shape=tuple(shape),
+        out_shape=(*(shape[d] for d in lead), shape[rows_dim], shape[cols_dim]),
+        rows=shape[rows_dim],
+        cols=shape[cols_dim],
+        bm=bm,
+        bn=bn,
+        grid_z=shape[grid_dim],
+        loop=shape[loop_dim] if loop_dim is not None else 1,
+        window=", ".join(index[d] for d in range(rank)),
+        out_window=", ".join(index[d] for d in (*lead, rows_dim, cols_dim)),
+        expr=tl_expr,
+    )
+    path = tmp_path / f"nd_{seed}.py"
+    path.write_text("import tilelang.language as T\n" + source)
+    spec = importlib.util.spec_from_file_location(f"nd_{seed}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    g = torch.Generator().manual_seed(seed)
+    a, b, c = (torch.randn(shape, generator=g).bfloat16() for _ in range(3))
+    out = compiler.run(compiler.compile(module.kernel()), a, b, c)
+    permuted = {
+        n: t.float().permute(*lead, rows_dim, cols_dim)
+        for n, t in zip("abc", (a, b, c), strict=True)
+    }
+    expected = eval(torch_expr, {"torch": torch, **permuted}).bfloat16()
+    where = f"{tl_expr} on {shape}, window dims {(rows_dim, cols_dim)}, blocks {bm}x{bn}"
+    assert pcc(out, expected) >= 0.999, where
+    torch.testing.assert_close(out.float(), expected.float(), rtol=2e-2, atol=2e-2, msg=where)

@@ -65,6 +65,7 @@ def test_unbalanced_reader_traffic_is_rejected():
     loop = ks.reader.body[0]
     doubled = replace(lowered, kernels=replace(ks, reader=replace(ks.reader, body=(loop, loop))))
     with pytest.raises(
-        CompileError, match="cb_A_s: reader produces 8 tiles per block but its consumer takes 4"
+        CompileError,
+        match="buffer A_s: the reader kernel produces 8 tiles per block but its consumer takes 4",
     ):
         verify(doubled)

@@ -21,6 +21,7 @@ from orchestrator import __version__
 from orchestrator.atomic import create_atomic
 from orchestrator.errors import EvidenceError, display_path, validation_summary
 from orchestrator.registry import GateKind, GateSpec, format_number
+from orchestrator.validate import MAX_RECORD_BYTES, UnsafeInput, read_bounded
 
 
 class EvidenceRecord(BaseModel):
@@ -68,7 +69,9 @@ AdmitFn = Callable[[EvidenceRecord], bool]
 
 
 def _safe(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]", "_", text) or "_"
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", text)
+    # `.` and `..` would name the directory itself or its parent: never a record's own directory.
+    return "_" if safe.strip(".") == "" else safe
 
 
 class EvidenceStore:
@@ -88,17 +91,29 @@ class EvidenceStore:
 
     def _read(self, path: Path) -> EvidenceRecord:
         try:
-            return EvidenceRecord.model_validate_json(path.read_bytes())
-        except OSError as exc:
+            record = EvidenceRecord.model_validate_json(read_bounded(path, MAX_RECORD_BYTES))
+        except (OSError, UnsafeInput) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise EvidenceError(
-                f"cannot read evidence record {display_path(path)}: {exc}"
+                f"{display_path(path)}: cannot read evidence record: {reason}", path
             ) from None
         except ValidationError as exc:
             raise EvidenceError(
-                f"unreadable evidence record {display_path(path)}: {validation_summary(exc)}. "
-                "Records are written atomically, so this file was edited or truncated by hand; "
-                "restore it from git or delete it."
+                f"{display_path(path)}: unreadable evidence record: {validation_summary(exc)} — "
+                "records are written atomically, so this file was edited or truncated by hand; "
+                "restore it from git or delete it",
+                path,
             ) from None
+        # The cache copies records by their own fields: one filed under another gate's
+        # directory (or naming `..`) must not be taken for that gate's, nor copied elsewhere.
+        if self.gate_dir(record.workstream, record.gate) != path.parent:
+            raise EvidenceError(
+                f"{display_path(path)}: evidence record of {record.workstream!r} "
+                f"{record.gate!r} filed under another gate's directory — move it back or "
+                "delete it",
+                path,
+            )
+        return record
 
     def paths(self, workstream: str, gate: str) -> list[Path]:
         """The record files of one gate, oldest first (names start with the UTC time)."""
@@ -116,6 +131,19 @@ class EvidenceStore:
         """The records of one gate with their files, newest first."""
         for path in reversed(self.paths(workstream, gate)):
             yield path, self._read(path)
+
+    def readable(
+        self, workstream: str, gate: str
+    ) -> tuple[list[EvidenceRecord], list[EvidenceError]]:
+        """The records of one gate that can be read, newest first, and why the others cannot
+        (for status, where one damaged file must not stop every command)."""
+        records, errors = [], []
+        for path in reversed(self.paths(workstream, gate)):
+            try:
+                records.append(self._read(path))
+            except EvidenceError as exc:
+                errors.append(exc)
+        return records, errors
 
     def latest(
         self, workstream: str, gate: str, tree: str, admit: AdmitFn | None = None

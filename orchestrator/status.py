@@ -109,7 +109,12 @@ class StatusReport:
 def gate_status(
     store: EvidenceStore, ws: Workstream, gate: GateSpec, tree: str, admit: AdmitFn | None
 ) -> GateStatus:
-    records = [r for r in store.history(ws.id, gate.name) if admit is None or admit(r)]
+    readable, unreadable = store.readable(ws.id, gate.name)
+    if unreadable:
+        # A damaged record might be the newest run: the gate's state cannot be known until the
+        # file is restored or removed, but every other gate's can.
+        return GateStatus(gate, GateState.UNKNOWN, None, tuple(map(str, unreadable)))
+    records = [r for r in readable if admit is None or admit(r)]
     trend = tuple(reversed(records[:TREND_LENGTH]))
     on_tree = [r for r in records if r.tree == tree]
     if on_tree:
@@ -354,10 +359,30 @@ def render_dashboard(report: StatusReport) -> str:
         "No evidence yet.",
     )
 
+    unreadable = unreadable_evidence(report)
+    if unreadable:
+        lines += _section(
+            "Unreadable evidence (these gates are UNKNOWN until the files are restored or removed)",
+            ["Workstream", "Gate", "Problem"],
+            [[ws, gate, _cell(problem, 400)] for ws, gate, problem in unreadable],
+            "",
+        )
+
     unknown = [s for s in report.workstreams.values() if s.state is WorkstreamState.NOT_RUN]
     lines += ["", "## Never run on any tree", ""]
     lines += [", ".join(s.workstream.id for s in unknown) or "Every workstream has evidence."]
     return "\n".join(lines) + "\n"
+
+
+def unreadable_evidence(report: StatusReport) -> list[tuple[str, str, str]]:
+    """(workstream, gate, problem) for every gate left UNKNOWN by a record it cannot read."""
+    return [
+        (s.workstream.id, g.gate.name, reason)
+        for s in report.workstreams.values()
+        for g in s.gates
+        if g.state is GateState.UNKNOWN
+        for reason in g.reasons
+    ]
 
 
 PAGES = {"PHASES.md": render_phases, "DASHBOARD.md": render_dashboard}

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from orchestrator.console import console, guarded
 from orchestrator.errors import TtWsError
+from orchestrator.validate import check_writable
 
 if TYPE_CHECKING:  # the benchmark pulls in torch and the compiler: only when it runs
     from compiler.perf.bench import PairBench, ShapeBench
@@ -95,6 +96,8 @@ def bench_command(
         )
     if report is not None and len(ids) != 1:
         raise TtWsError("--report writes the figures of one example: name exactly one ID")
+    if report is not None:
+        check_writable(report, "the --report")
     shapes: list[ShapeBench] = []
     measured: list[PairBench] = []
     for example_id in ids:

@@ -20,6 +20,7 @@ from orchestrator.errors import display_path
 from orchestrator.layout import RUNS_ROOT, Layout
 from orchestrator.status import claimed_evidence_admission
 from orchestrator.tree import source_tree
+from orchestrator.validate import check_writable
 
 if TYPE_CHECKING:
     from orchestrator.check.pr import CheckReport
@@ -96,6 +97,8 @@ def check_command(
     from orchestrator.check.pr import Verdict, run_check
     from orchestrator.check.summary import render_summary
 
+    if summary is not None:
+        check_writable(summary, "the --summary")
     layout = Layout.find()
     if source_tree(layout.root).dirty:
         console.print(

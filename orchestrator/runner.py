@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -92,8 +92,10 @@ def run_gate(
     gate: GateSpec,
     stamp: StampFn | None = None,
     inputs: str | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> GateRun:
-    """Run one gate and append its evidence record (`inputs`: the gate's input key)."""
+    """Run one gate and append its evidence record (`inputs`: the gate's input key; `env`: the
+    command's environment, None for this process's)."""
     claim_at_start = stamp(workstream.id) if stamp is not None else None
     tree = source_tree(layout.root)
     started = datetime.now(timezone.utc)
@@ -104,7 +106,7 @@ def run_gate(
         / f"{started.strftime('%Y%m%dT%H%M%S.%fZ')}-{os.getpid()}"
     )
     run_dir.mkdir(parents=True)
-    outcome = GATES[gate.kind].run(GateContext(layout.root, workstream.id, gate, run_dir))
+    outcome = GATES[gate.kind].run(GateContext(layout.root, workstream.id, gate, run_dir, env))
     finished = datetime.now(timezone.utc)
     error = outcome.error or _moved_tree_error(tree, source_tree(layout.root))
     claim = stamp(workstream.id) if stamp is not None else None

@@ -94,6 +94,7 @@ def check_command(
     """Gate a pull request: run the gates the change affects on the merge result of HEAD into
     BASE and fail when a test that passed on the base fails or is missing, a count drops, or a
     gate goes from PASS to FAIL. Unaffected gates are NOT_APPLICABLE."""
+    from orchestrator.check import sandbox
     from orchestrator.check.pr import Verdict, run_check
     from orchestrator.check.summary import render_summary
 
@@ -109,6 +110,7 @@ def check_command(
     with sigterm_interrupts():
         report = run_check(layout.root, base, scratch, not no_cache, admit, _progress)
     console.print(_table(report))
+    console.print(f"[dim]{escape(sandbox.describe())}[/]")
     for gate in report.gates:
         if gate.blocking:
             for problem in gate.problems:

@@ -65,12 +65,19 @@ def _interrupt(signum: int, frame: object) -> None:
 
 @contextlib.contextmanager
 def sigterm_interrupts() -> Iterator[None]:
-    """Treat SIGTERM like Ctrl-C inside the block, so child commands are stopped, not orphaned."""
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    """Treat SIGTERM like Ctrl-C inside the block, so child commands are stopped, not orphaned.
+
+    SIGINT interrupts too, even when the parent ignored it (a non-interactive shell starts `&`
+    jobs with SIGINT ignored, and Python then never raises KeyboardInterrupt): a long-running
+    command must stop when told to, not keep its children and claims running.
+    """
+    previous_term = signal.signal(signal.SIGTERM, _interrupt)
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGTERM, previous_term)
+        signal.signal(signal.SIGINT, previous_int)
 
 
 def guarded(command: Callable[P, R]) -> Callable[P, R]:

@@ -10,7 +10,7 @@ the tree hash: sorted, no wall-clock time, so `tt-ws status --check` can compare
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -21,6 +21,7 @@ from orchestrator.evidence import AdmitFn, EvidenceRecord, EvidenceStore
 from orchestrator.layout import Layout
 from orchestrator.registry import GateSpec, Phase, Registry, Workstream
 from orchestrator.tree import source_tree
+from orchestrator.vanished import vanished_records
 
 
 class GateState(str, Enum):
@@ -106,14 +107,25 @@ class StatusReport:
         return sorted(self.registry.phases, key=lambda p: (p.id == 0, p.id))
 
 
+# (workstream directory, gate directory) -> its deleted records (see orchestrator.vanished).
+Vanished = Mapping[tuple[str, str], list[str]]
+
+
 def gate_status(
-    store: EvidenceStore, ws: Workstream, gate: GateSpec, tree: str, admit: AdmitFn | None
+    store: EvidenceStore,
+    ws: Workstream,
+    gate: GateSpec,
+    tree: str,
+    admit: AdmitFn | None,
+    vanished: Vanished | None = None,
 ) -> GateStatus:
     readable, unreadable = store.readable(ws.id, gate.name)
-    if unreadable:
-        # A damaged record might be the newest run: the gate's state cannot be known until the
-        # file is restored or removed, but every other gate's can.
-        return GateStatus(gate, GateState.UNKNOWN, None, tuple(map(str, unreadable)))
+    gone = (vanished or {}).get(store.gate_dir(ws.id, gate.name).relative_to(store.directory).parts)
+    if unreadable or gone:
+        # A damaged or deleted record might be the newest run: the gate's state cannot be known
+        # until the file is restored (or, if damaged, removed), but every other gate's can.
+        reasons = tuple(map(str, unreadable)) + tuple(gone or ())
+        return GateStatus(gate, GateState.UNKNOWN, None, reasons)
     records = [r for r in readable if admit is None or admit(r)]
     trend = tuple(reversed(records[:TREND_LENGTH]))
     on_tree = [r for r in records if r.tree == tree]
@@ -133,11 +145,18 @@ def gate_status(
 
 
 def compute_status(
-    registry: Registry, store: EvidenceStore, tree: str, admit: AdmitFn | None = None
+    registry: Registry,
+    store: EvidenceStore,
+    tree: str,
+    admit: AdmitFn | None = None,
+    vanished: Vanished | None = None,
 ) -> StatusReport:
-    """The state of every gate and workstream on `tree`; `admit` may refuse records."""
+    """The state of every gate and workstream on `tree`; `admit` may refuse records; gates with
+    `vanished` (deleted) records are UNKNOWN."""
     own = {
-        ws.id: WorkstreamStatus(ws, tuple(gate_status(store, ws, g, tree, admit) for g in ws.gates))
+        ws.id: WorkstreamStatus(
+            ws, tuple(gate_status(store, ws, g, tree, admit, vanished) for g in ws.gates)
+        )
         for ws in registry.sorted()
     }
     final = {
@@ -362,7 +381,7 @@ def render_dashboard(report: StatusReport) -> str:
     unreadable = unreadable_evidence(report)
     if unreadable:
         lines += _section(
-            "Unreadable evidence (these gates are UNKNOWN until the files are restored or removed)",
+            "Unreadable or deleted evidence (these gates are UNKNOWN until it is restored)",
             ["Workstream", "Gate", "Problem"],
             [[ws, gate, _cell(problem, 400)] for ws, gate, problem in unreadable],
             "",
@@ -375,7 +394,8 @@ def render_dashboard(report: StatusReport) -> str:
 
 
 def unreadable_evidence(report: StatusReport) -> list[tuple[str, str, str]]:
-    """(workstream, gate, problem) for every gate left UNKNOWN by a record it cannot read."""
+    """(workstream, gate, problem) for every gate left UNKNOWN by a record it cannot read or
+    that was deleted."""
     return [
         (s.workstream.id, g.gate.name, reason)
         for s in report.workstreams.values()
@@ -430,7 +450,8 @@ def current_status(
     recorded under an expired or foreign claim never counts.
     """
     tree = source_tree(layout.root)
-    return compute_status(registry, EvidenceStore(layout.evidence), tree.hash, admit)
+    store = EvidenceStore(layout.evidence)
+    return compute_status(registry, store, tree.hash, admit, vanished_records(layout.root))
 
 
 def claimed_evidence_admission(layout: Layout) -> AdmitFn:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from repo_helpers import write
+from repo_helpers import commit_all, git, write
 from typer.testing import CliRunner
 
 import orchestrator
@@ -152,3 +152,23 @@ def test_a_registry_file_that_is_a_device_or_a_loop_is_a_located_error(repo: Pat
     assert "loop.yaml: cannot read: Too many levels of symbolic links" in out
     with pytest.raises(Exception, match="2 problem"):
         load_registry(repo / "workstreams")
+
+
+def test_deleted_evidence_leaves_its_gate_unknown_with_the_command_that_restores_it(
+    repo: Path,
+) -> None:
+    assert tt_ws("run", "1.2")[0] == 0
+    commit_all(repo, "evidence of 1.2")
+    [path] = (repo / "status" / "evidence" / "1.2" / "build").glob("*.json")
+    relative = path.relative_to(repo).as_posix()
+    path.unlink()
+    code, out = tt_ws("show", "1.2")
+    assert code == 0 and "UNKNOWN" in out
+    assert f"{relative} was deleted from the working copy — restore it with" in out
+    commit_all(repo, "drop another workstream's evidence")
+    code, out = tt_ws("status")
+    assert code == 0 and f"{relative} was deleted by commit" in out
+    commit = out.split("was deleted by commit ")[1].split()[0]
+    git(repo, "checkout", f"{commit}^", "--", relative)
+    code, out = tt_ws("show", "1.2")
+    assert code == 0 and "deleted" not in out and "1.2 Mul — phase 1, example, done" in out

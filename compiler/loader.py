@@ -30,7 +30,7 @@ def parse_args(pairs: list[str]) -> dict[str, int | str]:
     return out
 
 
-def _user_code_error(exc: Exception, path: Path, what: str, fix: str) -> CompileError:
+def _user_code_error(exc: Exception | SystemExit, path: Path, what: str, fix: str) -> CompileError:
     """`exc`, raised by the user's code, as a CompileError at the deepest line of `path`."""
     line = exc.lineno if isinstance(exc, SyntaxError) else None
     for frame in traceback.extract_tb(exc.__traceback__):
@@ -46,7 +46,7 @@ def _call_builder(path: Path, name: str, builder: Callable[..., Any], args: dict
         return builder(**args)
     except CompileError:
         raise
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:
         try:
             params = f"its parameters are {inspect.signature(builder)}"
         except (TypeError, ValueError):
@@ -92,7 +92,7 @@ def load_kernel(spec: str, args: dict[str, int | str]):
     sys.modules[module_name] = module
     try:
         loader_spec.loader.exec_module(module)
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:  # a kernel file that calls exit() is a user error
         del sys.modules[module_name]
         raise _user_code_error(exc, path, "the file does not import", "fix the file") from None
     if not hasattr(module, name):

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, ValidationError
 
 from orchestrator import __version__
 from orchestrator.atomic import create_atomic
@@ -35,7 +35,7 @@ class EvidenceRecord(BaseModel):
     kind: GateKind
     command: str
     exit_code: int | None
-    metrics: dict[str, float]
+    metrics: dict[str, FiniteFloat]
     error: str | None = None
     report_sha256: str | None = None
     cases: dict[str, str] = Field(default_factory=dict)

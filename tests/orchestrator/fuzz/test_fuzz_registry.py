@@ -145,7 +145,7 @@ def check_registry(repo: Path, content: bytes) -> None:
             assert code in (0, 1), (command, out)
 
 
-@fuzz_settings(max_examples=150)
+@fuzz_settings(max_examples=100)
 @given(content=registry_inputs)
 def test_any_registry_file_is_linted_with_file_and_line(repo: Path, content: bytes) -> None:
     check_registry(repo, content)

@@ -6,9 +6,12 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
+from pathlib import Path
 from typing import Any, TypeVar
 
-from hypothesis import HealthCheck, seed, settings
+import pytest
+from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 # (property, outcome) -> inputs. Outcomes: "accepted", "clean error"; anything else fails a test.
@@ -37,6 +40,42 @@ def fuzz_settings(max_examples: int, sweep_seed: int | None = None) -> Callable[
         return seed(sweep_seed)(settings(derandomize=False, **common)(test))
 
     return decorate
+
+
+def run_property(
+    inputs: st.SearchStrategy[T],
+    check: Callable[[T], None],
+    max_examples: int,
+    sweep_seed: int | None = None,
+) -> None:
+    """Run `check` on `max_examples` inputs drawn from `inputs` (see fuzz_settings)."""
+
+    @fuzz_settings(max_examples, sweep_seed)
+    @given(value=inputs)
+    def prop(value: T) -> None:
+        check(value)
+
+    prop()
+
+
+def property_tests(
+    inputs: st.SearchStrategy[T],
+    check: Callable[[Path, T], None],
+    examples: int,
+    sweep_examples: int,
+) -> tuple[Callable[[Path], None], Callable[[Path, int], None]]:
+    """(the default test, the slow seed sweep) of `check(repo, input)`; assign them to
+    `test_...` names of a module that has a `repo` fixture."""
+
+    def default(repo: Path) -> None:
+        run_property(inputs, partial(check, repo), examples)
+
+    @pytest.mark.slow
+    @pytest.mark.parametrize("sweep_seed", range(1, 11))
+    def sweep(repo: Path, sweep_seed: int) -> None:
+        run_property(inputs, partial(check, repo), sweep_examples, sweep_seed)
+
+    return default, sweep
 
 
 class Timer:

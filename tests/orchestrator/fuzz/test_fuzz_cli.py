@@ -3,11 +3,11 @@ usage error (exit 2), never a traceback, an internal error or a hang."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
-from fuzz_helpers import IDS, OUTCOMES, fuzz_settings, ids, invoke, numbers
-from hypothesis import given
+from fuzz_helpers import IDS, OUTCOMES, ids, invoke, numbers, run_property
 from hypothesis import strategies as st
 from repo_fixture import inside, make_repo
 
@@ -187,21 +187,13 @@ def check_command(repo: Path, command: str, argv: list[str]) -> None:
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_every_command_ends_cleanly_on_hostile_arguments(repo: Path, command: str) -> None:
-    @fuzz_settings(max_examples=EXAMPLES.get(command, 12))
-    @given(argv=COMMANDS[command])
-    def fuzz(argv: list[str]) -> None:
-        check_command(repo, command, argv)
-
-    fuzz()
+    check = partial(check_command, repo, command)
+    run_property(COMMANDS[command], check, EXAMPLES.get(command, 12))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("sweep_seed", range(1, 6))
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_command_seed_sweep(repo: Path, command: str, sweep_seed: int) -> None:
-    @fuzz_settings(max_examples=5 * EXAMPLES.get(command, 15), sweep_seed=sweep_seed)
-    @given(argv=COMMANDS[command])
-    def sweep(argv: list[str]) -> None:
-        check_command(repo, command, argv)
-
-    sweep()
+    check = partial(check_command, repo, command)
+    run_property(COMMANDS[command], check, 5 * EXAMPLES.get(command, 12), sweep_seed)

@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fuzz_helpers import OUTCOMES, Timer, fuzz_settings, ids, invoke, numbers, texts
-from hypothesis import given
+from fuzz_helpers import OUTCOMES, Timer, ids, invoke, numbers, property_tests, texts
 from hypothesis import strategies as st
 from repo_fixture import inside, make_repo
 
@@ -110,18 +109,6 @@ def check_record(repo: Path, content: bytes) -> None:
         leftover.unlink()
 
 
-@fuzz_settings(max_examples=20)
-@given(content=evidence_inputs)
-def test_any_evidence_record_is_named_and_skipped(repo: Path, content: bytes) -> None:
-    check_record(repo, content)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("sweep_seed", range(1, 11))
-def test_evidence_seed_sweep(repo: Path, sweep_seed: int) -> None:
-    @fuzz_settings(max_examples=200, sweep_seed=sweep_seed)
-    @given(content=evidence_inputs)
-    def sweep(content: bytes) -> None:
-        check_record(repo, content)
-
-    sweep()
+test_any_evidence_record_is_named_and_skipped, test_evidence_seed_sweep = property_tests(
+    evidence_inputs, check_record, examples=20, sweep_examples=200
+)

@@ -13,15 +13,14 @@ from fuzz_helpers import (
     OUTCOMES,
     REGISTRY,
     Timer,
-    fuzz_settings,
     ids,
     invoke,
     numbers,
     paths,
+    property_tests,
     texts,
     words,
 )
-from hypothesis import given
 from hypothesis import strategies as st
 from repo_fixture import REGISTRY_FILE, inside, make_repo
 
@@ -145,18 +144,6 @@ def check_registry(repo: Path, content: bytes) -> None:
             assert code in (0, 1), (command, out)
 
 
-@fuzz_settings(max_examples=100)
-@given(content=registry_inputs)
-def test_any_registry_file_is_linted_with_file_and_line(repo: Path, content: bytes) -> None:
-    check_registry(repo, content)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("sweep_seed", range(1, 11))
-def test_registry_seed_sweep(repo: Path, sweep_seed: int) -> None:
-    @fuzz_settings(max_examples=400, sweep_seed=sweep_seed)
-    @given(content=registry_inputs)
-    def sweep(content: bytes) -> None:
-        check_registry(repo, content)
-
-    sweep()
+test_any_registry_file_is_linted_with_file_and_line, test_registry_seed_sweep = property_tests(
+    registry_inputs, check_registry, examples=100, sweep_examples=400
+)

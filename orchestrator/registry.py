@@ -391,7 +391,8 @@ def parse_file(path: Path) -> tuple[RegistryFile, Lines]:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
+        # The parser may point just past the last line (an unterminated last entry).
+        line = min(mark.line + 1, text.count("\n") + 1) if mark else None
         raise RegistryError([Problem(path, line, f"malformed YAML: {exc.problem}")]) from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1

@@ -106,12 +106,10 @@ def load_kernel(spec: str, args: dict[str, int | str]):
             raise CompileError("--arg", f"{name} is already a PrimFunc; it takes no arguments")
         func = found
     elif not callable(found):
-        raise CompileError("kernel", f"{spec}: {name} is neither a PrimFunc nor a builder")
+        raise CompileError("kernel", f"{name} is neither a PrimFunc nor a builder")
     else:
         func = _call_builder(path, name, found, args)
     if not isinstance(func, tirx.PrimFunc):
-        raise CompileError(
-            "kernel", f"{spec}: {name}(...) returned {type(func).__name__}, not a PrimFunc"
-        )
+        raise CompileError("kernel", f"{name}(...) returned {type(func).__name__}, not a PrimFunc")
     _check_shapes(func)
     return func

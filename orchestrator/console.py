@@ -2,17 +2,21 @@
 way tables are printed (`print_table`: a table on a terminal wide enough for it, else one line per
 row, so that no name or value is ever broken across lines in a narrow terminal or a log).
 
-User errors (`TtWsError`) print a clean message and exit 1; Ctrl-C exits 130; anything else is a
-crash: a version-stamped log is written under `.tt-ws/` and its path printed (the traceback is
-shown directly with TT_WS_DEBUG=1).
+User errors (`TtWsError`) print a clean message and exit 1, and so do errors of the operating
+system on a named file or a full disk (the environment, not tt-ws, is at fault); Ctrl-C exits 130;
+anything else is a crash: a version-stamped log is written under `.tt-ws/` (or the temporary
+directory when that cannot be written) and its path printed (the traceback is shown directly with
+TT_WS_DEBUG=1).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import os
 import signal
+import tempfile
 import traceback
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
@@ -27,6 +31,7 @@ from rich.table import Table
 
 from orchestrator import __version__
 from orchestrator.errors import TtWsError
+from orchestrator.validate import os_error_message
 
 # soft_wrap: messages and paths are never broken mid-word, so they stay copyable.
 console = Console(highlight=False, soft_wrap=True)
@@ -35,15 +40,27 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def _crash_log(exc: BaseException) -> Path:
-    directory = Path.cwd() / ".tt-ws"
-    directory.mkdir(exist_ok=True)
+def _crash_log(exc: BaseException) -> str:
+    """Where the traceback was written (or why it could not be)."""
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    path = directory / f"crash-{stamp}-{os.getpid()}.log"
-    path.write_text(
-        f"tt-ws {__version__}\n" + "".join(traceback.format_exception(exc)), encoding="utf-8"
-    )
-    return path
+    text = f"tt-ws {__version__}\n" + "".join(traceback.format_exception(exc))
+    for directory in (Path.cwd() / ".tt-ws", Path(tempfile.gettempdir())):
+        path = directory / f"crash-{stamp}-{os.getpid()}.log"
+        try:
+            directory.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError:
+            continue
+        return str(path)
+    return "no log (neither .tt-ws/ nor the temporary directory could be written)"
+
+
+# Errors of the operating system that say nothing about tt-ws itself, even without a file name.
+_ENVIRONMENT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EMFILE})
+
+
+def _is_environment_error(exc: OSError) -> bool:
+    return exc.filename is not None or exc.errno in _ENVIRONMENT_ERRNOS
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -52,12 +69,19 @@ def _interrupt(signum: int, frame: object) -> None:
 
 @contextlib.contextmanager
 def sigterm_interrupts() -> Iterator[None]:
-    """Treat SIGTERM like Ctrl-C inside the block, so child commands are stopped, not orphaned."""
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    """Treat SIGTERM like Ctrl-C inside the block, so child commands are stopped, not orphaned.
+
+    SIGINT interrupts too, even when the parent ignored it (a non-interactive shell starts `&`
+    jobs with SIGINT ignored, and Python then never raises KeyboardInterrupt): a long-running
+    command must stop when told to, not keep its children and claims running.
+    """
+    previous_term = signal.signal(signal.SIGTERM, _interrupt)
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGTERM, previous_term)
+        signal.signal(signal.SIGINT, previous_int)
 
 
 def guarded(command: Callable[P, R]) -> Callable[P, R]:
@@ -78,6 +102,9 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
         except Exception as exc:
             if os.environ.get("TT_WS_DEBUG"):
                 raise
+            if isinstance(exc, OSError) and _is_environment_error(exc):
+                console.print(f"[bold red]error:[/] {escape(os_error_message(exc))}")
+                raise typer.Exit(1) from None
             log = _crash_log(exc)
             console.print(
                 f"[bold red]internal error[/] ({type(exc).__name__}: {escape(str(exc))}); "

@@ -48,6 +48,10 @@ class ReportError(TtWsError):
 class EvidenceError(TtWsError):
     """The evidence store holds a record that cannot be read."""
 
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
 
 class GitError(TtWsError):
     """A git command needed to identify the source tree failed."""
@@ -64,5 +68,5 @@ def display_path(path: Path) -> str:
     """`path` relative to the working directory when it lies below it, so messages stay short."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
         return str(path)

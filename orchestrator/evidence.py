@@ -20,13 +20,14 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, ValidationError
 
 from orchestrator import __version__
 from orchestrator.atomic import create_atomic
 from orchestrator.errors import EvidenceError, display_path, validation_summary
 from orchestrator.fingerprint import Environment
 from orchestrator.registry import GateKind, GateSpec, format_number
+from orchestrator.validate import MAX_RECORD_BYTES, UnsafeInput, read_bounded
 
 
 class EvidenceRecord(BaseModel):
@@ -40,7 +41,7 @@ class EvidenceRecord(BaseModel):
     kind: GateKind
     command: str
     exit_code: int | None
-    metrics: dict[str, float]
+    metrics: dict[str, FiniteFloat]
     error: str | None = None
     report_sha256: str | None = None
     cases: dict[str, str] = Field(default_factory=dict)
@@ -103,7 +104,9 @@ AdmitFn = Callable[[EvidenceRecord], bool]
 
 
 def _safe(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]", "_", text) or "_"
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", text)
+    # `.` and `..` would name the directory itself or its parent: never a record's own directory.
+    return "_" if safe.strip(".") == "" else safe
 
 
 class EvidenceStore:
@@ -123,17 +126,29 @@ class EvidenceStore:
 
     def _read(self, path: Path) -> EvidenceRecord:
         try:
-            return EvidenceRecord.model_validate_json(path.read_bytes())
-        except OSError as exc:
+            record = EvidenceRecord.model_validate_json(read_bounded(path, MAX_RECORD_BYTES))
+        except (OSError, UnsafeInput) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise EvidenceError(
-                f"cannot read evidence record {display_path(path)}: {exc}"
+                f"{display_path(path)}: cannot read evidence record: {reason}", path
             ) from None
         except ValidationError as exc:
             raise EvidenceError(
-                f"unreadable evidence record {display_path(path)}: {validation_summary(exc)}. "
-                "Records are written atomically, so this file was edited or truncated by hand; "
-                "restore it from git or delete it."
+                f"{display_path(path)}: unreadable evidence record: {validation_summary(exc)} — "
+                "records are written atomically, so this file was edited or truncated by hand; "
+                "restore it from git or delete it",
+                path,
             ) from None
+        # The cache copies records by their own fields: one filed under another gate's
+        # directory (or naming `..`) must not be taken for that gate's, nor copied elsewhere.
+        if self.gate_dir(record.workstream, record.gate) != path.parent:
+            raise EvidenceError(
+                f"{display_path(path)}: evidence record of {record.workstream!r} "
+                f"{record.gate!r} filed under another gate's directory — move it back or "
+                "delete it",
+                path,
+            )
+        return record
 
     def paths(self, workstream: str, gate: str) -> list[Path]:
         """The record files of one gate, oldest first (names start with the UTC time)."""
@@ -167,7 +182,23 @@ class EvidenceStore:
 
     def _dated(self, workstream: str, gate: str) -> list[tuple[Path, EvidenceRecord]]:
         entries = [(path, self._read(path)) for path in self.paths(workstream, gate)]
-        return sorted(entries, key=lambda e: (_utc(e[1].finished_at), e[0].name), reverse=True)
+        return _newest_first(entries)
+
+    def readable(
+        self, workstream: str, gate: str
+    ) -> tuple[list[EvidenceRecord], list[EvidenceError]]:
+        """The admissible records of one gate that can be read, newest first as `entries` orders
+        and filters them, and why the others cannot be read (for status, where one damaged file
+        must not stop every command)."""
+        entries, errors = [], []
+        for path in self.paths(workstream, gate):
+            try:
+                entries.append((path, self._read(path)))
+            except EvidenceError as exc:
+                errors.append(exc)
+        now = datetime.now(timezone.utc)
+        records = [r for _, r in _newest_first(entries) if dating_problem(r, now) is None]
+        return records, errors
 
     def latest(
         self, workstream: str, gate: str, tree: str, admit: AdmitFn | None = None
@@ -193,3 +224,8 @@ def metrics_summary(metrics: Mapping[str, float], only: Iterable[str] | None = N
     return " ".join(
         f"{k}={format_number(v)}" for k, v in sorted(metrics.items()) if keep is None or k in keep
     )
+
+
+def _newest_first(entries: list[tuple[Path, EvidenceRecord]]) -> list[tuple[Path, EvidenceRecord]]:
+    """By the time each record states, then file name: the order `entries` and `readable` give."""
+    return sorted(entries, key=lambda e: (_utc(e[1].finished_at), e[0].name), reverse=True)

@@ -14,6 +14,7 @@ from orchestrator.errors import Problem, RegistryError
 from orchestrator.gates import GATES
 from orchestrator.gates.process import REPORT_PLACEHOLDER, command_words
 from orchestrator.registry import GateSpec, Registry, read_registry
+from orchestrator.validate import UnsafeInput, confined
 
 _REPORT_KINDS = frozenset({"checks", "perf"})
 
@@ -82,10 +83,30 @@ def registry_gate_problems(registry: Registry) -> list[Problem]:
     return problems
 
 
+def escape_problems(registry: Registry, root: Path) -> list[Problem]:
+    """Owned paths and docs pages that lead outside the repository at `root` through a symbolic
+    link (the schema already refuses absolute paths and `..`)."""
+    problems = []
+    for ws in registry.workstreams:
+        for owned in ws.spec.owns:
+            try:
+                confined(root, owned)
+            except UnsafeInput as exc:
+                problems.append(Problem(ws.where.file, ws.where.line, f"{ws.id!r} owns: {exc}"))
+        for gate, line in zip(ws.gates, ws.gate_lines, strict=True):
+            if gate.page:
+                try:
+                    confined(root, gate.page)
+                except UnsafeInput as exc:
+                    problems.append(Problem(ws.where.file, line, f"gate {gate.name!r}: {exc}"))
+    return problems
+
+
 def lint(directory: Path) -> tuple[Registry, list[Problem]]:
-    """The registry in `directory` and every problem with it."""
+    """The registry in `directory` (the repository's `workstreams/`) and every problem with it."""
     registry, problems = read_registry(directory)
-    return registry, problems + registry_gate_problems(registry)
+    problems += registry_gate_problems(registry) + escape_problems(registry, directory.parent)
+    return registry, problems
 
 
 def load_checked_registry(directory: Path) -> Registry:

@@ -28,6 +28,17 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from orchestrator.errors import Problem, RegistryError, TtWsError
+from orchestrator.validate import (
+    MAX_REGISTRY_BYTES,
+    GateName,
+    RepoPath,
+    Text,
+    Threshold,
+    TimeoutSeconds,
+    UnsafeInput,
+    WorkstreamId,
+    read_bounded,
+)
 
 GateKind = Literal["build", "tests", "checks", "docs", "perf"]
 Operator = Literal["==", "!=", ">=", "<=", ">", "<"]
@@ -43,6 +54,9 @@ _OPERATORS: dict[str, Callable[[float, float], bool]] = {
 _CONDITION = re.compile(r"\s*([a-z_][a-z0-9_]*)\s*(==|!=|>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)\s*")
 
 
+_PRIORITY_BOUND = 1_000_000
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -56,7 +70,7 @@ class Condition(_Model):
 
     metric: str
     op: Operator
-    threshold: float
+    threshold: Threshold
 
     @model_validator(mode="before")
     @classmethod
@@ -88,13 +102,13 @@ class Condition(_Model):
 class GateSpec(_Model):
     """One quality gate: what to run (or, for docs, which page to read) and what must hold."""
 
-    name: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    name: GateName
     kind: GateKind
-    run: str | None = None
-    page: str | None = None
-    headings: tuple[str, ...] = ()
+    run: Text | None = None
+    page: RepoPath | None = None
+    headings: tuple[Text, ...] = ()
     require: tuple[Condition, ...] = ()
-    timeout_s: float = Field(default=1800.0, gt=0)
+    timeout_s: TimeoutSeconds = Field(default=1800.0, gt=0)
 
     def failures(self, metrics: Mapping[str, float]) -> list[str]:
         """The conditions these metrics break, each with the value seen."""
@@ -108,18 +122,18 @@ class GateSpec(_Model):
 class WorkstreamSpec(_Model):
     """One entry of a registry file."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
-    title: str = Field(min_length=1)
+    id: WorkstreamId
+    title: Text = Field(min_length=1)
     kind: Literal["example", "infra"]
-    depends_on: tuple[str, ...] = ()
-    owns: tuple[str, ...] = ()
-    priority: int = 0
+    depends_on: tuple[WorkstreamId, ...] = ()
+    owns: tuple[RepoPath, ...] = ()
+    priority: int = Field(default=0, ge=-_PRIORITY_BOUND, le=_PRIORITY_BOUND)
     gates: tuple[GateSpec, ...] = ()
 
 
 class PhaseSpec(_Model):
-    id: int = Field(ge=0)
-    title: str = Field(min_length=1)
+    id: int = Field(ge=0, le=_PRIORITY_BOUND)
+    title: Text = Field(min_length=1)
 
 
 class RegistryFile(_Model):
@@ -247,25 +261,79 @@ Lines = dict[tuple[Any, ...], int]
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # One constructor for scalars (it resolves YAML tags: int, bool, str ...); its cache is per file.
 _SCALARS = yaml.SafeLoader("")
+# A registry file nests about six levels and holds a few thousand values. Far beyond that is an
+# attack or an accident: deep nesting overflows the C composer's stack, and aliases of aliases
+# ("billion laughs") expand exponentially, so both are refused before they are built.
+MAX_NESTING = 32
+MAX_VALUES = 100_000
 
 
-def _to_python(node: yaml.Node, loc: tuple[Any, ...], lines: Lines, path: Path) -> Any:
+def _nesting_problem(text: str, path: Path) -> Problem | None:
+    """A problem when collections nest deeper than MAX_NESTING (checked on the event stream,
+    which the parser produces without recursion)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_NESTING:
+                return Problem(
+                    path,
+                    event.start_mark.line + 1,
+                    f"collections nest more than {MAX_NESTING} levels deep; a registry "
+                    "entry needs about six — flatten the file",
+                )
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+    return None
+
+
+class _Budget:
+    """How many more values the file may expand to (aliases count each time they are used)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.left = MAX_VALUES
+        self.line = 1  # of the value being built, for errors raised while building it
+
+    def spend(self, node: yaml.Node, depth: int) -> None:
+        self.left -= 1
+        self.line = node.start_mark.line + 1
+        if self.left < 0 or depth > MAX_NESTING:
+            raise RegistryError(
+                [
+                    Problem(
+                        self.path,
+                        node.start_mark.line + 1,
+                        f"the YAML expands to more than {MAX_VALUES} values or nests deeper "
+                        f"than {MAX_NESTING} levels through aliases (`*name`); write the "
+                        "entries out instead of nesting aliases",
+                    )
+                ]
+            )
+
+
+def _to_python(
+    node: yaml.Node, loc: tuple[Any, ...], lines: Lines, path: Path, budget: _Budget
+) -> Any:
     """Build plain data from a YAML node, recording the line of every key and item."""
+    budget.spend(node, len(loc))
     lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _to_python(key_node, (*loc, "<key>"), {}, path)
+            key = _to_python(key_node, (*loc, "<key>"), {}, path, budget)
             line = key_node.start_mark.line + 1
             if not isinstance(key, (str, int, float, bool)):
                 raise RegistryError([Problem(path, line, "a key must be a plain word or number")])
             if key in result:
                 raise RegistryError([Problem(path, line, f"duplicate key {key!r}")])
             lines[(*loc, key)] = line
-            result[key] = _to_python(value_node, (*loc, key), lines, path)
+            result[key] = _to_python(value_node, (*loc, key), lines, path, budget)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_to_python(item, (*loc, i), lines, path) for i, item in enumerate(node.value)]
+        return [
+            _to_python(item, (*loc, i), lines, path, budget) for i, item in enumerate(node.value)
+        ]
     return _SCALARS.construct_object(node)
 
 
@@ -301,7 +369,7 @@ def _schema_problems(path: Path, error: ValidationError, data: Any, lines: Lines
         if item["type"] == "extra_forbidden":
             message = f"{_describe_loc(loc[:-1], data)}: unknown key {loc[-1]!r}"
         else:
-            message = f"{_describe_loc(loc, data)}: {item['msg']}"
+            message = f"{_describe_loc(loc, data)}: {item['msg'].removeprefix('Value error, ')}"
         problems.append(Problem(path, _line_of(loc, lines), message))
     return problems
 
@@ -309,25 +377,48 @@ def _schema_problems(path: Path, error: ValidationError, data: Any, lines: Lines
 def parse_file(path: Path) -> tuple[RegistryFile, Lines]:
     """Read and validate one registry file; raises RegistryError naming file, line and field."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_bounded(path, MAX_REGISTRY_BYTES).decode("utf-8")
     except OSError as exc:
         raise RegistryError([Problem(path, None, f"cannot read: {exc.strerror}")]) from None
+    except UnsafeInput as exc:
+        raise RegistryError([Problem(path, None, f"refused: {exc}")]) from None
     except UnicodeDecodeError as exc:
         raise RegistryError([Problem(path, None, f"not UTF-8 text: {exc.reason}")]) from None
     try:
+        deep = _nesting_problem(text, path)
+        if deep:
+            raise RegistryError([deep])
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
+        # The parser may point just past the last line (an unterminated last entry).
+        line = min(mark.line + 1, text.count("\n") + 1) if mark else None
         raise RegistryError([Problem(path, line, f"malformed YAML: {exc.problem}")]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise RegistryError(
+            [
+                Problem(
+                    path,
+                    line,
+                    f"malformed YAML: character {exc.character!r} is not allowed in YAML; "
+                    "remove it (control characters and NUL bytes are refused)",
+                )
+            ]
+        ) from None
     if node is None:
         raise RegistryError([Problem(path, None, "empty registry file")])
     lines: Lines = {}
+    budget = _Budget(path)
     try:
-        data = _to_python(node, (), lines, path)
+        data = _to_python(node, (), lines, path, budget)
     except yaml.constructor.ConstructorError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise RegistryError([Problem(path, line, f"malformed YAML: {exc.problem}")]) from None
+    except (ValueError, OverflowError) as exc:  # e.g. a date like 2024-13-45
+        raise RegistryError(
+            [Problem(path, budget.line, f"malformed value: {exc}; quote it to keep it text")]
+        ) from None
     finally:
         _SCALARS.constructed_objects.clear()
     try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -101,9 +101,11 @@ def run_gate(
     stamp: StampFn | None = None,
     inputs: str | None = None,
     env: Environment | None = None,
+    command_env: Mapping[str, str] | None = None,
 ) -> GateRun:
     """Run one gate and append its evidence record (`inputs`: the gate's input key; `env`: the
-    environment's fingerprint, taken here when not given)."""
+    environment's fingerprint, taken here when not given; `command_env`: the variables the
+    command runs with, None for this process's — `tt-ws check` passes an allow-listed set)."""
     claim_at_start = stamp(workstream.id) if stamp is not None else None
     tree = source_tree(layout.root)
     if env is None:
@@ -116,7 +118,9 @@ def run_gate(
         / f"{started.strftime('%Y%m%dT%H%M%S.%fZ')}-{os.getpid()}"
     )
     run_dir.mkdir(parents=True)
-    outcome = GATES[gate.kind].run(GateContext(layout.root, workstream.id, gate, run_dir))
+    outcome = GATES[gate.kind].run(
+        GateContext(layout.root, workstream.id, gate, run_dir, command_env)
+    )
     finished = datetime.now(timezone.utc)
     error = outcome.error or _moved_tree_error(tree, source_tree(layout.root))
     claim = stamp(workstream.id) if stamp is not None else None

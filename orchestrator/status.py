@@ -12,7 +12,7 @@ evidence and the tree hash: sorted, no wall-clock time, so `tt-ws status --check
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -23,6 +23,7 @@ from orchestrator.evidence import AdmitFn, EvidenceRecord, EvidenceStore
 from orchestrator.layout import Layout
 from orchestrator.registry import GateSpec, Phase, Registry, Workstream
 from orchestrator.tree import source_tree
+from orchestrator.vanished import vanished_records
 
 
 class GateState(str, Enum):
@@ -114,10 +115,26 @@ class StatusReport:
         return sorted(self.registry.phases, key=lambda p: (p.id == 0, p.id))
 
 
+# (workstream directory, gate directory) -> its deleted records (see orchestrator.vanished).
+Vanished = Mapping[tuple[str, str], list[str]]
+
+
 def gate_status(
-    store: EvidenceStore, ws: Workstream, gate: GateSpec, tree: str, admit: AdmitFn | None
+    store: EvidenceStore,
+    ws: Workstream,
+    gate: GateSpec,
+    tree: str,
+    admit: AdmitFn | None,
+    vanished: Vanished | None = None,
 ) -> GateStatus:
-    records = [r for r in store.history(ws.id, gate.name) if admit is None or admit(r)]
+    readable, unreadable = store.readable(ws.id, gate.name)
+    gone = (vanished or {}).get(store.gate_dir(ws.id, gate.name).relative_to(store.directory).parts)
+    if unreadable or gone:
+        # A damaged or deleted record might be the newest run: the gate's state cannot be known
+        # until the file is restored (or, if damaged, removed), but every other gate's can.
+        reasons = tuple(map(str, unreadable)) + tuple(gone or ())
+        return GateStatus(gate, GateState.UNKNOWN, None, reasons)
+    records = [r for r in readable if admit is None or admit(r)]
     trend = tuple(reversed(records[:TREND_LENGTH]))
     on_tree = [r for r in records if r.tree == tree]
     if on_tree:
@@ -164,11 +181,18 @@ def _first_line(failures: list[str]) -> str:
 
 
 def compute_status(
-    registry: Registry, store: EvidenceStore, tree: str, admit: AdmitFn | None = None
+    registry: Registry,
+    store: EvidenceStore,
+    tree: str,
+    admit: AdmitFn | None = None,
+    vanished: Vanished | None = None,
 ) -> StatusReport:
-    """The state of every gate and workstream on `tree`; `admit` may refuse records."""
+    """The state of every gate and workstream on `tree`; `admit` may refuse records; gates with
+    `vanished` (deleted) records are UNKNOWN."""
     own = {
-        ws.id: WorkstreamStatus(ws, tuple(gate_status(store, ws, g, tree, admit) for g in ws.gates))
+        ws.id: WorkstreamStatus(
+            ws, tuple(gate_status(store, ws, g, tree, admit, vanished) for g in ws.gates)
+        )
         for ws in registry.sorted()
     }
     final = {
@@ -434,11 +458,31 @@ def render_dashboard(report: StatusReport) -> str:
         [[f"`{i}`", _cell(text)] for i, text in sorted(environments.items())],
         "No record says where it was produced.",
     )
+    unreadable = unreadable_evidence(report)
+    if unreadable:
+        lines += _section(
+            "Unreadable or deleted evidence (these gates are UNKNOWN until it is restored)",
+            ["Workstream", "Gate", "Problem"],
+            [[ws, gate, _cell(problem, 400)] for ws, gate, problem in unreadable],
+            "",
+        )
 
     unknown = [s for s in report.workstreams.values() if s.state is WorkstreamState.NOT_RUN]
     lines += ["", "## Never run on any tree", ""]
     lines += [", ".join(s.workstream.id for s in unknown) or "Every workstream has evidence."]
     return "\n".join(lines) + "\n"
+
+
+def unreadable_evidence(report: StatusReport) -> list[tuple[str, str, str]]:
+    """(workstream, gate, problem) for every gate left UNKNOWN by a record it cannot read or
+    that was deleted."""
+    return [
+        (s.workstream.id, g.gate.name, reason)
+        for s in report.workstreams.values()
+        for g in s.gates
+        if g.state is GateState.UNKNOWN
+        for reason in g.reasons
+    ]
 
 
 PAGES = {"PHASES.md": render_phases, "DASHBOARD.md": render_dashboard}
@@ -486,7 +530,8 @@ def current_status(
     recorded under an expired or foreign claim never counts.
     """
     tree = source_tree(layout.root)
-    return compute_status(registry, EvidenceStore(layout.evidence), tree.hash, admit)
+    store = EvidenceStore(layout.evidence)
+    return compute_status(registry, store, tree.hash, admit, vanished_records(layout.root))
 
 
 def claimed_evidence_admission(layout: Layout) -> AdmitFn:

@@ -19,6 +19,7 @@ from pathlib import Path
 from orchestrator.check.flaky import flips
 from orchestrator.check.inputs import GateInputs, tree_files
 from orchestrator.check.ratchet import regressions
+from orchestrator.check.sandbox import scrubbed_env
 from orchestrator.check.worktrees import MergeResult, merge_result, worktree
 from orchestrator.errors import RegistryError, TtWsError
 from orchestrator.evidence import AdmitFn, EvidenceRecord, EvidenceStore
@@ -162,7 +163,8 @@ class _Check:
             record, how = recorded[0], "cached"
         else:
             layout = _ScratchLayout(side.root, self.scratch / "runs" / side.name)
-            run = run_gate(layout, self.own, ws, gate, inputs=side.inputs.key(ws, gate))
+            key = side.inputs.key(ws, gate)
+            run = run_gate(layout, self.own, ws, gate, inputs=key, command_env=scrubbed_env())
             record, how = run.record, "ran"
             log = run.run_dir / "output.log" if run.run_dir else None
         result = Obtained(record, how, not record.failures(gate), log)

@@ -3,6 +3,7 @@ longer text is cut at a line and ends with a pointer to the full summary)."""
 
 from __future__ import annotations
 
+from orchestrator.check import sandbox
 from orchestrator.check.pr import CheckReport, GateCheck, Obtained, Verdict
 from orchestrator.registry import format_number
 
@@ -57,6 +58,8 @@ def render_summary(report: CheckReport) -> str:
         f"(`{commits.base[:12]}`): source tree `{report.merge_tree[:12]}`, base tree "
         f"`{report.base_tree[:12]}`. {affected} of {len(report.gates)} gates affected; "
         f"{sum(g.blocking for g in report.gates)} blocking.",
+        "",
+        sandbox.describe(),
         "",
         "| Workstream | Gate | Verdict | Base | Merge result | Why |",
         "| --- | --- | --- | --- | --- | --- |",

@@ -21,6 +21,7 @@ from orchestrator.json_output import (
     emit,
     messages_to_stderr,
 )
+from orchestrator.validate import check_writable
 
 if TYPE_CHECKING:  # the benchmark pulls in torch and the compiler: only when it runs
     from compiler.perf.bench import PairBench, ShapeBench
@@ -104,6 +105,8 @@ def bench_command(
         )
     if report is not None and len(ids) != 1:
         raise TtWsError("--report writes the figures of one example: name exactly one ID")
+    if report is not None:
+        check_writable(report, "the --report")
     shapes: list[ShapeBench] = []
     measured: list[PairBench] = []
     with messages_to_stderr(as_json):

@@ -20,6 +20,7 @@ from orchestrator.errors import display_path
 from orchestrator.layout import RUNS_ROOT, Layout
 from orchestrator.status import claimed_evidence_admission
 from orchestrator.tree import source_tree
+from orchestrator.validate import check_writable
 
 if TYPE_CHECKING:
     from orchestrator.check.pr import CheckReport
@@ -93,9 +94,12 @@ def check_command(
     """Gate a pull request: run the gates the change affects on the merge result of HEAD into
     BASE and fail when a test that passed on the base fails or is missing, a count drops, or a
     gate goes from PASS to FAIL. Unaffected gates are NOT_APPLICABLE."""
+    from orchestrator.check import sandbox
     from orchestrator.check.pr import Verdict, run_check
     from orchestrator.check.summary import render_summary
 
+    if summary is not None:
+        check_writable(summary, "the --summary")
     layout = Layout.find()
     if source_tree(layout.root).dirty:
         console.print(
@@ -106,6 +110,7 @@ def check_command(
     with sigterm_interrupts():
         report = run_check(layout.root, base, scratch, not no_cache, admit, _progress)
     print_table(_table(report), labels=2)
+    console.print(f"[dim]{escape(sandbox.describe())}[/]")
     for gate in report.gates:
         if gate.blocking:
             for problem in gate.problems:

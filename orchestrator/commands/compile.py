@@ -3,14 +3,18 @@ tt.plan.json (the compiler's public API behind a thin command)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
 from orchestrator.console import console, guarded
 from orchestrator.errors import TtWsError
+
+if TYPE_CHECKING:  # the compiler pulls in tilelang and torch: only when a command runs
+    from compiler.errors import CompileError
 
 KernelArg = Annotated[
     str, typer.Argument(metavar="PATH.py:NAME", help="A PrimFunc or a builder of one.")
@@ -35,7 +39,15 @@ def compile_kernel(kernel: str, args: list[str], target: str, dump_ir: Path | No
         name = kernel.rpartition(":")[2]
         return compiler.compile(func, target=target, dump_ir=dump_ir, name=name)
     except CompileError as exc:
-        raise TtWsError(f"{kernel}: {exc}") from None
+        raise TtWsError(_located(kernel, exc)) from None
+
+
+def _located(kernel: str, exc: CompileError) -> str:
+    """`file:line: op: reason`: the source line the error names, else the kernel's file."""
+    location, _, detail = (exc.where or "").partition(", ")
+    if not re.fullmatch(r".+\.py(:\d+)?", location):
+        location, detail = kernel.rpartition(":")[0] or kernel, exc.where or ""
+    return f"{location}: {exc.op}: {exc.reason}" + (f" ({detail})" if detail else "")
 
 
 def compile_command(

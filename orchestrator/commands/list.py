@@ -8,6 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from orchestrator.commands.status import warn_unreadable
 from orchestrator.console import guarded, print_table, styled
 from orchestrator.layout import Layout
 from orchestrator.lint import load_checked_registry
@@ -23,6 +24,7 @@ def list_command(
     layout = Layout.find()
     registry = load_checked_registry(layout.registry)
     report = current_status(layout, registry, claimed_evidence_admission(layout))
+    warn_unreadable(report)
     chosen = registry.in_phases(phase) if phase else registry.sorted()
     table = Table(title=f"Workstreams (source tree {report.tree[:12]})")
     for column in ("ID", "Phase", "Title", "State", "Gates", "Depends on"):

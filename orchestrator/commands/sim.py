@@ -4,7 +4,7 @@ emulator with seeded random inputs, print the outputs' statistics and the emulat
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -13,6 +13,28 @@ from rich.table import Table
 from orchestrator.commands.compile import ArgsOpt, DumpIrOpt, TargetOpt, compile_kernel
 from orchestrator.console import console, guarded, print_table
 from orchestrator.errors import TtWsError
+
+if TYPE_CHECKING:  # the compiler pulls in tilelang and torch: only when the command runs
+    from compiler.api import Artifact
+
+
+def _load_artifact(directory: Path) -> Artifact:
+    from pydantic import ValidationError
+
+    from compiler.api import PLAN_FILE, Artifact
+
+    if not (directory / PLAN_FILE).is_file():
+        raise TtWsError(
+            f"{directory}: no {PLAN_FILE}, so not a compiled artifact — compile one with "
+            "`tt-ws compile PATH.py:NAME --out DIR`, or pass PATH.py:NAME"
+        )
+    try:
+        return Artifact.load(directory)
+    except (ValidationError, UnicodeDecodeError) as exc:
+        raise TtWsError(
+            f"{directory / PLAN_FILE}: not a plan tt-ws wrote ({type(exc).__name__}) — "
+            "compile the kernel again"
+        ) from None
 
 
 def sim_command(
@@ -30,12 +52,12 @@ def sim_command(
     """Run a kernel on the emulator with random inputs and show what happened."""
     import torch
 
-    from compiler.api import Artifact, Launches
+    from compiler.api import Launches
     from compiler.backends.sim import TORCH_DTYPES, execute
     from compiler.sim import SimError
 
     if Path(kernel).is_dir():
-        artifact = Artifact.load(kernel)
+        artifact = _load_artifact(Path(kernel))
     else:
         artifact = compile_kernel(kernel, arg, target, dump_ir)
     if isinstance(artifact, Launches):

@@ -24,8 +24,18 @@ from orchestrator.status import (
     current_status,
     drift,
     render_pages,
+    unreadable_evidence,
     write_pages,
 )
+
+
+def warn_unreadable(report: StatusReport) -> None:
+    """One line per damaged record: it is skipped, its gate UNKNOWN, every other gate judged."""
+    for workstream, gate, problem in unreadable_evidence(report):
+        console.print(
+            f"[yellow]warning:[/] {escape(problem)} ({escape(workstream)} {escape(gate)} "
+            "is UNKNOWN until then)"
+        )
 
 
 def status_command(
@@ -41,6 +51,7 @@ def status_command(
         layout = Layout.find()
         registry = load_checked_registry(layout.registry)
         report = current_status(layout, registry, claimed_evidence_admission(layout))
+        warn_unreadable(report)
         pages = render_pages(report)
         if check:
             diffs = drift(layout, pages)

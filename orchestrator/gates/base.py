@@ -18,6 +18,9 @@ class GateContext:
     workstream: str
     gate: GateSpec
     run_dir: Path
+    # The environment of the gate's command; None: tt-ws's own (`tt-ws check` passes a scrubbed
+    # one, see orchestrator.check.sandbox).
+    env: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)

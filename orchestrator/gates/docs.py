@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from orchestrator.gates.base import GateContext, GateOutcome
+from orchestrator.validate import UnsafeInput, confined
 
 _HEADING = re.compile(r"^(#{1,6})\s")
 
@@ -41,7 +42,10 @@ class DocsGate:
     def run(self, ctx: GateContext) -> GateOutcome:
         page = ctx.gate.page or ""
         command = ctx.gate.describe()
-        path = ctx.root / page
+        try:
+            path = confined(ctx.root, page)
+        except UnsafeInput as exc:
+            return GateOutcome(command, None, {}, None, error=f"page refused: {exc}")
         if not path.is_file():
             return GateOutcome(command, None, {}, None, error=f"page {page} does not exist")
         sections = _sections(path.read_text(encoding="utf-8").splitlines())

@@ -4,16 +4,25 @@ cwd, capture its output to a log, and turn "not found" and timeouts into clear o
 A gate measures the tree its evidence is keyed to, never an installed copy: `tt-ws` in a command
 runs `python -m orchestrator` and the tree comes first on PYTHONPATH, so the tree's own
 `orchestrator` and `compiler` are imported (a tree without them falls back to the installed
-ones)."""
+ones).
+
+The command runs in a process group of its own, which is killed as a whole when the command ends,
+times out or is interrupted, so nothing it started outlives the gate. A watchdog process holds a
+pipe from the runner and kills the group when that pipe closes without a word: the runner died
+(even by SIGKILL, which no handler sees), so the gate must not run on unobserved.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +38,45 @@ _INTERPRETER_ALIASES = {
     "pytest": [sys.executable, "-m", "pytest"],
     "tt-ws": [sys.executable, "-m", "orchestrator"],
 }
+
+
+# Reads its stdin to the end: `done` means the runner finished normally; anything else (EOF
+# alone) means it died, and the gate's process group is killed.
+_WATCHDOG = """
+import os, signal, sys
+if sys.stdin.buffer.read() != b"done":
+    try:
+        os.killpg(int(sys.argv[1]), signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+"""
+
+
+def _kill_group(pgid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def watched_group(process: subprocess.Popen) -> Iterator[None]:
+    """Kill `process`'s group when the block ends, and when this process dies inside it."""
+    watchdog = subprocess.Popen(
+        [sys.executable, "-c", _WATCHDOG, str(process.pid)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        yield
+    finally:
+        _kill_group(process.pid)
+        process.wait()
+        assert watchdog.stdin is not None
+        with contextlib.suppress(BrokenPipeError):
+            watchdog.stdin.write(b"done")
+            watchdog.stdin.close()
+        watchdog.wait()
 
 
 @dataclass(frozen=True)
@@ -75,10 +123,12 @@ def _resolve(program: str, root: Path) -> list[str] | None:
     return [found] if found else None
 
 
-def _environment(root: Path) -> dict[str, str]:
-    """The environment of a gate's command: ours, with the tree first on PYTHONPATH."""
-    inherited = os.environ.get("PYTHONPATH", "")
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(root), inherited) if p)}
+def _environment(root: Path, base: Mapping[str, str] | None) -> dict[str, str]:
+    """The environment of a gate's command: `base` (ours when None), with the tree first on
+    PYTHONPATH."""
+    env = dict(os.environ if base is None else base)
+    inherited = env.get("PYTHONPATH", "")
+    return {**env, "PYTHONPATH": os.pathsep.join(p for p in (str(root), inherited) if p)}
 
 
 def run_command(
@@ -100,20 +150,16 @@ def run_command(
         process = subprocess.Popen(
             argv,
             cwd=ctx.root,
-            env=_environment(ctx.root),
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
+            env=_environment(ctx.root, ctx.env),
+            start_new_session=True,
         )
-        try:
-            exit_code = process.wait(timeout=ctx.gate.timeout_s)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-            return Completed(argv, None, log, f"timed out after {ctx.gate.timeout_s:g} s")
-        except BaseException:
-            # Ctrl-C reaches the child too; make sure it is gone before the interrupt propagates.
-            process.kill()
-            process.wait()
-            raise
+        # On Ctrl-C (or SIGTERM) the exception propagates after the group is killed.
+        with watched_group(process):
+            try:
+                exit_code = process.wait(timeout=ctx.gate.timeout_s)
+            except subprocess.TimeoutExpired:
+                return Completed(argv, None, log, f"timed out after {ctx.gate.timeout_s:g} s")
     return Completed(argv, exit_code, log, None)

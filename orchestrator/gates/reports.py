@@ -7,11 +7,12 @@ import json
 from pathlib import Path
 from typing import Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, ValidationError
 
 from orchestrator.errors import ReportError, display_path, validation_summary
 from orchestrator.gates.base import GateContext, GateOutcome
 from orchestrator.gates.process import Completed, run_command
+from orchestrator.validate import MAX_RECORD_BYTES, UnsafeInput, read_bounded
 
 CHECKS_SCHEMA = "tt-ws.checks/1"
 PERF_SCHEMA = "tt-ws.perf/1"
@@ -40,7 +41,7 @@ class PerfReport(_Report):
 
     schema_id: Literal["tt-ws.perf/1"] = Field(alias="schema")
     subject: str
-    metrics: dict[str, float]
+    metrics: dict[str, FiniteFloat]
 
 
 R = TypeVar("R", ChecksReport, PerfReport)
@@ -52,9 +53,11 @@ def read_report(path: Path, model: type[R], subject: str) -> R:
     if not path.is_file():
         raise ReportError(f"no report at {where}: the command did not write one")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_bounded(path, MAX_RECORD_BYTES).decode("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ReportError(f"{where} is not valid JSON: {exc}") from None
+    except (OSError, UnsafeInput) as exc:
+        raise ReportError(f"{where}: cannot read the report: {exc}") from None
     try:
         report = model.model_validate(data)
     except ValidationError as exc:

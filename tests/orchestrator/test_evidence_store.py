@@ -83,7 +83,7 @@ def test_hand_damaged_record_is_a_clear_error(tmp_path: Path) -> None:
     store = EvidenceStore(tmp_path)
     path = store.append(record())
     path.write_text(path.read_text()[:40])
-    with pytest.raises(EvidenceError, match=r"unreadable evidence record .*restore it from git"):
+    with pytest.raises(EvidenceError, match=r"unreadable evidence record.*restore it from git"):
         list(store.history("1.1", "tests"))
 
 

@@ -4,6 +4,7 @@ agents write, the scripted agent itself, and readers of what a run left behind."
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import subprocess
 import sys
@@ -153,20 +154,37 @@ def live_claims(root: Path) -> dict[str, str]:
     return {ws: r.holder for ws, r in store.snapshot().live(store.clock()).items()}
 
 
+# The clone under test: its code, not an installed tt-ws, runs as the dispatcher and the agents.
+CLONE = Path(__file__).resolve().parents[3]
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 @contextlib.contextmanager
-def dispatcher(root: Path, *args: str) -> Iterator[subprocess.Popen[str]]:
-    """`tt-ws dispatch ARGS` as its own process in `root` (as from another terminal); interrupted
-    when the test leaves early, so that no agent outlives it."""
+def dispatcher(
+    root: Path, *args: str, sigint_ignored: bool = False
+) -> Iterator[subprocess.Popen[str]]:
+    """`tt-ws dispatch ARGS` as its own process in `root` (as from another terminal; with
+    `sigint_ignored`, as a non-interactive shell starts a `&` job); interrupted when the test
+    leaves early, and killed if that does not stop it, so that no dispatcher outlives the test."""
     process = subprocess.Popen(
         [sys.executable, "-c", "from orchestrator.cli import main; main()", "dispatch", *args],
         cwd=root,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        env={**os.environ, "PYTHONPATH": str(CLONE)},
+        preexec_fn=_ignore_sigint if sigint_ignored else None,
     )
     try:
         yield process
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
-            process.communicate(timeout=30)
+            try:
+                process.communicate(timeout=120)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.communicate()

@@ -377,7 +377,8 @@ class _Frontend:
         else:
             raise CompileError("region", f"unsupported operand {arg}", _where(node))
         buf = load.buffer
-        if buf.name not in self.tensors and buf.name not in self.buffers:
+        name = self.alias.get(buf.name, buf.name)  # a T.Tensor view of a parameter is the parameter
+        if name not in self.tensors and name not in self.buffers:
             raise CompileError(
                 "region",
                 f"{buf.name} is neither a kernel parameter nor a T.alloc_shared/T.alloc_fragment "

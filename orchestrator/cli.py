@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "sim",
     "history",
     "check",
+    "verify",
     "bench",
 )
 

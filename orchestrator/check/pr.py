@@ -22,7 +22,7 @@ from orchestrator.check.ratchet import regressions
 from orchestrator.check.worktrees import MergeResult, merge_result, worktree
 from orchestrator.errors import RegistryError, TtWsError
 from orchestrator.evidence import AdmitFn, EvidenceRecord, EvidenceStore
-from orchestrator.layout import REGISTRY_DIR, Layout
+from orchestrator.layout import REGISTRY_DIR, Layout, ScratchLayout
 from orchestrator.registry import GateSpec, Registry, Workstream, load_registry
 from orchestrator.runner import run_gate
 from orchestrator.tree import SourceTree, source_tree
@@ -105,17 +105,6 @@ class _Side:
         return (ws, found[0]) if ws and found else None
 
 
-@dataclass(frozen=True)
-class _ScratchLayout(Layout):
-    """A checkout whose gate output goes to the check's scratch directory, outliving it."""
-
-    scratch_runs: Path = Path()
-
-    @property
-    def runs(self) -> Path:
-        return self.scratch_runs
-
-
 # Told each time a gate's result is obtained: (side, workstream, gate, how).
 Progress = Callable[[str, str, str, str], None]
 
@@ -161,7 +150,7 @@ class _Check:
         elif self.use_cache and recorded and not recorded[0].failures(gate) and not flips(recorded):
             record, how = recorded[0], "cached"
         else:
-            layout = _ScratchLayout(side.root, self.scratch / "runs" / side.name)
+            layout = ScratchLayout(side.root, self.scratch / "runs" / side.name)
             run = run_gate(layout, self.own, ws, gate, inputs=side.inputs.key(ws, gate))
             record, how = run.record, "ran"
             log = run.run_dir / "output.log" if run.run_dir else None

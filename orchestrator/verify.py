@@ -70,6 +70,11 @@ Starting = Callable[[Workstream, GateSpec, int], None]
 Finished = Callable[[Verification], None]
 
 
+def unreproduced(gate: GateSpec, claim: EvidenceRecord, run: EvidenceRecord) -> list[str]:
+    """Why `run` of `gate` does not bear out `claim`, a record saying it passed (empty: it does)."""
+    return regressions(gate, claim, gate, run, _SIDES)
+
+
 def passing_claims(
     store: EvidenceStore, ws: Workstream, gate: GateSpec, tree: str, admit: AdmitFn | None
 ) -> list[Claimed]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from check_helpers import change
 from repo_helpers import commit_all, git
-from trust_helpers import clone, fabricate_pass, tt_ws_process
+from trust_helpers import clone, forge, tt_ws_process
 
 MUL_BROKEN = "def mul(a, b):\n    return a + b\n"
 
@@ -40,9 +40,7 @@ def test_honest_evidence_is_reproduced(project: Path, tmp_path: Path) -> None:
 
 def test_a_fabricated_pass_fools_status_but_fails_verify(project: Path, tmp_path: Path) -> None:
     honest_history(project)
-    forged = fabricate_pass(
-        project, "1.2", "tests", {"exit_code": 0, "failed": 0, "passed": 1, "total": 1}
-    )
+    forged = forge(project, "1.2", "tests", {"exit_code": 0, "failed": 0, "passed": 1, "total": 1})
     assert tt_ws_process(project, "status").returncode == 0
     commit_all(project, "1.2 done")
     ci = clone(project, tmp_path / "ci")
@@ -74,9 +72,7 @@ def test_a_record_claiming_more_tests_than_run_is_not_reproduced(
     project: Path, tmp_path: Path
 ) -> None:
     assert tt_ws_process(project, "run", "1.1").returncode == 0
-    fabricate_pass(
-        project, "1.1", "tests", {"exit_code": 0, "failed": 0, "passed": 40, "total": 40}
-    )
+    forge(project, "1.1", "tests", {"exit_code": 0, "failed": 0, "passed": 40, "total": 40})
     commit_all(project, "evidence")
     done = tt_ws_process(clone(project, tmp_path / "ci"), "verify", "1.1")
     assert done.returncode == 1

@@ -17,16 +17,18 @@ import orchestrator
 CODE_ROOT = Path(orchestrator.__file__).resolve().parents[1]
 
 
-def fabricate_pass(root: Path, workstream: str, gate: str, metrics: dict[str, float]) -> Path:
-    """The gate's newest real record rewritten by hand to say PASS (as an agent whose gate failed
-    would): the same source tree and real input key, the metrics `metrics`, every case passed."""
+def forge(
+    root: Path, workstream: str, gate: str, metrics: dict[str, float], outcome: str = "passed"
+) -> Path:
+    """The gate's newest real record rewritten by hand (as a dishonest agent would): the same
+    source tree and real input key, the metrics `metrics`, every case `outcome`."""
     directory = root / "status" / "evidence" / workstream / gate
     newest = sorted(directory.glob("*.json"))[-1]
     record = json.loads(newest.read_text())
     record.update(
         metrics=metrics,
-        cases=dict.fromkeys(record["cases"], "passed"),
-        exit_code=0,
+        cases=dict.fromkeys(record["cases"], outcome),
+        exit_code=metrics.get("exit_code", 0),
         error=None,
     )
     newest.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")

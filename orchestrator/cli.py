@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "history",
     "check",
     "verify",
+    "runner_key",
     "bench",
 )
 

@@ -92,6 +92,8 @@ STATE_STYLES = {
     "failing": "red",
     "STALE": "yellow",
     "FLAKY": "magenta",
+    "UNVERIFIED": "magenta",
+    "unverified": "magenta",
     "stale": "yellow",
     "in progress": "cyan",
     "UNKNOWN": "dim",

@@ -3,7 +3,8 @@ deterministic rendering of `status/PHASES.md` and `status/DASHBOARD.md`.
 
 A gate is PASS or FAIL only by a record made on the current source tree; a record from another
 tree makes it STALE, no record UNKNOWN; FLAKY when a test both passed and failed on the current
-tree (orchestrator.check.flaky). The pages depend only on the registry, the evidence and
+tree (orchestrator.check.flaky). In a repository that lists trusted runners
+(orchestrator.attest), a passing record no trusted runner signed makes it UNVERIFIED, never PASS. The pages depend only on the registry, the evidence and
 the tree hash: sorted, no wall-clock time, so `tt-ws status --check` can compare them.
 """
 
@@ -16,6 +17,7 @@ from enum import Enum
 from pathlib import Path
 
 from orchestrator.atomic import write_atomic
+from orchestrator.attest import RUNNERS_FILE, TrustedKeys
 from orchestrator.check.flaky import Flip, flips, record_label
 from orchestrator.evidence import AdmitFn, EvidenceRecord, EvidenceStore
 from orchestrator.layout import Layout
@@ -29,11 +31,13 @@ class GateState(str, Enum):
     STALE = "STALE"
     UNKNOWN = "UNKNOWN"
     FLAKY = "FLAKY"
+    UNVERIFIED = "UNVERIFIED"  # says PASS, but no trusted runner signed it
 
 
 class WorkstreamState(str, Enum):
     DONE = "done"
     FAILING = "failing"
+    UNVERIFIED = "unverified"
     STALE = "stale"
     IN_PROGRESS = "in progress"
     NOT_RUN = "not run"
@@ -64,6 +68,8 @@ class WorkstreamStatus:
             return WorkstreamState.DONE
         if GateState.FAIL in states or GateState.FLAKY in states:
             return WorkstreamState.FAILING
+        if GateState.UNVERIFIED in states:
+            return WorkstreamState.UNVERIFIED
         if GateState.STALE in states:
             return WorkstreamState.STALE
         if GateState.PASS in states:
@@ -98,6 +104,9 @@ class StatusReport:
     tree: str
     registry: Registry
     workstreams: dict[str, WorkstreamStatus]
+    # The repository lists trusted runners: the pages then explain UNVERIFIED (and only then,
+    # so that a repository without a runners file renders as before).
+    attested: bool = False
 
     def in_phase(self, phase: Phase) -> list[WorkstreamStatus]:
         return [self.workstreams[ws.id] for ws in self.registry.sorted() if ws.phase == phase.id]
@@ -106,8 +115,16 @@ class StatusReport:
         return sorted(self.registry.phases, key=lambda p: (p.id == 0, p.id))
 
 
+_UNSIGNED = f"no valid signature of a trusted runner ({RUNNERS_FILE}): a claim, not a result"
+
+
 def gate_status(
-    store: EvidenceStore, ws: Workstream, gate: GateSpec, tree: str, admit: AdmitFn | None
+    store: EvidenceStore,
+    ws: Workstream,
+    gate: GateSpec,
+    tree: str,
+    admit: AdmitFn | None,
+    trusted: TrustedKeys | None = None,
 ) -> GateStatus:
     records = [r for r in store.history(ws.id, gate.name) if admit is None or admit(r)]
     trend = tuple(reversed(records[:TREND_LENGTH]))
@@ -118,8 +135,15 @@ def gate_status(
         if flipped:
             reasons = tuple(f"flaky: {f.describe()}" for f in flipped) + failures
             return GateStatus(gate, GateState.FLAKY, current, reasons, flipped, trend)
-        state = GateState.FAIL if failures else GateState.PASS
-        return GateStatus(gate, state, current, failures, trend=trend)
+        if failures:
+            return GateStatus(gate, GateState.FAIL, current, failures, trend=trend)
+        if (
+            trusted
+            and trusted.enabled
+            and not trusted.runner(current.signed_fields(), current.attestation)
+        ):
+            return GateStatus(gate, GateState.UNVERIFIED, current, (_UNSIGNED,), trend=trend)
+        return GateStatus(gate, GateState.PASS, current, trend=trend)
     if records:
         return GateStatus(
             gate, GateState.STALE, records[0], tuple(records[0].failures(gate)), trend=trend
@@ -128,11 +152,18 @@ def gate_status(
 
 
 def compute_status(
-    registry: Registry, store: EvidenceStore, tree: str, admit: AdmitFn | None = None
+    registry: Registry,
+    store: EvidenceStore,
+    tree: str,
+    admit: AdmitFn | None = None,
+    trusted: TrustedKeys | None = None,
 ) -> StatusReport:
-    """The state of every gate and workstream on `tree`; `admit` may refuse records."""
+    """The state of every gate and workstream on `tree`; `admit` may refuse records, `trusted`
+    (when enabled) turns passing records no trusted runner signed into UNVERIFIED."""
     own = {
-        ws.id: WorkstreamStatus(ws, tuple(gate_status(store, ws, g, tree, admit) for g in ws.gates))
+        ws.id: WorkstreamStatus(
+            ws, tuple(gate_status(store, ws, g, tree, admit, trusted) for g in ws.gates)
+        )
         for ws in registry.sorted()
     }
     final = {
@@ -147,7 +178,7 @@ def compute_status(
         )
         for ws_id, s in own.items()
     }
-    return StatusReport(tree, registry, final)
+    return StatusReport(tree, registry, final, attested=bool(trusted and trusted.enabled))
 
 
 # --- rendering -----------------------------------------------------------------------------------
@@ -232,12 +263,17 @@ def render_phases(report: StatusReport) -> str:
         lines += _table(
             ["ID", "Title", "State", "Gates", "Tests", "Checks", "Evidence tree"], rows, "lllrrrl"
         )
+    unverified = (
+        "**unverified** a gate passes only by a record no trusted runner signed · "
+        if report.attested
+        else ""
+    )
     lines += [
         "",
         "States: **done** every gate passes on the current tree · **failing** a gate fails on "
-        "the current tree · **stale** some evidence is from another tree · **in progress** "
-        "some gates pass, the others have no evidence · **not run** no evidence. Tests and "
-        "Checks count the current tree only.",
+        f"the current tree · {unverified}**stale** some evidence is from another tree · "
+        "**in progress** some gates pass, the others have no evidence · **not run** no "
+        "evidence. Tests and Checks count the current tree only.",
     ]
     return "\n".join(lines) + "\n"
 
@@ -282,7 +318,8 @@ def render_dashboard(report: StatusReport) -> str:
         )
     lines += _table(["Phase", "Title", "Done", "Gates passing", "Progress"], rows, "rlrrl")
 
-    counts = {state: len(_gate_rows(report, state)) for state in GateState}
+    shown = [s for s in GateState if report.attested or s is not GateState.UNVERIFIED]
+    counts = {state: len(_gate_rows(report, state)) for state in shown}
     lines += ["", "## Gates by state", ""]
     lines += _table(["State", "Gates"], [[s.value, str(n)] for s, n in counts.items()], "lr")
 
@@ -324,6 +361,18 @@ def render_dashboard(report: StatusReport) -> str:
         flaky,
         "No test both passed and failed on the current tree.",
     )
+
+    if report.attested:
+        unverified = [
+            [s.workstream.id, g.gate.name, f"`{g.record.tree[:12]}`" if g.record else _DASH]
+            for s, g in _gate_rows(report, GateState.UNVERIFIED)
+        ]
+        lines += _section(
+            "Unverified evidence (passing records no trusted runner signed)",
+            ["Workstream", "Gate", "Recorded on tree"],
+            unverified,
+            "Every passing record on the current tree is signed by a trusted runner.",
+        )
 
     stale = [
         [
@@ -405,7 +454,18 @@ def current_status(
     recorded under an expired or foreign claim never counts.
     """
     tree = source_tree(layout.root)
-    return compute_status(registry, EvidenceStore(layout.evidence), tree.hash, admit)
+    trusted = TrustedKeys.load(layout.root)
+    return compute_status(registry, EvidenceStore(layout.evidence), tree.hash, admit, trusted)
+
+
+def reusable_evidence_admission(layout: Layout) -> AdmitFn:
+    """What the cache may reuse: admitted records that, where the repository lists trusted
+    runners, a trusted runner signed (a copy of an unsigned claim would launder it)."""
+    admit = claimed_evidence_admission(layout)
+    trusted = TrustedKeys.load(layout.root)
+    if not trusted.enabled:
+        return admit
+    return lambda r: admit(r) and trusted.runner(r.signed_fields(), r.attestation) is not None
 
 
 def claimed_evidence_admission(layout: Layout) -> AdmitFn:

@@ -25,7 +25,7 @@ from orchestrator.layout import Layout
 from orchestrator.lint import load_checked_registry
 from orchestrator.registry import GateSpec, Registry, Workstream
 from orchestrator.runner import Claim, GateRun, run_workstreams
-from orchestrator.status import claimed_evidence_admission
+from orchestrator.status import reusable_evidence_admission
 from orchestrator.tree import source_tree
 
 
@@ -119,7 +119,7 @@ def run_command(
         stamp(ws.id)
     tree = source_tree(layout.root)
     cache = InputCache(
-        layout.root, registry, tree, claimed_evidence_admission(layout), enabled=not no_cache
+        layout.root, registry, tree, reusable_evidence_admission(layout), enabled=not no_cache
     )
     if tree.dirty:
         console.print(

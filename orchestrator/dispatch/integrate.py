@@ -11,7 +11,8 @@ tree: it reads it through a private detached worktree (the view).
 The dispatcher trusts only its own runs: `status/` on the integration branch is written by the
 dispatcher alone. An agent's diff that edits or deletes evidence already on the branch is
 refused; records and pages the agent adds are claims, dropped before the gates run; and a diff
-that loosens any gate's definition (orchestrator.check.loosened) is refused.
+that loosens any gate's definition (orchestrator.check.loosened) or changes the trusted runners
+(orchestrator.attest) is refused.
 """
 
 from __future__ import annotations
@@ -189,6 +190,11 @@ def status_changes(worktree: Path, target: str) -> tuple[list[str], list[str]]:
         change, path = line.split("\t", 1)
         (edited if change in ("M", "D") and path.startswith(evidence) else other).append(path)
     return edited, other
+
+
+def changes_file(worktree: Path, target: str, path: str) -> bool:
+    """Whether the worktree's HEAD differs from `target` in the file `path`."""
+    return git(worktree, "diff", "--quiet", target, "HEAD", "--", path).returncode != 0
 
 
 def drop_status_changes(worktree: Path, target: str, author: str) -> bool:

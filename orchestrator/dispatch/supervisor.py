@@ -34,6 +34,7 @@ from pathlib import Path
 
 from rich.markup import escape
 
+from orchestrator.attest import RUNNERS_FILE
 from orchestrator.claims.board import Board
 from orchestrator.claims.errors import ClaimError, ClaimRefused
 from orchestrator.claims.record import ClaimRecord
@@ -46,6 +47,7 @@ from orchestrator.dispatch.files import DispatchFiles
 from orchestrator.dispatch.integrate import (
     TargetBranch,
     View,
+    changes_file,
     commit_all,
     drop_status_changes,
     head,
@@ -374,6 +376,8 @@ class Dispatcher:
                 "refused: the agent's diff edits or deletes evidence the dispatcher recorded: "
                 + ", ".join(edited)
             )
+        if changes_file(slot.worktree, slot.base, RUNNERS_FILE):
+            return f"refused: the agent's diff changes the trusted runners ({RUNNERS_FILE})"
         loosened = loosened_gates(before, load_checked_registry(Layout(slot.worktree).registry))
         if loosened:
             return "refused: the agent's diff loosens gates: " + "; ".join(loosened)

@@ -3,6 +3,7 @@
 - `cheat` runs its gate, which fails, rewrites the record to say PASS and exits 0;
 - `weaken` rewrites its own gate to `python -c pass` and exits 0;
 - `tamper` does its work but deletes the FAIL record already on the integration branch;
+- `keys` does its work but adds a runners file trusting a key of its own;
 - `honest` does its work (and, as CLAUDE.md asks, records evidence and renders status itself).
 Only `honest` is integrated, with the dispatcher's own evidence.
 """
@@ -23,7 +24,13 @@ from orchestrator.dispatch.blocked import BlockedList
 from orchestrator.evidence import EvidenceStore
 from orchestrator.layout import Layout
 
-ENTRIES: dict[str, tuple[str, ...]] = {"honest": (), "cheat": (), "weaken": (), "tamper": ()}
+ENTRIES: dict[str, tuple[str, ...]] = {
+    "honest": (),
+    "cheat": (),
+    "weaken": (),
+    "tamper": (),
+    "keys": (),
+}
 
 FAKE_AGENT = """\
 import json, os, pathlib, subprocess, sys
@@ -47,6 +54,11 @@ pathlib.Path("work", f"{ws}.txt").write_text(f"{ws} done\\n")
 if ws == "tamper":
     for record_file in evidence.glob("*.json"):
         record_file.unlink()  # the FAIL on record goes
+    sys.exit(0)
+if ws == "keys":
+    runners = pathlib.Path("workstreams", "trust", "runners.yaml")
+    runners.parent.mkdir()
+    runners.write_text("runners: [{name: me, key: 'ed25519:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='}]\\n")
     sys.exit(0)
 subprocess.run([*tt_ws, "run", ws], check=True)
 subprocess.run([*tt_ws, "status"], check=True)
@@ -91,6 +103,10 @@ def test_only_the_dispatchers_own_runs_count(root: Path, tmp_path: Path) -> None
     assert blocked["tamper"].reason.startswith(
         "failed after 1 attempt(s): refused: the agent's diff edits or deletes evidence the "
         "dispatcher recorded: status/evidence/tamper/build/"
+    )
+    assert blocked["keys"].reason == (
+        "failed after 1 attempt(s): refused: the agent's diff changes the trusted runners "
+        "(workstreams/trust/runners.yaml)"
     )
     assert "cheat: dropped 1 status/ file(s) the agent wrote" in result.output  # the forgery
     assert "honest: dropped 3 status/ file(s) the agent wrote" in result.output  # record, pages

@@ -27,6 +27,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "sim",
     "history",
     "check",
+    "verify",
+    "runner_key",
     "bench",
 )
 

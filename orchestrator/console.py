@@ -124,6 +124,8 @@ STATE_STYLES = {
     "STALE": "yellow",
     "FLAKY": "magenta",
     "ENV-DEPENDENT": "cyan",
+    "UNVERIFIED": "magenta",
+    "unverified": "magenta",
     "stale": "yellow",
     "in progress": "cyan",
     "UNKNOWN": "dim",

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, ValidationError
 
 from orchestrator import __version__
 from orchestrator.atomic import create_atomic
+from orchestrator.attest import Attestation, load_signer
 from orchestrator.errors import EvidenceError, display_path, validation_summary
 from orchestrator.fingerprint import Environment
 from orchestrator.registry import GateKind, GateSpec, format_number
@@ -69,6 +70,14 @@ class EvidenceRecord(BaseModel):
     def environment_id(self) -> str:
         """The short fingerprint id of the environment that produced this record."""
         return self.environment.id if self.environment is not None else UNRECORDED
+
+    # A trusted runner's signature over the other fields (orchestrator.attest); set by `append`
+    # when this machine holds a runner key.
+    attestation: Attestation | None = None
+
+    def signed_fields(self) -> dict[str, object]:
+        """The fields as written to its file (those a signature covers, and the attestation)."""
+        return self.model_dump(mode="json", exclude_unset=True)
 
     def failures(self, gate: GateSpec) -> list[str]:
         """Why this run does not satisfy `gate` as the registry states it now (empty: it passes)."""
@@ -119,9 +128,14 @@ class EvidenceStore:
         return self.directory / _safe(workstream) / _safe(gate)
 
     def append(self, record: EvidenceRecord) -> Path:
+        """Write `record` as a new file, signed when this machine holds a runner key."""
         stamp = record.finished_at.strftime("%Y%m%dT%H%M%S.%fZ")
         name = f"{stamp}-{_safe(record.host)}-{record.pid}.json"
-        text = json.dumps(record.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
+        fields = record.model_dump(mode="json", exclude={"attestation"})
+        signer = load_signer()
+        if signer is not None:
+            fields["attestation"] = signer.attest(fields).model_dump()
+        text = json.dumps(fields, indent=2, sort_keys=True) + "\n"
         return create_atomic(self.gate_dir(record.workstream, record.gate) / name, text)
 
     def _read(self, path: Path) -> EvidenceRecord:

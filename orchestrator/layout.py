@@ -46,3 +46,15 @@ class Layout:
         raise TtWsError(
             f"no {REGISTRY_DIR}/ directory at or above {here}: run tt-ws inside the repository"
         )
+
+
+@dataclass(frozen=True)
+class ScratchLayout(Layout):
+    """A checkout whose gate output goes to a scratch directory of a command (`tt-ws check`,
+    `tt-ws verify`) rather than to its own `.tt-ws/runs`: the checkout may be temporary."""
+
+    scratch_runs: Path = Path()
+
+    @property
+    def runs(self) -> Path:
+        return self.scratch_runs

@@ -5,7 +5,8 @@ A gate is PASS or FAIL only by records made on the current source tree; a record
 tree makes it STALE, no record UNKNOWN. Every admitted record of the current tree counts, whatever
 the times written in it say: FLAKY when a test (or the gate) both passed and failed there in one
 environment; ENV-DEPENDENT when it passes in one environment and fails in another
-(orchestrator.check.flaky); otherwise PASS or FAIL. The pages depend only on the registry, the
+(orchestrator.check.flaky); otherwise PASS or FAIL. In a repository that lists trusted runners (orchestrator.attest),
+a passing gate none of whose passing records a trusted runner signed is UNVERIFIED, never PASS. The pages depend only on the registry, the
 evidence and the tree hash: sorted, no wall-clock time, so `tt-ws status --check` can compare them.
 """
 
@@ -18,6 +19,7 @@ from enum import Enum
 from pathlib import Path
 
 from orchestrator.atomic import write_atomic
+from orchestrator.attest import RUNNERS_FILE, TrustedKeys
 from orchestrator.check.flaky import EnvironmentResult, Flip, by_environment, flips, record_label
 from orchestrator.evidence import AdmitFn, EvidenceRecord, EvidenceStore
 from orchestrator.layout import Layout
@@ -35,11 +37,13 @@ class GateState(str, Enum):
     # Passes in some environment, fails in another (each consistently): counts as passing, so
     # one broken machine does not block dependents, and is listed with where it fails.
     ENV_DEPENDENT = "ENV-DEPENDENT"
+    UNVERIFIED = "UNVERIFIED"  # says PASS, but no trusted runner signed it
 
 
 class WorkstreamState(str, Enum):
     DONE = "done"
     FAILING = "failing"
+    UNVERIFIED = "unverified"
     STALE = "stale"
     IN_PROGRESS = "in progress"
     NOT_RUN = "not run"
@@ -72,6 +76,8 @@ class WorkstreamStatus:
             return WorkstreamState.DONE
         if GateState.FAIL in states or GateState.FLAKY in states:
             return WorkstreamState.FAILING
+        if GateState.UNVERIFIED in states:
+            return WorkstreamState.UNVERIFIED
         if GateState.STALE in states:
             return WorkstreamState.STALE
         if states & _PASSING:
@@ -107,6 +113,9 @@ class StatusReport:
     tree: str
     registry: Registry
     workstreams: dict[str, WorkstreamStatus]
+    # The repository lists trusted runners: the pages then explain UNVERIFIED (and only then,
+    # so that a repository without a runners file renders as before).
+    attested: bool = False
 
     def in_phase(self, phase: Phase) -> list[WorkstreamStatus]:
         return [self.workstreams[ws.id] for ws in self.registry.sorted() if ws.phase == phase.id]
@@ -118,6 +127,8 @@ class StatusReport:
 # (workstream directory, gate directory) -> its deleted records (see orchestrator.vanished).
 Vanished = Mapping[tuple[str, str], list[str]]
 
+_UNSIGNED = f"no valid signature of a trusted runner ({RUNNERS_FILE}): a claim, not a result"
+
 
 def gate_status(
     store: EvidenceStore,
@@ -126,6 +137,7 @@ def gate_status(
     tree: str,
     admit: AdmitFn | None,
     vanished: Vanished | None = None,
+    trusted: TrustedKeys | None = None,
 ) -> GateStatus:
     readable, unreadable = store.readable(ws.id, gate.name)
     gone = (vanished or {}).get(store.gate_dir(ws.id, gate.name).relative_to(store.directory).parts)
@@ -138,12 +150,30 @@ def gate_status(
     trend = tuple(reversed(records[:TREND_LENGTH]))
     on_tree = [r for r in records if r.tree == tree]
     if on_tree:
-        return _measured(gate, on_tree, trend)
+        measured = _measured(gate, on_tree, trend)
+        if measured.state in _PASSING and not _signed_pass(gate, on_tree, trusted):
+            return GateStatus(
+                gate, GateState.UNVERIFIED, measured.record, (_UNSIGNED,), trend=trend
+            )
+        return measured
     if records:
         return GateStatus(
             gate, GateState.STALE, records[0], tuple(records[0].failures(gate)), trend=trend
         )
     return GateStatus(gate, GateState.UNKNOWN, None)
+
+
+def _signed_pass(
+    gate: GateSpec, on_tree: list[EvidenceRecord], trusted: TrustedKeys | None
+) -> bool:
+    """Whether a trusted runner signed one of the passing records (always, where the repository
+    lists no runners): an unsigned PASS is a claim, whatever else the tree's records say."""
+    if trusted is None or not trusted.enabled:
+        return True
+    return any(
+        not r.failures(gate) and trusted.runner(r.signed_fields(), r.attestation) is not None
+        for r in on_tree
+    )
 
 
 def _newest(records: Iterable[EvidenceRecord]) -> EvidenceRecord:
@@ -186,12 +216,15 @@ def compute_status(
     tree: str,
     admit: AdmitFn | None = None,
     vanished: Vanished | None = None,
+    trusted: TrustedKeys | None = None,
 ) -> StatusReport:
     """The state of every gate and workstream on `tree`; `admit` may refuse records; gates with
-    `vanished` (deleted) records are UNKNOWN."""
+    `vanished` (deleted) records are UNKNOWN; `trusted` (when enabled) turns a passing gate no
+    trusted runner signed a passing record of into UNVERIFIED."""
     own = {
         ws.id: WorkstreamStatus(
-            ws, tuple(gate_status(store, ws, g, tree, admit, vanished) for g in ws.gates)
+            ws,
+            tuple(gate_status(store, ws, g, tree, admit, vanished, trusted) for g in ws.gates),
         )
         for ws in registry.sorted()
     }
@@ -207,7 +240,7 @@ def compute_status(
         )
         for ws_id, s in own.items()
     }
-    return StatusReport(tree, registry, final)
+    return StatusReport(tree, registry, final, attested=bool(trusted and trusted.enabled))
 
 
 # --- rendering -----------------------------------------------------------------------------------
@@ -300,13 +333,18 @@ def render_phases(report: StatusReport) -> str:
             rows,
             "lllrrrll",
         )
+    unverified = (
+        "**unverified** a gate passes only by a record no trusted runner signed · "
+        if report.attested
+        else ""
+    )
     lines += [
         "",
         "States: **done** every gate passes on the current tree (an ENV-DEPENDENT gate, passing "
         "in one environment and failing in another, counts as passing) · **failing** a gate "
-        "fails or is flaky on the current tree · **stale** some evidence is from another tree · **in progress** "
-        "some gates pass, the others have no evidence · **not run** no evidence. Tests and "
-        "Checks count the current tree only.",
+        f"fails or is flaky on the current tree · {unverified}**stale** some evidence is from "
+        "another tree · **in progress** some gates pass, the others have no evidence · "
+        "**not run** no evidence. Tests and Checks count the current tree only.",
     ]
     return "\n".join(lines) + "\n"
 
@@ -351,7 +389,8 @@ def render_dashboard(report: StatusReport) -> str:
         )
     lines += _table(["Phase", "Title", "Done", "Gates passing", "Progress"], rows, "rlrrl")
 
-    counts = {state: len(_gate_rows(report, state)) for state in GateState}
+    shown = [s for s in GateState if report.attested or s is not GateState.UNVERIFIED]
+    counts = {state: len(_gate_rows(report, state)) for state in shown}
     lines += ["", "## Gates by state", ""]
     lines += _table(["State", "Gates"], [[s.value, str(n)] for s, n in counts.items()], "lr")
 
@@ -410,6 +449,17 @@ def render_dashboard(report: StatusReport) -> str:
         dependent,
         "No gate passes in one environment and fails in another on the current tree.",
     )
+    if report.attested:
+        unverified = [
+            [s.workstream.id, g.gate.name, f"`{g.record.tree[:12]}`" if g.record else _DASH]
+            for s, g in _gate_rows(report, GateState.UNVERIFIED)
+        ]
+        lines += _section(
+            "Unverified evidence (passing records no trusted runner signed)",
+            ["Workstream", "Gate", "Recorded on tree"],
+            unverified,
+            "Every passing record on the current tree is signed by a trusted runner.",
+        )
 
     stale = [
         [
@@ -530,8 +580,19 @@ def current_status(
     recorded under an expired or foreign claim never counts.
     """
     tree = source_tree(layout.root)
+    trusted = TrustedKeys.load(layout.root)
     store = EvidenceStore(layout.evidence)
-    return compute_status(registry, store, tree.hash, admit, vanished_records(layout.root))
+    return compute_status(registry, store, tree.hash, admit, vanished_records(layout.root), trusted)
+
+
+def reusable_evidence_admission(layout: Layout) -> AdmitFn:
+    """What the cache may reuse: admitted records that, where the repository lists trusted
+    runners, a trusted runner signed (a copy of an unsigned claim would launder it)."""
+    admit = claimed_evidence_admission(layout)
+    trusted = TrustedKeys.load(layout.root)
+    if not trusted.enabled:
+        return admit
+    return lambda r: admit(r) and trusted.runner(r.signed_fields(), r.attestation) is not None
 
 
 def claimed_evidence_admission(layout: Layout) -> AdmitFn:

@@ -20,9 +20,15 @@ def _first_line(text: str) -> str:
 
 
 def regressions(
-    base_gate: GateSpec, base: EvidenceRecord, gate: GateSpec, merge: EvidenceRecord
+    base_gate: GateSpec,
+    base: EvidenceRecord,
+    gate: GateSpec,
+    merge: EvidenceRecord,
+    sides: tuple[str, str] = ("the base", "the merge result"),
 ) -> list[str]:
-    """How `merge` (judged by `gate`) falls behind `base` (judged by `base_gate`)."""
+    """How `merge` (judged by `gate`) falls behind `base` (judged by `base_gate`); `sides` name
+    the two in the messages."""
+    before_side, after_side = sides
     found = []
     merge_failures = merge.failures(gate)
     if not base.failures(base_gate) and merge_failures:
@@ -32,9 +38,9 @@ def regressions(
             continue
         now = merge.cases.get(case)
         if now is None:
-            found.append(f"{case}: passed on the base, missing from the merge result")
+            found.append(f"{case}: passed on {before_side}, missing from {after_side}")
         elif now != "passed":
-            found.append(f"{case}: passed on the base, {now} on the merge result")
+            found.append(f"{case}: passed on {before_side}, {now} on {after_side}")
     for metric in RATCHETED_METRICS:
         before, after = base.metrics.get(metric), merge.metrics.get(metric)
         if before is not None and (after is None or after < before):

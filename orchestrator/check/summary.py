@@ -65,6 +65,11 @@ def render_summary(report: CheckReport) -> str:
         "| --- | --- | --- | --- | --- | --- |",
         *(_row(g) for g in report.gates),
     ]
+    changed = [g for g in report.gates if g.changes]
+    if changed:
+        lines += ["", "### Gate definitions changed", ""]
+        for gate in changed:
+            lines += [f"- `{gate.workstream}` {gate.gate}: {_escape(c)}" for c in gate.changes]
     blocking = [g for g in report.gates if g.blocking]
     if blocking:
         lines += ["", "### Why the check fails", ""]
@@ -72,10 +77,14 @@ def render_summary(report: CheckReport) -> str:
             lines += [f"- `{gate.workstream}` {gate.gate}: {_escape(p)}" for p in gate.problems]
     lines += [
         "",
-        "NOT_APPLICABLE: the branch changes none of the gate's inputs. Blocking verdicts: "
-        "REGRESSED (a test that passed on the base fails or is missing, a count dropped, or "
-        "the gate went from PASS to FAIL), FAIL (a new gate fails), REMOVED (a passing gate "
-        "was deleted).",
+        "NOT_APPLICABLE: the branch changes none of the gate's inputs and none of its evidence. "
+        "Results come from the base commit's evidence and the check's own runs, never from "
+        "evidence the branch brings. Blocking verdicts: REGRESSED (a test that passed on the "
+        "base fails or is missing, a count dropped, or the gate went from PASS to FAIL), FAIL "
+        "(a new gate fails), REMOVED (a passing gate was deleted), CONTRADICTED (a record the "
+        "branch brings says the gate passes on the merge result; the check's run there does "
+        "not reproduce it), LOOSENED (the branch loosens the gate's definition; a reviewer may "
+        "allow it with `--allow-loosened`).",
     ]
     return "\n".join(lines) + "\n"
 

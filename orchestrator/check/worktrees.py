@@ -73,6 +73,12 @@ def merge_result(root: Path, base_ref: str, head_ref: str = "HEAD") -> MergeResu
     return MergeResult(base, head, merge)
 
 
+def changed_paths(root: Path, before: str, after: str, under: str) -> list[str]:
+    """The files below `under` that differ between commits `before` and `after`."""
+    listing = _ok(root, "diff", "--name-only", "--no-renames", "-z", before, after, "--", under)
+    return [path for path in listing.split("\0") if path]
+
+
 @contextlib.contextmanager
 def worktree(root: Path, commit: str, name: str) -> Iterator[Path]:
     """`commit` checked out (detached) in a temporary worktree of the repository at `root`."""

@@ -31,6 +31,8 @@ _VERDICT_STYLES = {
     "REGRESSED": "bold red",
     "FAIL": "bold red",
     "REMOVED": "bold red",
+    "CONTRADICTED": "bold red",
+    "LOOSENED": "bold red",
     "FAILS ON BASE": "yellow",
     "NOT_APPLICABLE": "dim",
 }
@@ -90,10 +92,19 @@ def check_command(
         Path | None,
         typer.Option("--summary", help="Where to write the markdown summary.", show_default=False),
     ] = None,
+    allow_loosened: Annotated[
+        bool,
+        typer.Option(
+            "--allow-loosened",
+            help="A reviewer accepts the branch's loosened gate definitions (still listed).",
+        ),
+    ] = False,
 ) -> None:
     """Gate a pull request: run the gates the change affects on the merge result of HEAD into
-    BASE and fail when a test that passed on the base fails or is missing, a count drops, or a
-    gate goes from PASS to FAIL. Unaffected gates are NOT_APPLICABLE."""
+    BASE and fail when a test that passed on the base fails or is missing, a count drops, a
+    gate goes from PASS to FAIL, evidence the branch brings is not reproduced, or a gate's
+    definition is loosened. Unaffected gates are NOT_APPLICABLE. Results come only from the
+    base commit's evidence and the check's own runs, never from files the branch adds."""
     from orchestrator.check import sandbox
     from orchestrator.check.pr import Verdict, run_check
     from orchestrator.check.summary import render_summary
@@ -108,7 +119,9 @@ def check_command(
     scratch = layout.root / RUNS_ROOT / "check"
     admit = claimed_evidence_admission(layout)
     with sigterm_interrupts():
-        report = run_check(layout.root, base, scratch, not no_cache, admit, _progress)
+        report = run_check(
+            layout.root, base, scratch, not no_cache, admit, _progress, allow_loosened
+        )
     print_table(_table(report), labels=2)
     console.print(f"[dim]{escape(sandbox.describe())}[/]")
     for gate in report.gates:
@@ -120,6 +133,11 @@ def check_command(
         run = gate.merge
         if run and run.log and not run.passed:
             console.print(f"{escape(gate.workstream)} {escape(gate.gate)}: output in {run.log}")
+    for gate in report.gates:
+        for change in gate.changes:
+            console.print(
+                f"[yellow]{escape(gate.workstream)} {escape(gate.gate)}[/] changed: {escape(change)}"
+            )
     full = summary or scratch / "summary.md"
     _publish(render_summary(report), full)
     blocking = sum(g.blocking for g in report.gates)

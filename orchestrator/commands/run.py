@@ -26,7 +26,7 @@ from orchestrator.layout import Layout
 from orchestrator.lint import load_checked_registry
 from orchestrator.registry import GateSpec, Registry, Workstream
 from orchestrator.runner import Claim, GateRun, run_workstreams
-from orchestrator.status import claimed_evidence_admission
+from orchestrator.status import reusable_evidence_admission
 from orchestrator.tree import SourceTree, source_tree
 
 
@@ -152,7 +152,7 @@ def _run(
         stamp(ws.id)
     tree = source_tree(layout.root)
     cache = InputCache(
-        layout.root, registry, tree, claimed_evidence_admission(layout), enabled=not no_cache
+        layout.root, registry, tree, reusable_evidence_admission(layout), enabled=not no_cache
     )
     console.print(
         f"environment {escape(cache.environment.id)}: {escape(cache.environment.describe())}"

@@ -7,6 +7,12 @@ with a compare-and-swap (`git update-ref NEW OLD`; with a claims remote, a push 
 `--force-with-lease` to it), so two dispatchers of one repository, or of clones of one remote,
 never lose each other's work. The dispatcher never checks that branch out in anyone's working
 tree: it reads it through a private detached worktree (the view).
+
+The dispatcher trusts only its own runs: `status/` on the integration branch is written by the
+dispatcher alone. An agent's diff that edits or deletes evidence already on the branch is
+refused; records and pages the agent adds are claims, dropped before the gates run; and a diff
+that loosens any gate's definition (orchestrator.check.loosened) or changes the trusted runners
+(orchestrator.attest) is refused.
 """
 
 from __future__ import annotations
@@ -16,9 +22,11 @@ import subprocess
 import time
 from pathlib import Path
 
+from orchestrator.check.loosened import gate_change
 from orchestrator.errors import GitError, TtWsError
 from orchestrator.layout import RUNS_ROOT, STATUS_DIR, Layout
 from orchestrator.lint import load_checked_registry
+from orchestrator.registry import Registry
 from orchestrator.status import (
     claimed_evidence_admission,
     current_status,
@@ -168,6 +176,50 @@ def merge(worktree: Path, commit: str, author: str) -> str | None:
     git(worktree, "merge", "--abort")
     detail = ", ".join(conflicted) or (done.stderr.strip() or done.stdout.strip())
     return f"merge with {commit[:12]} failed: {detail}"
+
+
+def status_changes(worktree: Path, target: str) -> tuple[list[str], list[str]]:
+    """After merging `target` into the worktree's branch: (evidence files of `target` that the
+    branch edits or deletes, every other `status/` file it adds or changes)."""
+    listing = checked(
+        worktree, "diff", "--name-status", "--no-renames", target, "HEAD", "--", STATUS_DIR
+    )
+    edited, other = [], []
+    evidence = f"{Layout(Path()).evidence.as_posix()}/"
+    for line in listing.splitlines():
+        change, path = line.split("\t", 1)
+        (edited if change in ("M", "D") and path.startswith(evidence) else other).append(path)
+    return edited, other
+
+
+def changes_file(worktree: Path, target: str, path: str) -> bool:
+    """Whether the worktree's HEAD differs from `target` in the file `path`."""
+    return git(worktree, "diff", "--quiet", target, "HEAD", "--", path).returncode != 0
+
+
+def drop_status_changes(worktree: Path, target: str, author: str) -> bool:
+    """Put `status/` back as it is on `target` and commit; False when nothing differed."""
+    checked(worktree, "restore", f"--source={target}", "--staged", "--worktree", "--", STATUS_DIR)
+    return commit_all(
+        worktree,
+        "tt-ws dispatch: drop the agent's status/ changes (only the dispatcher's runs count)",
+        author,
+    )
+
+
+def loosened_gates(before: Registry, after: Registry) -> list[str]:
+    """How `after` loosens or removes gates that `before` defines."""
+    found = []
+    for ws in before.workstreams:
+        now = after.by_id.get(ws.id)
+        for gate in ws.gates:
+            new = [g for g in now.gates if g.name == gate.name] if now else []
+            if not new:
+                found.append(f"{ws.id} {gate.name}: gate removed")
+                continue
+            change = gate_change(gate, new[0])
+            found += [f"{ws.id} {gate.name}: {c}" for c in (change.loosened if change else ())]
+    return found
 
 
 def render_status(worktree: Path) -> None:

@@ -60,8 +60,11 @@ def render_prompt(
         "",
         "When you exit, the dispatcher merges the latest integrated work into your branch and "
         "runs these gates itself, together with the gates of every workstream already done: "
-        "your exit status is not evidence. Only gates passing on that tree complete the "
-        "workstream; otherwise it is retried and, after the last attempt, marked blocked.",
+        "your exit status is not evidence, nor are the records your own `tt-ws run` wrote "
+        "(the dispatcher drops your changes under `status/` and records its own). Only gates "
+        "passing on that tree complete the workstream; otherwise it is retried and, after the "
+        "last attempt, marked blocked. Work that edits or deletes recorded evidence or "
+        "loosens a gate's definition is refused.",
         "Print progress as you go: an agent that prints nothing for too long is stopped.",
     ]
     if previous:

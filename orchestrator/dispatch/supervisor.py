@@ -9,7 +9,9 @@ processes):
   starts the agent in the claim's worktree with its own log;
 - while the agent runs, the claim is renewed; an agent silent for the stall time (no output, no
   lease renewal of its own) or past the time limit is stopped;
-- when the agent exits 0, its work is committed, merged with the integration branch and the gates
+- when the agent exits 0, its work is committed and merged with the integration branch; a diff
+  that edits or deletes the branch's evidence or loosens a gate is refused, the `status/` files
+  the agent added (its own evidence: claims, not proof) are dropped, and the gates
   are run by `tt-ws run` in the worktree: those of the workstream and of every workstream done on
   the branch (evidence is keyed to the whole source tree, so they must hold on the merge result
   too). Only if they all pass on the committed result does the branch move to it: the exit status
@@ -32,6 +34,7 @@ from pathlib import Path
 
 from rich.markup import escape
 
+from orchestrator.attest import RUNNERS_FILE
 from orchestrator.claims.board import Board
 from orchestrator.claims.errors import ClaimError, ClaimRefused
 from orchestrator.claims.record import ClaimRecord
@@ -44,11 +47,15 @@ from orchestrator.dispatch.files import DispatchFiles
 from orchestrator.dispatch.integrate import (
     TargetBranch,
     View,
+    changes_file,
     commit_all,
+    drop_status_changes,
     head,
+    loosened_gates,
     merge,
     remove_worktree,
     render_status,
+    status_changes,
 )
 from orchestrator.dispatch.prompt import INSTRUCTIONS_FILE, render_prompt
 from orchestrator.dispatch.retry import ExitReason, RetryPolicy
@@ -56,6 +63,9 @@ from orchestrator.dispatch.slot import Phase, Slot
 from orchestrator.dispatch.state import DispatcherState, Outcome, write_state
 from orchestrator.dispatch.view import Display
 from orchestrator.errors import TtWsError
+from orchestrator.layout import Layout
+from orchestrator.lint import load_checked_registry
+from orchestrator.registry import Registry
 from orchestrator.status import GateState, WorkstreamState
 
 # `tt-ws run` under the interpreter the dispatcher runs in.
@@ -332,7 +342,9 @@ class Dispatcher:
             commit_all(worktree, f"{ws}: work of {slot.holder.name}", slot.holder.name)
             slot.base = self.target.commit()
             problem = merge(worktree, slot.base, slot.holder.name)
-            report = self._board(slot.base).report
+            board = self._board(slot.base)
+            report = board.report
+            problem = problem or self._refusal(slot, board.registry)
         except TtWsError as exc:
             problem = f"cannot integrate: {exc}"
         if problem:
@@ -353,6 +365,27 @@ class Dispatcher:
             return
         slot.phase = Phase.VERIFYING
         self.display.event(f"[magenta]verify[/] {escape(ws)}: the agent exited 0; running gates")
+
+    def _refusal(self, slot: Slot, before: Registry) -> str | None:
+        """Why the merged work may not be integrated whatever its gates say (None: it may);
+        drops the agent's own status/ files, which are claims, not proof."""
+        edited, added = status_changes(slot.worktree, slot.base)
+        if edited:
+            return (
+                "refused: the agent's diff edits or deletes evidence the dispatcher recorded: "
+                + ", ".join(edited)
+            )
+        if changes_file(slot.worktree, slot.base, RUNNERS_FILE):
+            return f"refused: the agent's diff changes the trusted runners ({RUNNERS_FILE})"
+        loosened = loosened_gates(before, load_checked_registry(Layout(slot.worktree).registry))
+        if loosened:
+            return "refused: the agent's diff loosens gates: " + "; ".join(loosened)
+        if added and drop_status_changes(slot.worktree, slot.base, slot.holder.name):
+            self.display.event(
+                f"{escape(slot.workstream)}: dropped {len(added)} status/ file(s) the agent "
+                "wrote; only the dispatcher's own gate runs count"
+            )
+        return None
 
     def _conclude(self, slot: Slot) -> None:
         """Judge the gate run by the evidence it committed, then move the branch to it."""

@@ -41,3 +41,10 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     commit_all(root, "init")
     monkeypatch.chdir(root)
     return root
+
+
+@pytest.fixture(autouse=True)
+def _no_runner_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Records are not signed with the key of the machine running the tests (a maintainer's
+    `~/.config/tt-ws/runner-key.pem`); tests of attestation bring their own keys."""
+    monkeypatch.setenv("TT_WS_RUNNER_KEY", "")

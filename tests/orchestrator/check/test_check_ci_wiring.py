@@ -27,6 +27,11 @@ def test_the_workflow_runs_on_every_change_and_gates_pull_requests() -> None:
     assert upload["if"] == "always()" and ".tt-ws/check/summary.md" in upload["with"]["path"]
 
 
+def test_ci_reproduces_committed_evidence_after_checking_status() -> None:
+    script = (ROOT / ".ci/run").read_text().splitlines()
+    assert script.index("tt-ws verify") > script.index("tt-ws status --check")
+
+
 def test_pre_commit_checks_status_drift_on_every_commit() -> None:
     config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
     hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}

@@ -13,7 +13,7 @@ import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from compiler.dtypes import DTYPES
+from compiler.dtypes import DTYPES, dst_dtype
 from compiler.ir import typecast_dtypes
 from compiler.kernel_ir import ops as k
 from compiler.targets import TILE
@@ -327,8 +327,10 @@ class Renderer:
         return [f"unary_bcast_init<{BCAST_TYPES[op.bcast]}>({op.cb});"]
 
     def sfpu_tiles(self, op: k.SfpuTiles, depth: int) -> list[str]:
-        fmt = "DataFormat::Float32" if self.kernel.fp32_acc else "DataFormat::Float16_b"
-        call = SFPU_TILES[op.op][2].format(fmt=fmt)
+        # the SFPU reads its operands in DST's float format (Float16 in an fp16-only program)
+        declared = {x.dtype for x in (*self.program.buffers, *self.program.tensors)}
+        held = DTYPES[dst_dtype(declared, self.kernel.fp32_acc)].data_format
+        call = SFPU_TILES[op.op][2].format(fmt=f"DataFormat::{held}")
         return [f"{call}({', '.join(expr(x) for x in (*op.srcs, op.dst))});"]
 
     def unary_tile(self, op: k.UnaryTile, depth: int) -> list[str]:

@@ -180,7 +180,8 @@ def test_random_nd_program_matches_torch(seed, tmp_path):
         expr=tl_expr,
     )
     path = tmp_path / f"nd_{seed}.py"
-    path.write_text("import tilelang.language as T\n" + source)
+    # the block sizes as names too: the causal-mask operand is written `by * bm + i >= bx * bn + j`
+    path.write_text(f"import tilelang.language as T\nbm, bn = {bm}, {bn}\n" + source)
     spec = importlib.util.spec_from_file_location(f"nd_{seed}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -191,7 +192,11 @@ def test_random_nd_program_matches_torch(seed, tmp_path):
         n: t.float().permute(*lead, rows_dim, cols_dim)
         for n, t in zip("abc", (a, b, c), strict=True)
     }
-    expected = eval(torch_expr, {"torch": torch, **permuted}).bfloat16()
+    rows, cols = torch.meshgrid(
+        torch.arange(shape[rows_dim]), torch.arange(shape[cols_dim]), indexing="ij"
+    )
+    names = {"torch": torch, "rows": rows, "cols": cols, **permuted}
+    expected = eval(torch_expr, names).bfloat16()
     where = f"{tl_expr} on {shape}, window dims {(rows_dim, cols_dim)}, blocks {bm}x{bn}"
     assert pcc(out, expected) >= 0.999, where
     torch.testing.assert_close(out.float(), expected.float(), rtol=2e-2, atol=2e-2, msg=where)

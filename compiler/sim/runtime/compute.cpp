@@ -610,7 +610,7 @@ void ttsim_sfpu_where(uint32_t data_format, uint32_t idst0, uint32_t idst1, uint
     // The SFPU reads the three tiles as data_format: DST's own float format is the one that works.
     if (data_format != dst_float_format(cs))
         fault(ErrorKind::ComputeState, "where_tile<%s> on a %s DST: use where_tile<DataFormat::%s>", format_name(data_format),
-              format_name(dst_float_format(cs)), cs.fp32_dest ? "Float32" : "Float16_b");
+              format_name(dst_float_format(cs)), format_name(dst_float_format(cs)));
     const float* c = math_dst(name, idst0);
     const float* x = math_dst(name, idst1);
     const float* y = math_dst(name, idst2);

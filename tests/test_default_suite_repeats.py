@@ -1,5 +1,5 @@
 """The default suite passes many times in a row: a flaky test shows up here, not in someone
-else's pull request. Slow (20 full runs); the count can be lowered with TT_WS_SUITE_REPEATS."""
+else's pull request. A soak test (20 full runs: `pytest -m soak`, not in CI's time budget); the count can be lowered with TT_WS_SUITE_REPEATS."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.slow
+@pytest.mark.soak
 def test_the_default_suite_passes_twenty_times_in_a_row() -> None:
     repeats = int(os.environ.get("TT_WS_SUITE_REPEATS", "20"))
     for attempt in range(1, repeats + 1):

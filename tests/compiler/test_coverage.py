@@ -6,10 +6,12 @@ rejected."""
 # No `from __future__ import annotations`: TileLang evaluates the T.Tensor annotations.
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import tilelang.language as T
+import torch
 
 import compiler
 from compiler.errors import CompileError
@@ -289,6 +291,21 @@ def _local():
     return main
 
 
+def _launches_3d():
+    """Two T.Kernel scopes over a 3-D grid and 3-D tensors; the second reads what the first wrote."""
+
+    @T.prim_func
+    def main(A: T.Tensor((2, 64, 64), "float32"), B: T.Tensor((2, 64, 64), "float32")):
+        with T.Kernel(2, 2, 2, threads=128) as (bx, by, bz):
+            for i, j in T.Parallel(32, 32):
+                B[bz, by * 32 + i, bx * 32 + j] = A[bz, by * 32 + i, bx * 32 + j] * 2.0
+        with T.Kernel(2, 2, 2, threads=128) as (bx, by, bz):
+            for i, j in T.Parallel(32, 32):
+                B[bz, by * 32 + i, bx * 32 + j] = B[bz, by * 32 + i, bx * 32 + j] + 1.0
+
+    return main
+
+
 def _words(text: str) -> list[str]:
     return text.split()
 
@@ -375,6 +392,8 @@ PROBES: dict[str, Callable[[], object]] = {
             "float32 float bfloat16 float16 half int32 int8 uint32 int long bool uint8 float8_e4m3fn float8_e5m2 float8_e4m3 float64 tfloat32 float16x2 int32x4"
         )
     },
+    "Kernel": _launches_3d,
+    "Tensor": _launches_3d,
     "StridedTensor": _strided,
     "match_buffer": _handle,
     "handle": _handle,
@@ -408,3 +427,67 @@ def test_a_probe_kernel_gets_the_outcome_the_table_states(name):
         f"T.{name} is '{entry.status}': probes are for kernel constructs"
     )
     _assert_rejected_as_quoted(name, entry.how, func)
+
+
+def _runtime_var():
+    @T.prim_func
+    def main(A: T.Tensor((64, 64), "float32"), B: T.Tensor((64, 64), "float32")):
+        with T.Kernel(2, 2, threads=128) as (bx, by):
+            first = T.alloc_var("float32")
+            first = A[by * 32, bx * 32]
+            for i, j in T.Parallel(32, 32):
+                B[by * 32 + i, bx * 32 + j] = A[by * 32 + i, bx * 32 + j] - first
+
+    return main
+
+
+# Supported names used past the limit their entry states: the message the entry quotes.
+LIMITS: dict[str, Callable[[], object]] = {
+    "pow": lambda: _binary(T.pow),
+    "ieee_frcp": lambda: _unary(lambda x: T.ieee_frcp(x, "rz")),
+    "alloc_var": _runtime_var,
+}
+
+
+@pytest.mark.parametrize("name", sorted(LIMITS))
+def test_a_supported_name_past_its_limit_gets_the_message_its_entry_quotes(name):
+    entry = status_of()[name]
+    assert entry.status == "supported"
+    _assert_rejected_as_quoted(name, entry.how, LIMITS[name]())
+
+
+@dataclass(frozen=True)
+class Run:
+    probe: Callable[[], object]
+    reference: Callable[..., torch.Tensor]
+    arity: int = 1
+    rtol: float = 0.0
+    shape: tuple[int, ...] = (64, 64)
+
+
+# Supported probes run in the emulator against torch on fp32 inputs of both signs. exp2: the
+# emulator evaluates the SFPU op in fp32 and rounds once (tests/compiler/test_eltwise_hard_values.py),
+# so rtol 2^-20; the others select, compare, add small integers or scale by powers of two: exact.
+RUNS: dict[str, Run] = {
+    "exp2": Run(lambda: _unary(T.exp2), torch.exp2, rtol=2**-20),
+    "max": Run(lambda: _binary(T.max), torch.maximum, arity=2),
+    "if_then_else": Run(
+        lambda: _unary(lambda x: T.if_then_else(x > 0, x, x * 2)),
+        lambda x: torch.where(x > 0, x, x * 2),
+    ),
+    "infinity": Run(
+        lambda: _fill(-T.infinity("float32")), lambda x: torch.full_like(x, -torch.inf)
+    ),
+    "alloc_var": Run(_var, lambda x: x * 0.5),
+    "Kernel": Run(_launches_3d, lambda x: x * 2 + 1, shape=(2, 64, 64)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RUNS))
+def test_a_supported_probe_computes_what_torch_computes(name):
+    assert status_of()[name].status == "supported"
+    run = RUNS[name]
+    gen = torch.Generator().manual_seed(0)
+    inputs = [torch.randn(run.shape, generator=gen) * 4 for _ in range(run.arity)]
+    got = compiler.run(compiler.compile(run.probe()), *inputs)
+    torch.testing.assert_close(got, run.reference(*inputs), rtol=run.rtol, atol=0.0)

@@ -327,7 +327,9 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(
         "rejected",
         _names("print"),
-        "`index: index expression <value> is not affine in loop variables` (the printed value is read as an index)",
+        "TileLang's device printf: of a scalar, "
+        + TILEOP_MESSAGE
+        + " (`tirx.call_extern`); of a buffer, `IfThenElse: statement not supported by the TT backend` (TileLang guards it with `if tx == 0`); inside a `T.Parallel` nest, `Evaluate: only assignments are supported inside T.Parallel`",
     ),
     Entry(
         "rejected",
@@ -339,7 +341,7 @@ ENTRIES: tuple[Entry, ...] = (
         _names(
             "Assert While If Then Else Let let launch_thread env_thread thread_binding buffer_store"
         ),
-        "`<node>: statement not supported by the TT backend` (`If`/`Then`/`Else` outside a `T.Parallel` bounds guard, `While`, `Assert`, `LetStmt`, `AttrStmt`), or for a scalar store `BufferStore: scalar stores outside a T.Parallel nest have no tile mapping`",
+        "`<node>: statement not supported by the TT backend` (`If`/`Then`/`Else` outside a `T.Parallel` nest, `While`, `Assert`, `LetStmt`, `AttrStmt`); inside a nest, a condition other than a bounds guard is `if: condition <cond> is not a bounds check <index < extent> of the stored tensor; other conditional assignments have no tile mapping` (write a select, `T.if_then_else`); for a scalar store `BufferStore: scalar stores outside a T.Parallel nest have no tile mapping`",
     ),
     Entry(
         "rejected",

@@ -306,6 +306,28 @@ def _launches_3d():
     return main
 
 
+def _print():
+    @T.prim_func
+    def main(A: T.Tensor((64, 64), "float32"), B: T.Tensor((64, 64), "float32")):
+        with T.Kernel(2, 2, threads=128) as (bx, by):
+            T.print(bx)
+            for i, j in T.Parallel(32, 32):
+                B[by * 32 + i, bx * 32 + j] = A[by * 32 + i, bx * 32 + j]
+
+    return main
+
+
+def _conditional_store():
+    @T.prim_func
+    def main(A: T.Tensor((64, 64), "float32"), B: T.Tensor((64, 64), "float32")):
+        with T.Kernel(2, 2, threads=128) as (bx, by):
+            for i, j in T.Parallel(32, 32):
+                if A[by * 32 + i, bx * 32 + j] > 0:
+                    B[by * 32 + i, bx * 32 + j] = A[by * 32 + i, bx * 32 + j]
+
+    return main
+
+
 def _words(text: str) -> list[str]:
     return text.split()
 
@@ -400,6 +422,8 @@ PROBES: dict[str, Callable[[], object]] = {
     "symbolic": _symbolic,
     "dynamic": _symbolic,
     "While": _while,
+    "If": _conditional_store,
+    "print": _print,
     "copy_cluster": _copy_cluster,
     "reshape": _reshape,
     "ws": _warp_specialized,

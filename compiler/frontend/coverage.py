@@ -99,7 +99,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(
         "supported",
         ("copy",),
-        "global → shared/fragment: reader NOC tile reads; shared/fragment → global: pack + writer NOC tile writes; offsets and extents multiples of 32",
+        "global → shared/fragment: reader NOC tile reads; shared/fragment → global: pack + writer NOC tile writes; offsets and extents along the tiled dims multiples of 32 (other dims select panels)",
     ),
     Entry(
         "supported",

@@ -146,7 +146,7 @@ ENTRIES: tuple[Entry, ...] = (
         _names(
             "exp exp2 sqrt rsqrt sigmoid tanh log log2 log10 log1p erf sin cos floor ceil trunc nearbyint isnan isinf abs fabs"
         ),
-        "SFPU `<op>_tile` on DST (`abs`/`fabs` → `abs_tile`; `log2`, `log10` → `log_with_base_tile(i, bits(1/ln 2))`, `bits(1/ln 10)`; `nearbyint` → `round_tile(i, 0)`, half to even; `isnan`/`isinf` give 1.0 / 0.0)",
+        "SFPU `<op>_tile` on DST (`abs`/`fabs` → `abs_tile`; `log2`, `log10` → `log_with_base_tile(i, bits(1/ln 2))`, `bits(1/ln 10)`; `nearbyint` → `round_tile(i, 0)`, half to even; `isnan`/`isinf` give 1.0 / 0.0, of float32 only: TVM raises `InternalError: Data type bfloat16 not supported for finiteness ops`)",
     ),
     Entry(
         "supported",

@@ -45,7 +45,9 @@ def _refused_dtype(advice: str) -> str:
 
 EXPR_MESSAGE = "`<op>: element-wise expression <expr> has no Tensix tile operation`"
 TILEOP_MESSAGE = "`<op>: tile operation not supported by the TT backend`"
-SCOPE_MESSAGE = "`alloc: <buffer>: memory scope <scope> not supported`"
+SCOPE_MESSAGE = (
+    "`alloc: <buffer>: memory scope <scope> not supported; use T.alloc_shared or T.alloc_fragment`"
+)
 DTYPE_MESSAGE = "`dtype: T.Tensor <buffer> has dtype <dtype>; {advice}`"
 INT_ADVICE = REFUSED["int32"]
 MASK_ADVICE = REFUSED["bool"]
@@ -62,12 +64,12 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(
         "supported",
         ("Kernel",),
-        "the grid: blocks scheduled on cores in contiguous ranges, one persistent loop per core (`threads=` is ignored: a block is one core's work)",
+        "the grid, of one to three dims (`bx` fastest; a coordinate divided by a constant, `by // heads`, is a coordinate of its own): blocks scheduled on cores in contiguous ranges, one persistent loop per core; several `T.Kernel` scopes in one PrimFunc are several launches run in order on the same tensors (`compiler.compile` returns `Launches`); `threads=` is ignored: a block is one core's work",
     ),
     Entry(
         "supported",
         _names("Tensor Buffer StridedTensor"),
-        "a kernel parameter: a DRAM-interleaved tensor of 32×32 tiles, zero-padded at ragged edges (1-D and 2-D; strides are the host's business: it tilizes the logical tensor)",
+        "a kernel parameter: a DRAM-interleaved tensor of 32×32 tiles, zero-padded at ragged edges, of any rank (1-D: a row or column of tiles; N-D: two dims tiled, the others index 2-D panels stored one after the other, the host permuting dims by the plan's `dim_order`; strides are the host's business: it tilizes the logical tensor)",
     ),
     Entry(
         "supported",
@@ -82,13 +84,22 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(
         "supported",
         ("alloc_shared",),
-        "a circular buffer filled by the reader kernel (depth `num_stages` of the enclosing `T.Pipelined`)",
+        "a circular buffer filled by the reader kernel (depth `num_stages` of the enclosing `T.Pipelined`); of rank ≥ 3, its panels stacked along the rows in one CB",
     ),
-    Entry("supported", ("alloc_fragment",), "a circular buffer owned by the compute kernel"),
+    Entry(
+        "supported",
+        ("alloc_fragment",),
+        "a circular buffer owned by the compute kernel (of rank ≥ 3, its panels stacked along the rows)",
+    ),
+    Entry(
+        "supported",
+        _names("alloc_var alloc_local"),
+        "a scalar slot assigned one compile-time constant (`v = 1.0 / N`), folded into the expressions that read it; a value known only at run time, or a second assignment, is `T.alloc_var: <buffer> is assigned <value>, a value known only at run time; Tensix compute has no per-thread scalar registers: keep per-row state in a T.alloc_fragment vector, or assign a compile-time constant`, a second, different constant `T.alloc_var: <buffer>[<i>] is assigned twice (<a>, then <b>); a scalar is folded as a constant, so assign it once`",
+    ),
     Entry(
         "supported",
         ("copy",),
-        "global → shared/fragment: reader NOC tile reads; shared/fragment → global: pack + writer NOC tile writes; offsets and extents multiples of 32",
+        "global → shared/fragment: reader NOC tile reads; shared/fragment → global: pack + writer NOC tile writes; offsets and extents along the tiled dims multiples of 32 (other dims select panels)",
     ),
     Entry(
         "supported",
@@ -113,7 +124,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(
         "supported",
         ("Parallel",),
-        "an element-wise block: FPU `add/sub/mul_tiles` (and broadcasts) or SFPU ops on DST",
+        "an element-wise block (see *Element-wise vocabulary*): FPU `add/sub/mul_tiles` (and broadcasts) or SFPU ops on DST; `/` → `div_binary_tile`, comparisons → `lt/le/gt/ge/eq/ne_binary_tile` (1.0 / 0.0); a nest of any rank over whole stacked buffers",
     ),
     Entry(
         "supported",
@@ -132,26 +143,35 @@ ENTRIES: tuple[Entry, ...] = (
     ),
     Entry(
         "supported",
-        _names("exp sqrt rsqrt sigmoid tanh log abs fabs"),
-        "SFPU `<op>_tile` on DST (`abs`/`fabs` → `abs_tile`)",
+        _names(
+            "exp exp2 sqrt rsqrt sigmoid tanh log log2 log10 log1p erf sin cos floor ceil trunc nearbyint isnan isinf abs fabs"
+        ),
+        "SFPU `<op>_tile` on DST (`abs`/`fabs` → `abs_tile`; `log2`, `log10` → `log_with_base_tile(i, bits(1/ln 2))`, `bits(1/ln 10)`; `nearbyint` → `round_tile(i, 0)`, half to even; `isnan`/`isinf` give 1.0 / 0.0, of float32 only: TVM raises `InternalError: Data type bfloat16 not supported for finiteness ops`)",
     ),
     Entry(
         "supported",
-        ("max",),
-        "only `T.max(x, 0)` → `relu_tile`; any other `T.max` gets "
-        + EXPR_MESSAGE
-        + " with `<op>` = `Max`",
+        _names("fast_rcp ieee_frcp ieee_frsqrt ieee_fsqrt"),
+        "`recip_tile`, `rsqrt_tile`, `sqrt_tile`; a rounding mode other than 'rn' is `<op>: rounding mode <mode>: the SFPU rounds to nearest (use 'rn')`",
     ),
     Entry(
         "supported",
-        ("if_then_else",),
-        "only in an im2col-style gather store `x[i, j] = T.if_then_else(cond, G[...], 0)` (reader NOC reads or zeros); as a select, "
-        + EXPR_MESSAGE,
+        _names("max min clamp"),
+        "`binary_max/min_tile` of two operands, `unary_max/min_tile(i, bits(c))` with a constant; `T.max(x, 0)` → `relu_tile`; `T.clamp(x, lo, hi)` → max then min",
     ),
     Entry(
         "supported",
-        _names("ceildiv cdiv max_value min_value"),
-        "folded to constants at build time (grid extents, fill values)",
+        ("pow",),
+        "only `T.pow(x, n)` for a compile-time integer n → `power_iterative_tile(i, abs(n))` (then `recip_tile` for n < 0); any other exponent is `tirx.pow: exponent <expr> must be a compile-time integer (power_iterative_tile)`",
+    ),
+    Entry(
+        "supported",
+        _names("if_then_else Select"),
+        "a select → `where_tile<DataFormat::Float16_b / Float32>(cond, a, b)`; a condition on indices only (`bx * block_M + i >= k * block_N + j`) is an index mask the reader writes as 1.0 / 0.0 tiles; in an im2col-style gather store `x[i, j] = T.if_then_else(cond, G[...], 0)`, reader NOC reads or zeros",
+    ),
+    Entry(
+        "supported",
+        _names("ceildiv cdiv max_value min_value infinity"),
+        "folded to constants at build time (grid extents, fill values, `-T.infinity(dtype)` → `fill_tile(i, -__builtin_inff())`, element-wise constants)",
     ),
     Entry(
         "supported",
@@ -175,10 +195,10 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(
         "rejected",
         _names(
-            "acos acosh asin asinh atan atanh atan2 ceil floor trunc round nearbyint cos cosh sin sinh tan erf exp10 exp2 log10 log1p log2 isfinite isinf isnan copysign fmod hypot ldexp nextafter pow min clamp fma fmul Select reinterpret infinity fast_rcp ieee_add ieee_sub ieee_mul ieee_fdiv ieee_fmaf ieee_frcp ieee_frsqrt ieee_fsqrt likely"
+            "acos acosh asin asinh atan atanh atan2 round cosh sinh tan exp10 isfinite copysign fmod hypot ldexp nextafter fma fmul reinterpret ieee_add ieee_sub ieee_mul ieee_fdiv ieee_fmaf likely"
         ),
         EXPR_MESSAGE
-        + " (`<op>` e.g. `tirx.exp2`, `tl.fma`, `Min`, `Select`; `T.reinterpret` to the same dtype is a no-op)",
+        + " (`<op>` e.g. `tirx.atan`, `tirx.round`, `tl.fma`; `T.round` is C's `roundf`, halves away from zero: `T.nearbyint` is half to even; `T.reinterpret` to the same dtype is a no-op)",
     ),
     Entry("rejected", _names("any_of all_of"), EXPR_MESSAGE),
     Entry(
@@ -194,7 +214,7 @@ ENTRIES: tuple[Entry, ...] = (
         ),
         "integer operations: on tensor values the dtype is rejected ("
         + DTYPE_MESSAGE.format(advice="integer tensors and buffers are not supported yet: …")
-        + "); in an index, constants fold, and a non-affine index makes the read a gather, which must be an im2col-style store into a local buffer, provably contiguous per 32 columns, else `T.Parallel: a gather must store <buffer>[i, j] from a 2-D tensor` (or the gather's contiguity error)",
+        + "); in an index, constants fold, and a non-affine index makes the read a gather, which must be an im2col-style store into a local buffer, provably contiguous per 32 columns, else `T.Parallel: a gather must store <buffer>[i, j] from a tensor` (or the gather's contiguity error); a grid coordinate divided by a constant (`by // heads`, `by % heads`) is supported as a coordinate of its own",
     ),
     # -- rejected: tile operations without a mapping (today) -----------------------------------
     Entry(
@@ -225,10 +245,10 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(
         "rejected",
         _names(
-            "alloc_local alloc_var alloc_reducer alloc_global alloc_tmem alloc_barrier alloc_cluster_barrier alloc_descriptor alloc_wgmma_desc alloc_tcgen05_smem_desc alloc_tcgen05_instr_desc alloc_tcgen05_instruction_desc"
+            "alloc_reducer alloc_global alloc_tmem alloc_barrier alloc_cluster_barrier alloc_descriptor alloc_wgmma_desc alloc_tcgen05_smem_desc alloc_tcgen05_instr_desc alloc_tcgen05_instruction_desc"
         ),
         SCOPE_MESSAGE
-        + " (`local`, `local.var`, `local.reducer`, `global`, `shared.tmem`, `shared.barrier`, `local.descriptor.*`)",
+        + " (`local.reducer`, `global`, `shared.tmem`, `shared.barrier`, `local.descriptor.*`)",
     ),
     Entry(
         "rejected",
@@ -277,11 +297,9 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(
         "rejected",
         _names(
-            "get_thread_binding get_thread_bindings get_lane_idx get_warp_idx get_warp_idx_sync "
-            "get_warp_group_idx shfl_down shfl_up shfl_xor shfl_sync shuffle_elect ballot ballot_sync "
-            "activemask any_sync all_sync match_all_sync match_any_sync syncthreads_and syncthreads_count "
-            "syncthreads_or warp_reduce_sum warp_reduce_max warp_reduce_min warp_reduce_bitand "
-            "warp_reduce_bitor rng_rand rng_rand_float ldg32 ldg64 ldg128 ldg256 lds32 lds64 lds128 "
+            "get_lane_idx get_warp_idx get_warp_idx_sync get_warp_group_idx shuffle_elect "
+            "match_all_sync match_any_sync syncthreads_and syncthreads_count syncthreads_or "
+            "rng_rand rng_rand_float ldg32 ldg64 ldg128 ldg256 lds32 lds64 lds128 "
             "block_rank_in_cluster clc_get_first_ctaid_x clc_get_first_ctaid_y clc_get_first_ctaid_z "
             "clc_is_canceled get_cluster_id get_cluster_ids tvm_warp_activemask tvm_warp_shuffle "
             "tvm_warp_shuffle_down tvm_warp_shuffle_up tvm_thread_allreduce tvm_thread_invariant "
@@ -291,24 +309,39 @@ ENTRIES: tuple[Entry, ...] = (
             "tvm_stack_make_array tvm_stack_make_shape tvm_tuple lookup_param"
         ),
         EXPR_MESSAGE
-        + " (`<op>` e.g. `tl.get_lane_idx`, `tl.shfl_xor_sync`, `tl.warp_reduce_sum`); in an index (e.g. `T.get_thread_binding`), the read becomes a gather: `T.Parallel: a gather must store <buffer>[i, j] from a 2-D tensor`",
+        + " (`<op>` e.g. `tl.get_lane_idx`, `tl.match_any_sync`, `tl.rng_rand_float`); in an index, the read becomes a gather: `T.Parallel: a gather must store <buffer>[i, j] from a tensor`",
+    ),
+    Entry(
+        "rejected",
+        _names(
+            "shfl_down shfl_up shfl_xor shfl_sync ballot ballot_sync activemask any_sync all_sync "
+            "warp_reduce_sum warp_reduce_max warp_reduce_min warp_reduce_bitand warp_reduce_bitor"
+        ),
+        "`<op>: warp-level SIMT intrinsics have no Tensix mapping: a core computes whole 32x32 tiles; use T.reduce_* for reductions across a row or column` (`<op>` e.g. `tl.shfl_xor_sync`, `tl.ballot`, `tl.warp_reduce_sum`)",
+    ),
+    Entry(
+        "rejected",
+        _names("get_thread_binding get_thread_bindings"),
+        "in an expression, `thread index: <var> is a thread index (T.get_thread_binding / threadIdx); a Tensix block is one core's tile work, it has no threads`; in an index, the read becomes a gather: `T.Parallel: a gather must store <buffer>[i, j] from a tensor`",
     ),
     Entry(
         "rejected",
         _names("print"),
-        "`index: index expression <value> is not affine in loop variables` (the printed value is read as an index)",
+        "TileLang's device printf: of a scalar, "
+        + TILEOP_MESSAGE
+        + " (`tirx.call_extern`); of a buffer, `IfThenElse: statement not supported by the TT backend` (TileLang guards it with `if tx == 0`); inside a `T.Parallel` nest, `Evaluate: only assignments are supported inside T.Parallel`",
     ),
     Entry(
         "rejected",
         _names("dynamic symbolic var const SizeVar"),
-        "`tensor shape: must be a compile-time constant, got <var>` (shapes are specialised at compile time: build the PrimFunc for concrete sizes)",
+        "`tensor shape: must be a compile-time constant, got <var>; build the kernel for concrete shapes (pass them as Python ints to the builder) instead of T.symbolic/T.dynamic`",
     ),
     Entry(
         "rejected",
         _names(
             "Assert While If Then Else Let let launch_thread env_thread thread_binding buffer_store"
         ),
-        "`<node>: statement not supported by the TT backend` (`If`/`Then`/`Else` outside a `T.Parallel` bounds guard, `While`, `Assert`, `LetStmt`, `AttrStmt`), or for a scalar store `BufferStore: scalar stores outside a T.Parallel nest have no tile mapping`",
+        "`<node>: statement not supported by the TT backend` (`If`/`Then`/`Else` outside a `T.Parallel` nest, `While`, `Assert`, `LetStmt`, `AttrStmt`); inside a nest, a condition other than a bounds guard is `if: condition <cond> is not a bounds check <index < extent> of the stored tensor; other conditional assignments have no tile mapping` (write a select, `T.if_then_else`); for a scalar store `BufferStore: scalar stores outside a T.Parallel nest have no tile mapping`",
     ),
     Entry(
         "rejected",
@@ -376,7 +409,7 @@ ENTRIES: tuple[Entry, ...] = (
             "void",
         ),
         DTYPE_MESSAGE.format(advice=OTHER_DTYPE)
-        + " for dtypes no Tensix format holds (vector lanes, fp64, tf32, fp4/fp6); a scalar parameter of any dtype: `prim_func: scalar parameter <name> is not supported`",
+        + " for dtypes no Tensix format holds (vector lanes, fp64, tf32, fp4/fp6); a scalar parameter of any dtype: `prim_func: scalar parameter <name> is not supported; give the value as a Python constant of the kernel builder`",
     ),
     Entry(
         "rejected",
@@ -396,7 +429,7 @@ ENTRIES: tuple[Entry, ...] = (
         _names(
             "Add And Any AnyDType Broadcast BufferLoad Call CallEffectKind Cast CommReducer Div EQ FloatImm FloorDiv FloorMod GE GT IntImm IterVar LE LT Max Min Mod Mul NE Not Or PrimExpr PrimFunc ProducerLoad Ramp Reduce Shuffle StringImm Sub Var broadcast ramp Range"
         ),
-        "a TIR node class or type: the frontend reads the TIR these make (element-wise `Add/Sub/Mul`, `Cast`, `Max(x, 0)`, constants), others as the op they appear in",
+        "a TIR node class or type: the frontend reads the TIR these make (element-wise `Add/Sub/Mul/Div`, `Max/Min`, comparisons, `And/Or/Not` of 1.0 / 0.0 conditions, `Cast`, constants), others as the op they appear in",
     ),
     Entry(
         "not a construct",

@@ -6,10 +6,12 @@ rejected."""
 # No `from __future__ import annotations`: TileLang evaluates the T.Tensor annotations.
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import tilelang.language as T
+import torch
 
 import compiler
 from compiler.errors import CompileError
@@ -261,6 +263,71 @@ def _index(fn):
     return main
 
 
+def _var():
+    """A T.alloc_var assigned one compile-time constant and read in a T.Parallel nest."""
+
+    @T.prim_func
+    def main(A: T.Tensor((64, 64), "float32"), B: T.Tensor((64, 64), "float32")):
+        with T.Kernel(2, 2, threads=128) as (bx, by):
+            half = T.alloc_var("float32")
+            half = 0.5
+            for i, j in T.Parallel(32, 32):
+                B[by * 32 + i, bx * 32 + j] = A[by * 32 + i, bx * 32 + j] * half
+
+    return main
+
+
+def _local():
+    """A T.alloc_local slot assigned one compile-time constant and read in a T.Parallel nest."""
+
+    @T.prim_func
+    def main(A: T.Tensor((64, 64), "float32"), B: T.Tensor((64, 64), "float32")):
+        with T.Kernel(2, 2, threads=128) as (bx, by):
+            half = T.alloc_local((1,), "float32")
+            half[0] = 0.5
+            for i, j in T.Parallel(32, 32):
+                B[by * 32 + i, bx * 32 + j] = A[by * 32 + i, bx * 32 + j] * half[0]
+
+    return main
+
+
+def _launches_3d():
+    """Two T.Kernel scopes over a 3-D grid and 3-D tensors; the second reads what the first wrote."""
+
+    @T.prim_func
+    def main(A: T.Tensor((2, 64, 64), "float32"), B: T.Tensor((2, 64, 64), "float32")):
+        with T.Kernel(2, 2, 2, threads=128) as (bx, by, bz):
+            for i, j in T.Parallel(32, 32):
+                B[bz, by * 32 + i, bx * 32 + j] = A[bz, by * 32 + i, bx * 32 + j] * 2.0
+        with T.Kernel(2, 2, 2, threads=128) as (bx, by, bz):
+            for i, j in T.Parallel(32, 32):
+                B[bz, by * 32 + i, bx * 32 + j] = B[bz, by * 32 + i, bx * 32 + j] + 1.0
+
+    return main
+
+
+def _print():
+    @T.prim_func
+    def main(A: T.Tensor((64, 64), "float32"), B: T.Tensor((64, 64), "float32")):
+        with T.Kernel(2, 2, threads=128) as (bx, by):
+            T.print(bx)
+            for i, j in T.Parallel(32, 32):
+                B[by * 32 + i, bx * 32 + j] = A[by * 32 + i, bx * 32 + j]
+
+    return main
+
+
+def _conditional_store():
+    @T.prim_func
+    def main(A: T.Tensor((64, 64), "float32"), B: T.Tensor((64, 64), "float32")):
+        with T.Kernel(2, 2, threads=128) as (bx, by):
+            for i, j in T.Parallel(32, 32):
+                if A[by * 32 + i, bx * 32 + j] > 0:
+                    B[by * 32 + i, bx * 32 + j] = A[by * 32 + i, bx * 32 + j]
+
+    return main
+
+
 def _words(text: str) -> list[str]:
     return text.split()
 
@@ -272,19 +339,20 @@ def _fill(value):
 PROBES: dict[str, Callable[[], object]] = {
     **{
         n: (lambda n=n: _unary(getattr(T, n)))
-        for n in _words("exp sqrt rsqrt sigmoid tanh log abs fabs")
-    },
-    **{
-        n: (lambda n=n: _unary(getattr(T, n)))
         for n in _words(
-            "acos asin atan cos sin tan erf exp2 exp10 log2 log10 log1p floor ceil round trunc isnan fast_rcp ieee_frsqrt"
+            "exp exp2 sqrt rsqrt sigmoid tanh log log2 log10 log1p erf sin cos floor ceil trunc nearbyint isnan isinf abs fabs fast_rcp ieee_frsqrt"
         )
     },
+    **{n: (lambda n=n: _unary(getattr(T, n))) for n in _words("acos asin atan tan exp10 round")},
     **{
         n: (lambda n=n: _binary(getattr(T, n)))
-        for n in _words("pow atan2 fmod hypot copysign min fmul")
+        for n in _words("atan2 fmod hypot copysign min fmul")
     },
     "max": lambda: _unary(lambda x: T.max(x, 0)),
+    "pow": lambda: _unary(lambda x: T.pow(x, 3)),
+    "ieee_frcp": lambda: _unary(lambda x: T.ieee_frcp(x, "rn")),
+    "ieee_fsqrt": lambda: _unary(lambda x: T.ieee_fsqrt(x, "rn")),
+    "if_then_else": lambda: _unary(lambda x: T.if_then_else(x > 0, x, x * 2)),
     "cast": lambda: _unary(lambda x: T.cast(x, "bfloat16")),
     "clamp": lambda: _unary(lambda x: T.clamp(x, -1.0, 1.0)),
     "fma": lambda: _unary(lambda x: T.fma(x, x, x)),
@@ -308,11 +376,10 @@ PROBES: dict[str, Callable[[], object]] = {
     "evaluate": lambda: _statement(lambda: T.evaluate(0)),
     **{
         n: (lambda n=n: _alloc(lambda: getattr(T, n)((32, 32), "float32")))
-        for n in _words(
-            "alloc_local alloc_reducer alloc_global alloc_tmem alloc_buffer decl_buffer"
-        )
+        for n in _words("alloc_reducer alloc_global alloc_tmem alloc_buffer decl_buffer")
     },
-    "alloc_var": lambda: _alloc(lambda: T.alloc_var("float32")),
+    "alloc_var": _var,
+    "alloc_local": _local,
     "alloc_barrier": lambda: _alloc(lambda: T.alloc_barrier(128)),
     "alloc_wgmma_desc": lambda: _alloc(lambda: T.alloc_wgmma_desc()),
     "copy": lambda: _tile(lambda a, b: T.copy(a, b)),
@@ -347,17 +414,30 @@ PROBES: dict[str, Callable[[], object]] = {
             "float32 float bfloat16 float16 half int32 int8 uint32 int long bool uint8 float8_e4m3fn float8_e5m2 float8_e4m3 float64 tfloat32 float16x2 int32x4"
         )
     },
+    "Kernel": _launches_3d,
+    "Tensor": _launches_3d,
     "StridedTensor": _strided,
     "match_buffer": _handle,
     "handle": _handle,
     "symbolic": _symbolic,
     "dynamic": _symbolic,
     "While": _while,
+    "If": _conditional_store,
+    "print": _print,
     "copy_cluster": _copy_cluster,
     "reshape": _reshape,
     "ws": _warp_specialized,
     "Persistent": _persistent,
 }
+
+
+def _assert_rejected_as_quoted(name: str, how: str, func) -> None:
+    with pytest.raises(CompileError) as caught:
+        compiler.compile(func)
+    message = str(caught.value)
+    assert any(p.match(message) for p in _messages(how)), (
+        f"T.{name}: the compiler says {message!r}, the table quotes {how!r}"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(PROBES))
@@ -370,9 +450,68 @@ def test_a_probe_kernel_gets_the_outcome_the_table_states(name):
     assert entry.status == "rejected", (
         f"T.{name} is '{entry.status}': probes are for kernel constructs"
     )
-    with pytest.raises(CompileError) as caught:
-        compiler.compile(func)
-    message = str(caught.value)
-    assert any(p.match(message) for p in _messages(entry.how)), (
-        f"T.{name}: the compiler says {message!r}, the table quotes {entry.how!r}"
-    )
+    _assert_rejected_as_quoted(name, entry.how, func)
+
+
+def _runtime_var():
+    @T.prim_func
+    def main(A: T.Tensor((64, 64), "float32"), B: T.Tensor((64, 64), "float32")):
+        with T.Kernel(2, 2, threads=128) as (bx, by):
+            first = T.alloc_var("float32")
+            first = A[by * 32, bx * 32]
+            for i, j in T.Parallel(32, 32):
+                B[by * 32 + i, bx * 32 + j] = A[by * 32 + i, bx * 32 + j] - first
+
+    return main
+
+
+# Supported names used past the limit their entry states: the message the entry quotes.
+LIMITS: dict[str, Callable[[], object]] = {
+    "pow": lambda: _binary(T.pow),
+    "ieee_frcp": lambda: _unary(lambda x: T.ieee_frcp(x, "rz")),
+    "alloc_var": _runtime_var,
+}
+
+
+@pytest.mark.parametrize("name", sorted(LIMITS))
+def test_a_supported_name_past_its_limit_gets_the_message_its_entry_quotes(name):
+    entry = status_of()[name]
+    assert entry.status == "supported"
+    _assert_rejected_as_quoted(name, entry.how, LIMITS[name]())
+
+
+@dataclass(frozen=True)
+class Run:
+    probe: Callable[[], object]
+    reference: Callable[..., torch.Tensor]
+    arity: int = 1
+    rtol: float = 0.0
+    shape: tuple[int, ...] = (64, 64)
+
+
+# Supported probes run in the emulator against torch on fp32 inputs of both signs. exp2: the
+# emulator evaluates the SFPU op in fp32 and rounds once (tests/compiler/test_eltwise_hard_values.py),
+# so rtol 2^-20; the others select, compare, add small integers or scale by powers of two: exact.
+RUNS: dict[str, Run] = {
+    "exp2": Run(lambda: _unary(T.exp2), torch.exp2, rtol=2**-20),
+    "max": Run(lambda: _binary(T.max), torch.maximum, arity=2),
+    "if_then_else": Run(
+        lambda: _unary(lambda x: T.if_then_else(x > 0, x, x * 2)),
+        lambda x: torch.where(x > 0, x, x * 2),
+    ),
+    "infinity": Run(
+        lambda: _fill(-T.infinity("float32")), lambda x: torch.full_like(x, -torch.inf)
+    ),
+    "alloc_var": Run(_var, lambda x: x * 0.5),
+    "Kernel": Run(_launches_3d, lambda x: x * 2 + 1, shape=(2, 64, 64)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RUNS))
+def test_a_supported_probe_computes_what_torch_computes(name):
+    assert status_of()[name].status == "supported"
+    run = RUNS[name]
+    gen = torch.Generator().manual_seed(0)
+    inputs = [torch.randn(run.shape, generator=gen) * 4 for _ in range(run.arity)]
+    got = compiler.run(compiler.compile(run.probe()), *inputs)
+    torch.testing.assert_close(got, run.reference(*inputs), rtol=run.rtol, atol=0.0)

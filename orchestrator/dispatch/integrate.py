@@ -164,7 +164,8 @@ def merge(worktree: Path, commit: str, author: str) -> str | None:
     and rendered afresh once the gates have run (evidence files have unique names and never
     conflict). Agents that follow CLAUDE.md commit regenerated pages, so this is the usual case.
     """
-    done = git(worktree, "merge", "-q", "--no-edit", commit, env=identity(author))
+    # --no-ff: always a merge commit, which drop_status_changes may amend (see there)
+    done = git(worktree, "merge", "-q", "--no-ff", "--no-edit", commit, env=identity(author))
     if done.returncode == 0:
         return None
     conflicted = git(worktree, "diff", "--name-only", "--diff-filter=U").stdout.split()
@@ -198,13 +199,25 @@ def changes_file(worktree: Path, target: str, path: str) -> bool:
 
 
 def drop_status_changes(worktree: Path, target: str, author: str) -> bool:
-    """Put `status/` back as it is on `target` and commit; False when nothing differed."""
+    """Put `status/` back as it is on `target` in the merge commit itself; False when nothing
+    differed. Amending the merge (made by `merge`) rather than committing a deletion keeps the
+    integration branch's history free of deleted evidence, which status would otherwise flag
+    (orchestrator.vanished): the agent's records were never on the branch, only on its side."""
     checked(worktree, "restore", f"--source={target}", "--staged", "--worktree", "--", STATUS_DIR)
-    return commit_all(
+    if git(worktree, "diff", "--cached", "--quiet").returncode == 0:
+        return False
+    # --allow-empty: a diff of status/ alone leaves the merge with the target's tree
+    checked(
         worktree,
-        "tt-ws dispatch: drop the agent's status/ changes (only the dispatcher's runs count)",
-        author,
+        "commit",
+        "-q",
+        "--amend",
+        "--allow-empty",
+        "--no-edit",
+        "--no-verify",
+        env=identity(author),
     )
+    return True
 
 
 def loosened_gates(before: Registry, after: Registry) -> list[str]:

@@ -3,8 +3,12 @@ writable to a directory) and `run(artifact, *tensors, backend="sim") -> outputs`
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from compiler.codegen import render_kernel
 from compiler.ir import Copy, Eltwise, Gather, Program, walk
@@ -22,6 +26,10 @@ from compiler.plan import (
 from compiler.targets import Target, get_target
 
 PLAN_FILE = "tt.plan.json"
+ARTIFACTS_INDEX = "index.json"
+ARTIFACTS_INDEX_SCHEMA = "tt-ws.artifacts/1"
+# backend name -> module whose `execute(artifact, tensors)` returns a run with `.outputs`
+BACKENDS = {"sim": "compiler.backends.sim", "ttnn": "compiler.backends.ttnn"}
 PROCESSORS = {"reader": ("RISCV_0", 0), "compute": ("COMPUTE", None), "writer": ("RISCV_1", 1)}
 
 
@@ -43,6 +51,24 @@ class Artifact:
         d = Path(directory)
         plan = Plan.model_validate_json((d / PLAN_FILE).read_text())
         return Artifact(plan, {kp.source: (d / kp.source).read_text() for kp in plan.kernels})
+
+
+class ArtifactIndex(BaseModel):
+    """`index.json` of an artifact root (`python -m compiler.examples emit all`): the artifact
+    directories, relative to the root, written after all of them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    schema_: Literal["tt-ws.artifacts/1"] = Field(default=ARTIFACTS_INDEX_SCHEMA, alias="schema")
+    artifacts: list[str]
+
+    @staticmethod
+    def load(root: str | Path) -> dict[str, Artifact]:
+        """Relative directory -> its artifact, for every directory the index lists."""
+        index = ArtifactIndex.model_validate_json((Path(root) / ARTIFACTS_INDEX).read_text())
+        return {d: Artifact.load(Path(root) / d) for d in index.artifacts}
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2, by_alias=True) + "\n"
 
 
 def _access(program: Program, name: str) -> str:
@@ -152,14 +178,12 @@ def compile(
 
 
 def run(artifact: Artifact, *tensors, backend: str = "sim"):
-    """Run on `backend` ("sim": the Metalium emulator). Pass every PrimFunc parameter (outputs
-    are overwritten) or only the inputs (outputs are allocated); returns the output tensor, or a
-    tuple of them."""
-    if backend != "sim":
+    """Run on `backend` ("sim": the Metalium emulator; "ttnn": a Tenstorrent device through
+    ttnn's generic op). Pass every PrimFunc parameter (outputs are overwritten) or only the
+    inputs (outputs are allocated); returns the output tensor, or a tuple of them."""
+    if backend not in BACKENDS:
         from compiler.errors import CompileError
 
-        raise CompileError("run", f"unknown backend {backend!r}; available: sim")
-    from compiler.backends.sim import run_sim
-
-    outputs = run_sim(artifact, list(tensors))
+        raise CompileError("run", f"unknown backend {backend!r}; available: {', '.join(BACKENDS)}")
+    outputs = importlib.import_module(BACKENDS[backend]).execute(artifact, list(tensors)).outputs
     return outputs[0] if len(outputs) == 1 else tuple(outputs)

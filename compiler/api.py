@@ -4,8 +4,12 @@ writable to a directory; `Launches` of several for a PrimFunc of several `T.Kern
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from compiler.codegen import render_kernel
 from compiler.ir import Copy, Eltwise, Gather, Program, walk
@@ -23,6 +27,10 @@ from compiler.plan import (
 from compiler.targets import Target, get_target
 
 PLAN_FILE = "tt.plan.json"
+ARTIFACTS_INDEX = "index.json"
+ARTIFACTS_INDEX_SCHEMA = "tt-ws.artifacts/1"
+# backend name -> module whose `execute(artifact, tensors)` returns a run with `.outputs`
+BACKENDS = {"sim": "compiler.backends.sim", "ttnn": "compiler.backends.ttnn"}
 PROCESSORS = {"reader": ("RISCV_0", 0), "compute": ("COMPUTE", None), "writer": ("RISCV_1", 1)}
 
 
@@ -63,6 +71,24 @@ class Launches:
         """Parameters some launch writes, in parameter order."""
         names = {b.name for a in self.artifacts for b in a.plan.outputs()}
         return [b.name for b in self.artifacts[0].plan.buffers if b.name in names]
+
+
+class ArtifactIndex(BaseModel):
+    """`index.json` of an artifact root (`python -m compiler.examples emit all`): the artifact
+    directories, relative to the root, written after all of them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    schema_: Literal["tt-ws.artifacts/1"] = Field(default=ARTIFACTS_INDEX_SCHEMA, alias="schema")
+    artifacts: list[str]
+
+    @staticmethod
+    def load(root: str | Path) -> dict[str, Artifact]:
+        """Relative directory -> its artifact, for every directory the index lists."""
+        index = ArtifactIndex.model_validate_json((Path(root) / ARTIFACTS_INDEX).read_text())
+        return {d: Artifact.load(Path(root) / d) for d in index.artifacts}
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2, by_alias=True) + "\n"
 
 
 def _access(program: Program, name: str) -> str:
@@ -180,18 +206,20 @@ def compile(
 
 
 def run(artifact: Artifact | Launches, *tensors, backend: str = "sim"):
-    """Run on `backend` ("sim": the Metalium emulator). Pass every PrimFunc parameter (outputs
-    are overwritten) or only the inputs (outputs are allocated); returns the output tensor, or a
-    tuple of them. `Launches` run in order; their outputs are the parameters any launch writes."""
+    """Run on `backend` ("sim": the Metalium emulator; "ttnn": a Tenstorrent device through
+    ttnn's generic op). Pass every PrimFunc parameter (outputs are overwritten) or only the
+    inputs (outputs are allocated); returns the output tensor, or a tuple of them. `Launches`
+    run in order; their outputs are the parameters any launch writes."""
     from compiler.errors import CompileError
 
-    if backend != "sim":
-        raise CompileError("run", f"unknown backend {backend!r}; available: sim")
-    from compiler.backends.sim import allocate, run_sim
-
+    if backend not in BACKENDS:
+        raise CompileError("run", f"unknown backend {backend!r}; available: {', '.join(BACKENDS)}")
+    execute = importlib.import_module(BACKENDS[backend]).execute
     if isinstance(artifact, Artifact):
-        outputs = run_sim(artifact, list(tensors))
+        outputs = execute(artifact, list(tensors)).outputs
     else:
+        from compiler.backends.sim import allocate
+
         params = artifact.artifacts[0].plan.buffers
         written = artifact.written()
         given = iter(tensors)
@@ -206,6 +234,6 @@ def run(artifact: Artifact | Launches, *tensors, backend: str = "sim"):
                 f"({', '.join(b.name for b in params)}) or only the inputs; got {len(tensors)}",
             )
         for launch in artifact.artifacts:
-            run_sim(launch, full)  # writes its outputs into `full` in place
+            execute(launch, full)  # writes its outputs into `full` in place
         outputs = [t for b, t in zip(params, full, strict=True) if b.name in written]
     return outputs[0] if len(outputs) == 1 else tuple(outputs)

@@ -32,3 +32,8 @@ def located(where: str):
 class KernelArgumentError(ValueError):
     """A compiled kernel called with tensors that do not match its parameters (count, shape,
     dtype): the message names the tensor and what was expected."""
+
+
+class BackendError(RuntimeError):
+    """A backend that cannot run here — its package missing, the wrong Python, no device — or a
+    program it cannot hold; the message says what to install or use instead."""

@@ -90,6 +90,12 @@ def _load_or_compile(prim_func, target: Target, coarsen: bool) -> Artifact:
         stats.disk_hits += 1
     except (OSError, ValueError):  # absent, or half-written by a process that died
         artifact = compile_artifact(prim_func, target=target, coarsen=coarsen)
+        if not isinstance(artifact, Artifact):
+            raise CompileError(
+                "jit",
+                f"{len(artifact.artifacts)} T.Kernel scopes are several launches; a jit kernel is "
+                "one: run them with compiler.run(compiler.compile(func), ...)",
+            )
         stats.compiles += 1
         _store(artifact, entry)
     _memory[key] = artifact

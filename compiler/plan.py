@@ -4,6 +4,7 @@ schema, written by `compiler.api.compile`, read by the backends (and by humans).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -64,6 +65,17 @@ class KernelPlan(_Model):
     # CB indices whose fp32 tiles the unpacker writes straight to DST (tt-metal's
     # unpack_to_dest_mode[cb] = UnpackToDestFp32); others pass through SrcA as tf32
     unpack_to_dest_fp32: list[int] = []
+
+    def compile_time_arg_values(self, accessor_args: Mapping[str, Sequence[int]]) -> list[int]:
+        """The kernel's compile-time args: the `TensorAccessorArgs` group of each accessor tensor
+        in order, as the device (emulated or real) computes it for that tensor's buffer."""
+        return [a for t in self.accessor_tensors for a in accessor_args[t]]
+
+    def runtime_arg_values(self, work: CoreWorkPlan, addresses: Mapping[str, int]) -> list[int]:
+        """The kernel's runtime args on one core, given each tensor's buffer address."""
+        values = {f"{name}_addr": address for name, address in addresses.items()}
+        values |= {"first_block": work.first_block, "num_blocks": work.num_blocks}
+        return [values[a] for a in self.runtime_args]
 
 
 class CoreWorkPlan(_Model):

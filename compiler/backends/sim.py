@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from compiler.api import Artifact
+from compiler.backends.binding import bind
 from compiler.errors import CompileError
 from compiler.plan import DATA_FORMATS, BufferPlan
 from compiler.sim import (
@@ -65,35 +66,12 @@ def allocate(b: BufferPlan) -> torch.Tensor:
     return torch.zeros(tuple(b.host_shape), dtype=TORCH_DTYPES[b.dtype])
 
 
-def _bind(artifact: Artifact, tensors: list[torch.Tensor]) -> dict[str, torch.Tensor | None]:
-    plan = artifact.plan
-    if len(tensors) == len(plan.buffers):
-        named = [b.name for b in plan.buffers]
-    elif len(tensors) == len(plan.inputs()):
-        named = [b.name for b in plan.inputs()]
-    else:
-        raise CompileError(
-            "run",
-            f"{plan.name} takes {len(plan.buffers)} tensors ({', '.join(b.name for b in plan.buffers)}) "
-            f"or only its inputs ({', '.join(b.name for b in plan.inputs())}); got {len(tensors)}",
-        )
-    bound: dict[str, torch.Tensor | None] = dict.fromkeys((b.name for b in plan.buffers), None)
-    for name, t in zip(named, tensors, strict=True):
-        b = next(x for x in plan.buffers if x.name == name)
-        if tuple(t.shape) != tuple(b.host_shape):
-            raise CompileError(
-                "run", f"tensor {name} has shape {tuple(t.shape)}, expected {tuple(b.host_shape)}"
-            )
-        bound[name] = t
-    return bound
-
-
 def execute(
     artifact: Artifact, tensors: list[torch.Tensor], timeout_s: float = 120.0, trace: int = 0
 ) -> SimRun:
     """Run the artifact; `trace` > 0 records the first `trace` CB operations in the report."""
     plan = artifact.plan
-    bound = _bind(artifact, tensors)
+    bound = bind(plan, tensors)
     device = Device(plan.target)
     dram = {}
     for b in plan.buffers:
@@ -107,27 +85,26 @@ def execute(
             _panels(b, host)[:, : b.shape[0], : b.shape[1]] = panels
         dram[b.name] = device.create_buffer(b.num_pages * b.page_size, b.page_size)
         device.write_buffer(dram[b.name], tilize(host, _format(b)))
+    accessor_args = {name: tensor_accessor_args(buf) for name, buf in dram.items()}
+    addresses = {name: buf.address for name, buf in dram.items()}
     program = Program()
     cores = [w.core for w in plan.cores]
     for cb in plan.cbs:
         fmt = _sim_format(cb.data_format, f"CB {cb.name}")
         program.add_circular_buffer(cores, cb.index, cb.page_size, cb.num_pages, fmt)
     for kp in plan.kernels:
-        compile_args = [a for t in kp.accessor_tensors for a in tensor_accessor_args(dram[t])]
         kernel = program.add_kernel(
             artifact.sources[kp.source],
             cores,
             role=kp.role,
-            compile_args=compile_args,
+            compile_args=kp.compile_time_arg_values(accessor_args),
             fp32_dest_acc_en=kp.fp32_dest_acc_en,
             math_fidelity=kp.math_fidelity,
             name=f"{plan.name}/{kp.source}",
             unpack_to_dest_fp32=kp.unpack_to_dest_fp32,
         )
         for w in plan.cores:
-            values = {f"{name}_addr": buf.address for name, buf in dram.items()}
-            values |= {"first_block": w.first_block, "num_blocks": w.num_blocks}
-            program.set_runtime_args(kernel, w.core, [values[a] for a in kp.runtime_args])
+            program.set_runtime_args(kernel, w.core, kp.runtime_arg_values(w, addresses))
     report = device.run(program, timeout_s=timeout_s, trace=trace)
     outputs = []
     for b in plan.outputs():
@@ -141,7 +118,3 @@ def execute(
             bound[b.name].copy_(result)
         outputs.append(result)
     return SimRun(outputs, report)
-
-
-def run_sim(artifact: Artifact, tensors: list[torch.Tensor]) -> list[torch.Tensor]:
-    return execute(artifact, tensors).outputs

@@ -1,5 +1,6 @@
 """`python -m compiler.examples build <id>` / `check <id> --report PATH` (the gate commands of
-the phase-1 examples in workstreams/)."""
+the phase-1 examples in workstreams/); `emit <id>|all --out DIR` writes the artifacts only (for
+the ttnn descriptor tests on the Python that has ttnn but not TileLang)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build", help="emit artifacts for every shape and compile their C++")
     b.add_argument("example", choices=sorted(MODULES))
     b.add_argument("--out", type=Path, default=None, help="artifact root (default build/examples)")
+    e = sub.add_parser("emit", help="write the artifacts of every shape (no C++ build)")
+    e.add_argument("example", choices=[*sorted(MODULES), "all"])
+    e.add_argument("--out", type=Path, default=None, help="artifact root (default build/examples)")
     c = sub.add_parser("check", help="run every shape in the emulator and write a checks report")
     c.add_argument("example", choices=sorted(MODULES))
     c.add_argument("--report", type=Path, default=None)
@@ -26,6 +30,14 @@ def main(argv: list[str] | None = None) -> int:
     from compiler.sim import SimError
 
     try:
+        if args.command == "emit":
+            root = args.out or harness.BUILD_ROOT
+            if args.example == "all":
+                written = harness.emit_all(root)
+            else:
+                written = harness.emit(args.example, root)
+            print(f"wrote {len(written)} artifacts under {root}")
+            return 0
         if args.command == "build":
             for directory in harness.build(args.example, args.out or harness.BUILD_ROOT):
                 print(f"built {directory}")

@@ -11,7 +11,7 @@ from pathlib import Path
 import torch
 
 import compiler
-from compiler.api import Artifact
+from compiler.api import ARTIFACTS_INDEX, Artifact, ArtifactIndex
 from compiler.examples import get_example
 from compiler.examples.spec import PCC_MIN, Example, Shape
 from compiler.plan import Plan
@@ -77,7 +77,7 @@ class ShapeRun:
     """The programs of one shape run in order; tensors pass between them by parameter name."""
 
     plans: list[Plan]
-    runs: list  # compiler.backends.sim.SimRun, one per program
+    runs: list  # one per program: compiler.backends.sim.SimRun, or ttnn.TtnnRun on hardware
 
     @property
     def outputs(self) -> list[torch.Tensor]:
@@ -100,11 +100,16 @@ def _tensors(plan: Plan, pool: dict[str, torch.Tensor]) -> list[torch.Tensor]:
     ]
 
 
-def run_artifacts(artifacts: list[Artifact], inputs: list[torch.Tensor]) -> ShapeRun:
+def run_artifacts(
+    artifacts: list[Artifact], inputs: list[torch.Tensor], backend: str = "sim"
+) -> ShapeRun:
     """`inputs` are the first program's inputs; each later program takes its inputs by name from
-    everything given or produced so far."""
-    from compiler.backends.sim import execute
+    everything given or produced so far. `backend` is one of `compiler.api.BACKENDS`."""
+    import importlib
 
+    from compiler.api import BACKENDS
+
+    execute = importlib.import_module(BACKENDS[backend]).execute
     pool = dict(zip((b.name for b in artifacts[0].plan.inputs()), inputs, strict=True))
     runs = []
     for artifact in artifacts:
@@ -121,31 +126,50 @@ def build_cpp(plan: Plan, directory: Path) -> None:
 
     program = Program()
     cores = [w.core for w in plan.cores]
-    buffers = {b.name: Buffer(0, b.num_pages * b.page_size, b.page_size) for b in plan.buffers}
+    accessor_args = {
+        b.name: tensor_accessor_args(Buffer(0, b.num_pages * b.page_size, b.page_size))
+        for b in plan.buffers
+    }
     for kp in plan.kernels:
-        args = [a for t in kp.accessor_tensors for a in tensor_accessor_args(buffers[t])]
         program.add_kernel(
             directory / kp.source,
             cores,
             role=kp.role,
-            compile_args=args,
+            compile_args=kp.compile_time_arg_values(accessor_args),
             fp32_dest_acc_en=kp.fp32_dest_acc_en,
             math_fidelity=kp.math_fidelity,
         )
     compile_kernels(program.kernels)
 
 
-def build(example_id: str, out_root: Path = BUILD_ROOT) -> list[Path]:
+def emit(example_id: str, out_root: Path = BUILD_ROOT) -> list[Path]:
+    """Write the artifacts of every shape: `<root>/<id>/<shape>[/stage<i>]`."""
     example = get_example(example_id)
     written = []
     for shape in example.shapes:
         artifacts = compile_shape(example, shape)
+        where = out_root / example.id / shape.name
         for i, artifact in enumerate(artifacts):
-            where = out_root / example.id / shape.name
-            directory = artifact.write(where / f"stage{i}" if len(artifacts) > 1 else where)
-            plan = Plan.model_validate_json((directory / "tt.plan.json").read_text())
-            build_cpp(plan, directory)
-            written.append(directory)
+            written.append(artifact.write(where / f"stage{i}" if len(artifacts) > 1 else where))
+    return written
+
+
+def emit_all(out_root: Path = BUILD_ROOT) -> list[Path]:
+    """`emit` every example, then `<root>/index.json` listing the artifact directories: written
+    last, so a root without it is an interrupted run, not a complete set."""
+    from compiler.examples import MODULES
+
+    written = [d for example_id in sorted(MODULES) for d in emit(example_id, out_root)]
+    index = ArtifactIndex(artifacts=[str(d.relative_to(out_root)) for d in written])
+    (out_root / ARTIFACTS_INDEX).write_text(index.to_json())
+    return written
+
+
+def build(example_id: str, out_root: Path = BUILD_ROOT) -> list[Path]:
+    """`emit`, then compile each artifact's C++ against the emulator headers."""
+    written = emit(example_id, out_root)
+    for directory in written:
+        build_cpp(Plan.model_validate_json((directory / "tt.plan.json").read_text()), directory)
     return written
 
 

@@ -1,8 +1,10 @@
 """`tt-ws sim path.py:kernel` (or an artifact directory): compile if needed, run on the Metalium
-emulator with seeded random inputs, print the outputs' statistics and the emulator's report."""
+emulator (or `--backend ttnn`: a Tenstorrent device) with seeded random inputs, print the outputs'
+statistics and the emulator's report."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -48,13 +50,20 @@ def sim_command(
     target: TargetOpt = "wormhole_n150",
     seed: Annotated[int, typer.Option(help="Seed of the random inputs.")] = 0,
     dump_ir: DumpIrOpt = None,
+    backend: Annotated[
+        str, typer.Option(help="sim: the Metalium emulator; ttnn: a Tenstorrent device.")
+    ] = "sim",
 ) -> None:
-    """Run a kernel on the emulator with random inputs and show what happened."""
+    """Run a kernel on the emulator (or a device) with random inputs and show what happened."""
     import torch
 
-    from compiler.api import Launches
+    from compiler.api import BACKENDS, Launches
     from compiler.backends.sim import TORCH_DTYPES, execute
+    from compiler.errors import BackendError
     from compiler.sim import SimError
+
+    if backend not in BACKENDS:
+        raise TtWsError(f"unknown backend {backend!r}; available: {', '.join(BACKENDS)}")
 
     if Path(kernel).is_dir():
         artifact = _load_artifact(Path(kernel))
@@ -70,16 +79,29 @@ def sim_command(
     inputs = [
         torch.randn(b.host_shape, generator=gen).to(TORCH_DTYPES[b.dtype]) for b in plan.inputs()
     ]
-    try:
-        run = execute(artifact, inputs)
-    except SimError as exc:
-        raise TtWsError(f"{kernel}: the emulator stopped: {exc}") from None
-    report = run.report
-    balanced = all(s.pages_pushed == s.pages_popped for s in report.cb_stats.values())
-    console.print(
-        f"ran {escape(plan.name)} on {len(plan.cores)} emulated {plan.target} cores in {report.wall_s:.3f} s "
-        f"(kernel compile {report.compile_s:.2f} s); CB traffic {'balanced' if balanced else 'UNBALANCED'}"
-    )
+    if backend == "ttnn":
+        from compiler.backends import ttnn as hardware
+
+        try:
+            started = time.perf_counter()
+            run = hardware.execute(artifact, inputs)
+        except BackendError as exc:
+            raise TtWsError(f"{kernel}: {exc}") from None
+        console.print(
+            f"ran {escape(plan.name)} on {len(plan.cores)} cores of a {plan.target} device "
+            f"in {time.perf_counter() - started:.3f} s (including kernel builds and transfers)"
+        )
+    else:
+        try:
+            run = execute(artifact, inputs)
+        except SimError as exc:
+            raise TtWsError(f"{kernel}: the emulator stopped: {exc}") from None
+        report = run.report
+        balanced = all(s.pages_pushed == s.pages_popped for s in report.cb_stats.values())
+        console.print(
+            f"ran {escape(plan.name)} on {len(plan.cores)} emulated {plan.target} cores in {report.wall_s:.3f} s "
+            f"(kernel compile {report.compile_s:.2f} s); CB traffic {'balanced' if balanced else 'UNBALANCED'}"
+        )
     table = Table(title="Outputs")
     for column in ("Tensor", "Shape", "dtype", "mean", "std", "max |x|"):
         table.add_column(column)

@@ -90,16 +90,30 @@ def test_a_signed_record_edited_afterwards_is_unverified(trusting: Path) -> None
 def test_status_renders_the_same_on_every_machine(
     trusting: Path, keys: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert tt_ws("run", "--all")[0] == 0
+    assert tt_ws("run", "1.1")[0] == 0  # signed by the trusted runner
     monkeypatch.setenv(KEY_ENV, "")
-    assert tt_ws("run", "1.2", "--no-cache")[0] == 0  # one unsigned record on top
+    assert tt_ws("run", "1.2", "--no-cache")[0] == 0  # 1.2's only record is unsigned
     assert tt_ws("status")[0] == 0
     commit_all(trusting, "evidence and status")
     for key in ("", str(keys["stranger"]), str(keys["trusted"])):
         monkeypatch.setenv(KEY_ENV, key)
         code, output = tt_ws("status", "--check")
         assert code == 0, output
-    assert "| 1.2 | Mul | unverified |" in (trusting / "status/PHASES.md").read_text()
+    phases = (trusting / "status/PHASES.md").read_text()
+    assert "| 1.1 | Add | done |" in phases
+    assert "| 1.2 | Mul | unverified |" in phases
+
+
+def test_a_signed_pass_on_the_tree_is_not_undone_by_an_unsigned_one(
+    trusting: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trusted runner reproduced the gate on this tree; a later unsigned record is a claim
+    that adds nothing, and takes nothing away."""
+    assert tt_ws("run", "--all")[0] == 0
+    monkeypatch.setenv(KEY_ENV, "")
+    assert tt_ws("run", "1.2", "--no-cache")[0] == 0
+    assert tt_ws("status")[0] == 0
+    assert "| 1.2 | Mul | done |" in (trusting / "status/PHASES.md").read_text()
 
 
 def test_a_broken_runners_file_is_a_clear_error(trusting: Path) -> None:

@@ -95,7 +95,7 @@ def _load_or_compile(prim_func, target: Target, coarsen: bool) -> Artifact:
                 "jit",
                 f"{len(artifact.artifacts)} T.Kernel scopes are several launches; a jit kernel is "
                 "one: run them with compiler.run(compiler.compile(func), ...)",
-            )
+            ) from None
         stats.compiles += 1
         _store(artifact, entry)
     _memory[key] = artifact

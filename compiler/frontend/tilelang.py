@@ -488,6 +488,15 @@ class _Frontend:
                 )
             scope.consts[node.var.name] = folded
             return
+        if isinstance(value, tirx.Min | tirx.Max):
+            raise CompileError(
+                "T.min" if isinstance(value, tirx.Min) else "T.max",
+                f"{node.var.name} = {value}: an integer bound that depends on the block (the "
+                "causal loop range of the flash-attention examples) is not supported: loop "
+                "extents must be compile-time constants; loop over every block "
+                "(`T.ceildiv(seq_kv, block_N)`) and let the T.if_then_else mask hide the rest",
+                _where(node),
+            )
         scope.lets[node.var.name] = self._affine(value, scope, node)
 
     def _block(self, block: tirx.SBlock, scope: _Scope) -> list[Stmt]:

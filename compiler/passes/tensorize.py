@@ -171,12 +171,23 @@ def _real(pads: dict[int, Pad]) -> dict[int, Pad]:
 NEUTRAL = {"sum": 0.0, "max": -math.inf}  # what padding must hold for a reduction to ignore it
 
 
-def mask_on_padding(m: Mask, var: str, pad: Pad) -> bool | None:
+def mask_on_padding(m: Mask, var: str, pad: Pad, other: Pad | None = None) -> bool | None:
     """The mask's value at every padded element along the dim indexed by `var`, when its
-    condition is the length test `index < size` (or its negation) there; else None."""
+    condition is the length test `index < size` (or its negation) there; else None.
+
+    With `other`, the padding along the other dim (indexed by the mask's other variable), a
+    causal test `row + c >= col` is decided too, on the rows that are not themselves past the
+    edge (those are padding along the other dim, tracked there): there `row < other.size`, so
+    `row + c < col` on every padded column when `other.size + c <= size`."""
     if pad.start is None:
         return None
     index = Affine() + pad.start + Affine(((var, 1),))
+    other_var = m.i if var == m.j else m.j
+    other_index = (
+        None
+        if other is None or other.start is None
+        else Affine() + other.start + Affine(((other_var, 1),))
+    )
 
     flip = {"ge": "le", "gt": "lt", "le": "ge", "lt": "gt"}
 
@@ -185,6 +196,11 @@ def mask_on_padding(m: Mask, var: str, pad: Pad) -> bool | None:
         holds there for every bound <= size, `index < bound` fails there likewise."""
         for sign in (1, -1):
             rest = d + index.scale(-sign)
+            if rest.terms and other_index is not None and op in flip:
+                # sign * (index - other_index - c) op 0, with other_index <= other.size - 1
+                c = (rest + other_index.scale(sign)).scale(-sign)
+                if not c.terms and other.size + c.const <= pad.size:
+                    return (op in ("ge", "gt")) == (sign == 1)
             if rest.terms or op not in flip:
                 continue
             bound, cmp = -rest.const * sign, op if sign == 1 else flip[op]
@@ -367,7 +383,8 @@ class _Padding:
                     out[d] = pad
                     continue
                 var = prior.select.cond.i if d == 0 else prior.select.cond.j
-                side = mask_on_padding(prior.select.cond, var, pad)
+                across = a.get(0) if d == 1 else b.get(1 - k_b)
+                side = mask_on_padding(prior.select.cond, var, pad, across)
                 chosen = None if side is None else (prior.select.a if side else prior.select.b)
                 out[d] = Pad(chosen.value, pad.start, pad.size) if chosen else pad.computed()
             return {s.c: out}

@@ -55,11 +55,11 @@ def flashattn(
             T.fill(logsum, 0)
             T.fill(scores_max, -T.infinity(accum_dtype))
 
-            # The GPU example bounds the causal loop by
-            # T.min(T.ceildiv(seq_kv, block_N), T.ceildiv((bx + 1) * block_M + past_len, block_N));
-            # loop extents must be constants here, so every key block is visited and the mask
-            # hides the ones past the diagonal (docs/examples/4.1-flash-attention-forward.md).
-            loop_range = T.ceildiv(seq_kv, block_N)
+            loop_range = (
+                T.min(T.ceildiv(seq_kv, block_N), T.ceildiv((bx + 1) * block_M + past_len, block_N))
+                if is_causal
+                else T.ceildiv(seq_kv, block_N)
+            )
 
             for k in T.Pipelined(loop_range, num_stages=num_stages):
                 T.copy(K[bz, by, k * block_N : (k + 1) * block_N, :], K_shared)

@@ -11,7 +11,7 @@ from enum import StrEnum
 
 @dataclass(frozen=True)
 class IBin:
-    op: str  # + - * / %
+    op: str  # + - * / % min
     a: IExpr
     b: IExpr
 

@@ -722,7 +722,10 @@ class _Tensorizer:
         if isinstance(s, Loop):
             # what holds a value on every iteration: before the loop and after one body
             self.live &= live_after(self.p, s.body, self.live)
-            return [k.For(s.var, s.extent, self.stmts(s.body))]
+            count: k.IExpr = s.extent
+            for a, by in s.stop:  # the block's own count: min(extent, a // by, ...)
+                count = k.IBin("min", count, k.IBin("/", _affine_index(a), by))
+            return [k.For(s.var, count, self.stmts(s.body))]
         if isinstance(s, BlockLoop):
             release = [op for name in self.owned() for op in self.clear(name)]
             self.live = set()

@@ -63,17 +63,21 @@ def test_a_row_of_minus_infinity_scores_after_a_fully_masked_block_stays_finite(
     assert torch.equal(run.outputs[0][:, :, 0], expected[0][:, :, 0])
 
 
-def causal_with_block_dependent_loop_bound(seq_len, dim, block_M=64, block_N=64):
-    """The GPU example's causal loop range, which stops at the diagonal block."""
+def prefix_sums_of_key_blocks(seq_len, dim, block_M=64, block_N=64, past_len=0):
+    """Output block bx = the sum of K's blocks 0..bx: the GPU example's causal loop range
+    (`T.min(..., T.ceildiv((bx + 1) * block_M + past_len, block_N))`) with no mask to hide
+    extra iterations, so every block must run exactly its own count."""
     shape = [1, 1, seq_len, dim]
 
     @T.prim_func
-    def main(K: T.Tensor(shape, "bfloat16"), Output: T.Tensor(shape, "bfloat16")):
+    def main(K: T.Tensor(shape, "bfloat16"), Output: T.Tensor(shape, "float")):
         with T.Kernel(T.ceildiv(seq_len, block_M), 1, 1, threads=128) as (bx, by, bz):
             K_shared = T.alloc_shared([block_N, dim], "bfloat16")
             acc = T.alloc_fragment([block_M, dim], "float")
             T.clear(acc)
-            loop_range = T.min(T.ceildiv(seq_len, block_N), T.ceildiv((bx + 1) * block_M, block_N))
+            loop_range = T.min(
+                T.ceildiv(seq_len, block_N), T.ceildiv((bx + 1) * block_M + past_len, block_N)
+            )
             for kb in T.Pipelined(loop_range, num_stages=1):
                 T.copy(K[bz, by, kb * block_N : (kb + 1) * block_N, :], K_shared)
                 for i, j in T.Parallel(block_M, dim):
@@ -83,13 +87,44 @@ def causal_with_block_dependent_loop_bound(seq_len, dim, block_M=64, block_N=64)
     return main
 
 
-def test_the_causal_loop_bound_of_the_gpu_example_is_rejected_naming_the_loop():
-    with pytest.raises(CompileError) as err:
-        compiler.compile(causal_with_block_dependent_loop_bound(256, 64))
-    assert err.value.op == "T.min" and "loop extents must be compile-time constants" in str(
-        err.value
+@pytest.mark.parametrize("past_len", [0, 64])
+def test_each_block_runs_its_own_causal_loop_count(past_len):
+    keys = torch.randn(1, 1, 256, 64, generator=torch.Generator().manual_seed(2)).bfloat16()
+    out = compiler.run(
+        compiler.compile(prefix_sums_of_key_blocks(256, 64, past_len=past_len)), keys
     )
-    assert "test_4_1_flash_attention_forward.py" in str(err.value)  # the line of the bound
+    blocks = keys.float().reshape(4, 64, 64)
+    counts = [min(4, bx + 1 + past_len // 64) for bx in range(4)]
+    expected = torch.cat([blocks[:n].sum(0) for n in counts]).reshape(1, 1, 256, 64)
+    torch.testing.assert_close(out, expected, rtol=0, atol=1e-5)  # fp32 sums of <= 4 bf16
+
+
+def test_the_reader_and_compute_run_the_same_block_dependent_count():
+    ir = lowered(flashattn(1, 2, 256, 256, 64, is_causal=True))
+    counts = [
+        [op.extent for op in k.walk_ops(kernel.body) if isinstance(op, k.For) and op.var == "k"]
+        for kernel in (ir.kernels.reader, ir.kernels.compute)
+    ]
+    assert counts[0] == counts[1] and len(counts[0]) == 1
+    assert isinstance(counts[0][0], k.IBin) and counts[0][0].op == "min"
+
+
+def test_a_loop_count_that_can_reach_zero_is_rejected_naming_t_min():
+    @T.prim_func
+    def main(K: T.Tensor([256, 64], "bfloat16"), Output: T.Tensor([256, 64], "float")):
+        with T.Kernel(4, threads=128) as bx:
+            K_shared = T.alloc_shared([64, 64], "bfloat16")
+            acc = T.alloc_fragment([64, 64], "float")
+            T.clear(acc)
+            for kb in T.serial(T.min(4, T.ceildiv(256 - (bx + 1) * 64, 64))):
+                T.copy(K[kb * 64, 0], K_shared)
+                for i, j in T.Parallel(64, 64):
+                    acc[i, j] += K_shared[i, j]
+            T.copy(acc, Output[bx * 64, 0])
+
+    with pytest.raises(CompileError) as err:
+        compiler.compile(main)
+    assert err.value.op == "T.min" and "at least 1 for every block" in err.value.reason
 
 
 def test_flops_count_the_useful_work_halved_for_causal():

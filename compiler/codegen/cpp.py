@@ -303,7 +303,14 @@ class Renderer:
         for var, extent in op.grid:
             value = "block" if stride == 1 else f"block / {stride}"
             # only the grid coordinates this kernel indexes with (no unused variables)
-            if used(var) or any(d[1] == var for d in derived):
+            if (used(var) or any(d[1] == var for d in derived)) and var in op.zigzag:
+                # the loop counts grow with this coordinate: alternate short and long blocks
+                lines += [
+                    f"{INDENT}const uint32_t {var}_order = {value} % {extent};",
+                    f"{INDENT}const uint32_t {var} = {var}_order % 2 == 0 ? {var}_order / 2 "
+                    f": {extent - 1} - {var}_order / 2;",
+                ]
+            elif used(var) or any(d[1] == var for d in derived):
                 lines.append(f"{INDENT}const uint32_t {var} = {value} % {extent};")
             stride *= extent
         lines += [f"{INDENT}const uint32_t {n} = {v} {how} {by};" for n, v, how, by in derived]

@@ -732,7 +732,15 @@ class _Tensorizer:
             body = self.stmts(s.body) + tuple(release)
             self.live = set()
             derived = tuple((d.name, d.var, d.op, d.by) for d in self.p.derived)
-            return [k.BlockLoop(self.p.grid, body, derived)]
+            counted = {
+                v
+                for x in walk(s.body)
+                if isinstance(x, Loop)
+                for a, _ in x.stop
+                for v, _ in a.terms
+            }
+            zigzag = tuple(v for v, _ in self.p.grid if v in counted)
+            return [k.BlockLoop(self.p.grid, body, derived, zigzag)]
         if isinstance(s, Copy):
             return self.copy(s, pops)
         if isinstance(s, Gemm):

@@ -200,6 +200,16 @@ EXAMPLE = Example(
             seq_kv=200,
         ),
         _attention(
+            "kv_ragged_causal",
+            "128 queries after 72 past keys: whole query blocks, ragged keys",
+            1,
+            2,
+            128,
+            64,
+            True,
+            seq_kv=200,
+        ),
+        _attention(
             "bench_s2048_d128",
             "the issue's perf shape: B=1, H=8, S=2048, D=128",
             1,

@@ -307,6 +307,9 @@ class _Padding:
     def __init__(self, program: Program) -> None:
         self.p = program
         self.at_reduce: dict[int, Pad | None] = {}
+        # where each reader-fed block sits in its tensor along each dim, padded or not: a
+        # causal mask's row bound (`rows < the tensor's size`) holds for unpadded rows too
+        self.origin: dict[str, dict[int, Pad]] = {}
         self.stmts(program.body, {})
 
     def stmts(self, stmts: tuple[Stmt, ...], state: State) -> State:
@@ -321,7 +324,11 @@ class _Padding:
                     entry = joined
                 state = out
             else:
-                state = {**state, **self.write(s, state)}
+                written = self.write(s, state)
+                if not (isinstance(s, Copy) and self.p.tensor(s.src.buffer)):
+                    for name in written:  # no longer the block the reader copied
+                        self.origin.pop(name, None)
+                state = {**state, **written}
         return state
 
     def expr(self, expr, state: State) -> dict[int, Pad]:
@@ -352,6 +359,7 @@ class _Padding:
             edges = _edge_dims(layout, s.src.start, s.src.extent)
             value = _pad_value(self.p, s.dst.buffer, bool(edges))
             sizes = (layout.rows, layout.cols)
+            self.origin[s.dst.buffer] = {d: Pad(None, s.src.start[d], sizes[d]) for d in (0, 1)}
             return {s.dst.buffer: {d: Pad(value, s.src.start[d], sizes[d]) for d in edges}}
         if (
             isinstance(s, Eltwise)
@@ -383,7 +391,11 @@ class _Padding:
                     out[d] = pad
                     continue
                 var = prior.select.cond.i if d == 0 else prior.select.cond.j
-                across = a.get(0) if d == 1 else b.get(1 - k_b)
+                across = (
+                    a.get(0) or self.origin.get(s.a, {}).get(0)
+                    if d == 1
+                    else b.get(1 - k_b) or self.origin.get(s.b, {}).get(1 - k_b)
+                )
                 side = mask_on_padding(prior.select.cond, var, pad, across)
                 chosen = None if side is None else (prior.select.a if side else prior.select.b)
                 out[d] = Pad(chosen.value, pad.start, pad.size) if chosen else pad.computed()

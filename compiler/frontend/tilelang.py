@@ -133,6 +133,13 @@ class _Scope:
     stops: dict[str, tuple[int, tuple[tuple[Affine, int], ...]]] = field(default_factory=dict)
 
 
+def _leaves(e: object, kind: type) -> list[object]:
+    """The operands of a tree of `kind` nodes (`a and b and c`, `T.min(a, T.min(b, c))`)."""
+    if isinstance(e, kind):
+        return _leaves(e.a, kind) + _leaves(e.b, kind)
+    return [e]
+
+
 def _vector_orientations(func: tirx.PrimFunc) -> dict[str, str]:
     """1-D tensors and buffers -> "col" (indexed by row: a row reduction's result, laid out as
     column 0 of a column of tiles) or "row" (row 0 of a row of tiles). Fixed by `T.reduce_*`
@@ -502,14 +509,7 @@ class _Frontend:
         terms as (affine, d) for `affine // d`). Each block runs its own count, so the terms
         may only read grid variables, with non-negative coefficients and a count of at least
         one at block 0 (so every block runs the loop at least once, as the analyses assume)."""
-        terms: list[object] = []
-        stack = [e]
-        while stack:
-            x = stack.pop()
-            if isinstance(x, tirx.Min):
-                stack += [x.a, x.b]
-            else:
-                terms.append(x)
+        terms = _leaves(e, tirx.Min)
         consts = [int(t) for t in terms if isinstance(t, tirx.IntImm)]
         grid = {v for v, _ in self.grid}
         stop = []
@@ -745,14 +745,7 @@ class _Frontend:
         destination tensor changes nothing here (edge tiles are clipped by the writer)."""
         store = node.then_case
         indices = [self._affine(i, scope, node) for i in store.indices]
-        terms, pending = [], [node.condition]
-        while pending:
-            cond = pending.pop()
-            if isinstance(cond, tirx.And):
-                pending += [cond.a, cond.b]
-            else:
-                terms.append(cond)
-        for cond in terms:
+        for cond in _leaves(node.condition, tirx.And):
             ok = (
                 node.else_case is None
                 and isinstance(cond, tirx.LT)

@@ -1,11 +1,11 @@
-"""Example 4.1 — FlashAttention forward as TileLang's examples/flash_attention/example_mha_fwd_bhsd.py
-writes it for GPUs: (batch, heads, seq, dim) tensors, a 3-D grid (query blocks, heads, batch),
-T.Pipelined over key/value blocks, the online softmax in exp2 form with the log2(e) scale,
--T.infinity fills, a T.if_then_else causal (or key-length) mask and acc_o /= logsum; plus the base-2 log-sum-exp
-per query (`lse`) that the backward pass reads, as example_mha_bwd_bhsd.py's forward writes it."""
+"""Example 4.1 — FlashAttention forward as TileLang's
+examples/flash_attention/example_mha_fwd_bhsd.py writes it for GPUs: (batch, heads, seq, dim)
+tensors, a 3-D grid (query blocks, heads, batch), T.Pipelined over key/value blocks up to the
+causal diagonal, the online softmax in exp2 form with the log2(e) scale, -T.infinity fills, a
+T.if_then_else causal (or key-length) mask and acc_o /= logsum; plus the base-2 log-sum-exp per
+query (`lse`) that the backward pass reads, as example_mha_bwd_bhsd.py's forward writes it."""
 
 # No `from __future__ import annotations`: TileLang evaluates the T.Tensor annotations.
-
 import math
 
 import tilelang.language as T

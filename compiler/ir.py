@@ -324,13 +324,17 @@ class Gather:
 @dataclass(frozen=True)
 class Loop:
     """A serial loop; `num_stages` is n when written as `T.Pipelined(..., num_stages=n)`, 0 for
-    a plain serial loop."""
+    a plain serial loop. With `stop`, a block-dependent bound (the causal key loop of flash
+    attention, `T.min(n, T.ceildiv((bx + 1) * block_M, block_N))`): the loop runs
+    min(extent, a // d for every (a, d) of `stop`) times, `a` affine in grid variables, at
+    least once for every block; `extent` stays the upper bound."""
 
     var: str
     extent: int
     num_stages: int
     body: tuple[Stmt, ...]
     where: str
+    stop: tuple[tuple[Affine, int], ...] = ()
 
 
 @dataclass(frozen=True)

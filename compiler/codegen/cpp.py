@@ -192,6 +192,9 @@ def pad_bits(value: float, dtype: str) -> tuple[int, int]:
 def expr(e: k.IExpr) -> str:
     if isinstance(e, int | str):
         return str(e)
+    if e.op == "min":
+        a, b = expr(e.a), expr(e.b)
+        return f"({a} < {b} ? {a} : {b})"
     inner = f"{expr(e.a)} {e.op} {expr(e.b)}"
     return inner if e.op in "*/%" and not isinstance(e.a, k.IBin) else f"({inner})"
 
@@ -275,8 +278,13 @@ class Renderer:
         return [INDENT + ln for ln in lines]
 
     def for_(self, op: k.For, depth: int) -> list[str]:
-        head = f"for (uint32_t {op.var} = 0; {op.var} < {expr(op.extent)}; ++{op.var}) {{"
-        return [head, *self.body(op.body, 1), "}"]
+        count, pre = expr(op.extent), []
+        if isinstance(op.extent, k.IBin) and op.extent.op == "min":
+            # a block-dependent trip count (a causal key loop stopping at the diagonal)
+            pre = [f"const uint32_t num_{op.var} = {count};  // this block's iterations"]
+            count = f"num_{op.var}"
+        head = f"for (uint32_t {op.var} = 0; {op.var} < {count}; ++{op.var}) {{"
+        return [*pre, head, *self.body(op.body, 1), "}"]
 
     def block_loop(self, op: k.BlockLoop, depth: int) -> list[str]:
         body = self.body(op.body, 1)
@@ -295,7 +303,14 @@ class Renderer:
         for var, extent in op.grid:
             value = "block" if stride == 1 else f"block / {stride}"
             # only the grid coordinates this kernel indexes with (no unused variables)
-            if used(var) or any(d[1] == var for d in derived):
+            if (used(var) or any(d[1] == var for d in derived)) and var in op.zigzag:
+                # the loop counts grow with this coordinate: alternate short and long blocks
+                lines += [
+                    f"{INDENT}const uint32_t {var}_order = {value} % {extent};",
+                    f"{INDENT}const uint32_t {var} = {var}_order % 2 == 0 ? {var}_order / 2 "
+                    f": {extent - 1} - {var}_order / 2;",
+                ]
+            elif used(var) or any(d[1] == var for d in derived):
                 lines.append(f"{INDENT}const uint32_t {var} = {value} % {extent};")
             stride *= extent
         lines += [f"{INDENT}const uint32_t {n} = {v} {how} {by};" for n, v, how, by in derived]

@@ -17,6 +17,7 @@ MODULES = {
     "3.1": "compiler.examples.gemv",
     "3.2": "compiler.examples.convolution",
     "3.3": "compiler.examples.split_k_gemm",
+    "4.1": "compiler.examples.flash_attention_forward",
 }
 
 

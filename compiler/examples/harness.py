@@ -13,7 +13,7 @@ import torch
 import compiler
 from compiler.api import ARTIFACTS_INDEX, Artifact, ArtifactIndex
 from compiler.examples import get_example
-from compiler.examples.spec import PCC_MIN, Example, Shape
+from compiler.examples.spec import PCC_MIN, Example, Shape, as_outputs
 from compiler.plan import Plan
 
 CHECKS_SCHEMA = "tt-ws.checks/1"
@@ -240,11 +240,13 @@ def check_shape(example: Example, shape: Shape, seed: int = 0) -> list[Check]:
             Check(f"{prefix}: {name}", False, "not evaluated: the run did not complete")
             for name in CHECK_NAMES[1:]
         ]
-    (out,) = run.outputs
-    value = pcc(out, expected)
-    diff = (out.float() - expected.float()).abs().max().item()
+    pairs = list(zip(run.outputs, as_outputs(expected), strict=True))
+    value = min(pcc(out, want) for out, want in pairs)
+    diff = max((out.float() - want.float()).abs().max().item() for out, want in pairs)
     rtol, atol = example.tolerances(shape.params)
-    close = torch.allclose(out.float(), expected.float(), rtol=rtol, atol=atol)
+    close = all(
+        torch.allclose(out.float(), want.float(), rtol=rtol, atol=atol) for out, want in pairs
+    )
     reports = [r.report for r in run.runs]
     programs = f"{len(reports)} programs" if len(reports) > 1 else "1 program"
     extra = [

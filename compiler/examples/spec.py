@@ -31,7 +31,7 @@ class Example:
     title: str
     kernel: Callable[..., object]  # params -> TileLang PrimFunc, or a tuple run in order
     make_inputs: Callable[[dict[str, int | str], torch.Generator], list[torch.Tensor]]
-    reference: Callable[..., torch.Tensor]
+    reference: Callable[..., torch.Tensor | tuple[torch.Tensor, ...]]  # one per output
     shapes: tuple[Shape, ...]
     reference_params: tuple[str, ...] = ()  # shape params the reference takes as keywords
     # (rtol, atol) of a shape when the harness default does not fit, with the reason in the module
@@ -55,9 +55,17 @@ class Example:
         """(rtol, atol) of a shape: the example's own, else the harness default."""
         return self.tolerance(params) if self.tolerance else (RTOL, ATOL)
 
-    def expected(self, params: dict[str, int | str], inputs: list[torch.Tensor]) -> torch.Tensor:
+    def expected(
+        self, params: dict[str, int | str], inputs: list[torch.Tensor]
+    ) -> torch.Tensor | tuple[torch.Tensor, ...]:
+        """torch's result: one tensor, or one per output of a program with several."""
         kwargs = {name: params[name] for name in self.reference_params if name in params}
         return self.reference(*inputs, **kwargs)
+
+
+def as_outputs(expected: torch.Tensor | tuple[torch.Tensor, ...]) -> tuple[torch.Tensor, ...]:
+    """A reference's result as one tensor per output, in the order of the program's outputs."""
+    return expected if isinstance(expected, tuple) else (expected,)
 
 
 # The mapping cases every element-wise example runs (64x64 blocks unless given).

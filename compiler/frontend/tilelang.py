@@ -129,6 +129,15 @@ class _Scope:
     lets: dict[str, Affine] = field(default_factory=dict)
     opaque: set[str] = field(default_factory=set)  # thread indices: no meaning on Tensix
     consts: dict[str, float] = field(default_factory=dict)  # float lets folded at compile time
+    # integer lets bound to a T.min of block-dependent loop counts: (upper bound, stop terms)
+    stops: dict[str, tuple[int, tuple[tuple[Affine, int], ...]]] = field(default_factory=dict)
+
+
+def _leaves(e: object, kind: type) -> list[object]:
+    """The operands of a tree of `kind` nodes (`a and b and c`, `T.min(a, T.min(b, c))`)."""
+    if isinstance(e, kind):
+        return _leaves(e.a, kind) + _leaves(e.b, kind)
+    return [e]
 
 
 def _vector_orientations(func: tirx.PrimFunc) -> dict[str, str]:
@@ -489,7 +498,49 @@ class _Frontend:
                 )
             scope.consts[node.var.name] = folded
             return
+        if isinstance(value, tirx.Min | tirx.Max):
+            scope.stops[node.var.name] = self._stop(value, scope, node)
+            return
         scope.lets[node.var.name] = self._affine(value, scope, node)
+
+    def _stop(
+        self, e: object, scope: _Scope, node: object
+    ) -> tuple[int, tuple[tuple[Affine, int], ...]]:
+        """A loop count `T.min(n, T.ceildiv(affine in grid vars, d), ...)`: (n, the other
+        terms as (affine, d) for `affine // d`). Each block runs its own count, so the terms
+        may only read grid variables, with non-negative coefficients and a count of at least
+        one at block 0 (so every block runs the loop at least once, as the analyses assume)."""
+        terms = _leaves(e, tirx.Min)
+        consts = [int(t) for t in terms if isinstance(t, tirx.IntImm)]
+        grid = {v for v, _ in self.grid}
+        stop = []
+        for t in terms:
+            if isinstance(t, tirx.IntImm):
+                continue
+            num, by = (
+                (t.a, int(t.b))
+                if isinstance(t, tirx.FloorDiv) and isinstance(t.b, tirx.IntImm)
+                else (t, 1)
+            )
+            a = self._affine(num, scope, node)
+            if not (
+                isinstance(e, tirx.Min)
+                and consts
+                and by > 0
+                and all(v in grid and c >= 0 for v, c in a.terms)
+                and a.const // by >= 1
+            ):
+                raise CompileError(
+                    "T.min" if isinstance(e, tirx.Min) else "T.max",
+                    f"loop count {e}: a block-dependent loop count must be T.min of a constant "
+                    "and T.ceildiv terms of grid variables that are at least 1 for every block "
+                    "(the causal loop range of the flash-attention examples); else loop over "
+                    "every block (`T.ceildiv(seq_kv, block_N)`) and let a T.if_then_else mask "
+                    "hide the rest",
+                    _where(node),
+                )
+            stop.append((a, by))
+        return min(consts), tuple(stop)
 
     def _block(self, block: tirx.SBlock, scope: _Scope) -> list[Stmt]:
         threads = block.annotations.get("tl.launch_threads")
@@ -526,7 +577,13 @@ class _Frontend:
         return self.stmts(block.body, scope)
 
     def _for(self, node: tirx.For, scope: _Scope) -> list[Stmt]:
-        extent = self._int(node.extent, "loop extent", node)
+        count = node.extent
+        if isinstance(count, tirx.Var) and count.name in scope.stops:
+            extent, stop = scope.stops[count.name]
+        elif isinstance(count, tirx.Min) and node.kind == tirx.ForKind.SERIAL:
+            extent, stop = self._stop(count, scope, node)
+        else:
+            extent, stop = self._int(count, "loop extent", node), ()
         if self._int(node.min, "loop start", node) != 0:
             raise CompileError("for", "loops must start at 0", _where(node))
         kind = node.kind
@@ -560,7 +617,7 @@ class _Frontend:
             self.extents[node.loop_var.name] = extent
             body = tuple(self.stmts(node.body, scope))
             del self.extents[node.loop_var.name]
-            return [Loop(node.loop_var.name, extent, int(stages or 0), body, _where(node))]
+            return [Loop(node.loop_var.name, extent, int(stages or 0), body, _where(node), stop)]
         raise CompileError("for", f"loop kind {kind} not supported", _where(node))
 
     def _tileop(self, call: tirx.Call, scope: _Scope, node: object) -> Stmt:
@@ -626,7 +683,9 @@ class _Frontend:
         while isinstance(inner, tirx.For) and inner.kind == tirx.ForKind.PARALLEL:
             pvars.append((inner.loop_var.name, self._int(inner.extent, "parallel extent", inner)))
             inner = inner.body
-        body_scope = _Scope(dict(scope.lets), set(scope.opaque), dict(scope.consts))
+        body_scope = _Scope(
+            dict(scope.lets), set(scope.opaque), dict(scope.consts), dict(scope.stops)
+        )
         out: list[Stmt] = []
         tir_lets: dict[tirx.Var, object] = {}  # every let, as TIR, for gathers
         for s in inner.seq if isinstance(inner, tirx.SeqStmt) else [inner]:
@@ -687,14 +746,7 @@ class _Frontend:
         destination tensor changes nothing here (edge tiles are clipped by the writer)."""
         store = node.then_case
         indices = [self._affine(i, scope, node) for i in store.indices]
-        terms, pending = [], [node.condition]
-        while pending:
-            cond = pending.pop()
-            if isinstance(cond, tirx.And):
-                pending += [cond.a, cond.b]
-            else:
-                terms.append(cond)
-        for cond in terms:
+        for cond in _leaves(node.condition, tirx.And):
             ok = (
                 node.else_case is None
                 and isinstance(cond, tirx.LT)

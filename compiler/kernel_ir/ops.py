@@ -11,7 +11,7 @@ from enum import StrEnum
 
 @dataclass(frozen=True)
 class IBin:
-    op: str  # + - * / %
+    op: str  # + - * / % min
     a: IExpr
     b: IExpr
 
@@ -53,6 +53,9 @@ class BlockLoop:
     body: tuple[Op, ...]
     # (name, grid var, "/" or "%", divisor): indices computed from the grid coordinates
     derived: tuple[tuple[str, str, str, int], ...] = ()
+    # grid vars taken in zigzag order (0, n-1, 1, n-2, ...): a loop count grows with them, and
+    # a core's contiguous range of blocks then mixes short and long ones
+    zigzag: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

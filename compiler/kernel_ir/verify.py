@@ -51,6 +51,17 @@ def bounds(e: k.IExpr, env: dict[str, tuple[int, int]]) -> tuple[int, int]:
         if e not in env:
             raise CompileError("verify", f"index variable {e} is not bound by an enclosing loop")
         return env[e]
+    if e.op == "min":  # a block-dependent loop count: bounded by its constant side
+        sides = []
+        for x in (e.a, e.b):
+            try:
+                sides.append(bounds(x, env))
+            except CompileError:
+                continue
+        if not sides:
+            raise CompileError("verify", f"loop count {e} has no bound")
+        low = min(lo for lo, _ in sides) if len(sides) == 2 else 0
+        return low, min(hi for _, hi in sides)
     (alo, ahi), (blo, bhi) = bounds(e.a, env), bounds(e.b, env)
     if e.op == "+":
         return alo + blo, ahi + bhi

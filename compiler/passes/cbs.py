@@ -8,7 +8,8 @@ global tensor written by the kernel gets a staging CB between compute and the wr
 - reductions: one bf16 scaler tile (all ones) the reader fills once (`reduce_tile` multiplies by it);
 - index masks (`T.if_then_else` on indices): the reader writes one block of 1.0/0.0 tiles per
   evaluation, in DST's float format, double-buffered.
-Indices follow tt-metal's habit: inputs from 0, outputs from 16, intermediates from 24."""
+Indices follow tt-metal's habit: inputs from 0, outputs from 16, intermediates from 24 (and,
+when those eight run out, the input and output indices left free)."""
 
 from __future__ import annotations
 
@@ -133,14 +134,26 @@ def allocate_cbs(program: Program) -> Program:
     chunk = program.target.dst_tiles(program.fp32_dest_acc)
     intermediates = [(b.name, b.dtype, tiles(b.shape)) for b in owned]
     intermediates += [(f"tmp{i}", tmp_dtype, chunk) for i in range(temps)]
-    for i, (name, dtype, n) in enumerate(intermediates):
-        cbs.append(CB(INTERMEDIATE_BASE + i, f"cb_{name}", name, dtype, n, n, "compute"))
+    # tt-metal's 32 CB indices are interchangeable: past 24..31, intermediates take the input
+    # and output indices nothing uses (a flash-attention block holds ~10 compute buffers)
+    taken = {c.index for c in cbs}
+    free = [
+        *range(INTERMEDIATE_BASE, MAX_CB),
+        *(i for i in range(INTERMEDIATE_BASE) if i not in taken),
+    ]
     if (
         sum(c.producer == "reader" for c in cbs) > OUTPUT_BASE
         or len(written) > INTERMEDIATE_BASE - OUTPUT_BASE
-        or (INTERMEDIATE_BASE + len(intermediates) > MAX_CB)
+        or len(intermediates) > len(free)
     ):
-        raise CompileError("allocate_cbs", f"the kernel needs more than {MAX_CB} circular buffers")
+        names = ", ".join(c.buffer for c in cbs) + ", " + ", ".join(n for n, _, _ in intermediates)
+        raise CompileError(
+            "allocate_cbs",
+            f"the kernel needs {len(cbs) + len(intermediates)} circular buffers, more than "
+            f"tt-metal's {MAX_CB} ({names}); use fewer local buffers",
+        )
+    for index, (name, dtype, n) in zip(free, intermediates, strict=False):
+        cbs.append(CB(index, f"cb_{name}", name, dtype, n, n, "compute"))
     used = sum(c.num_pages * TILE_BYTES[c.dtype] for c in cbs)
     if used > program.target.l1_budget_bytes:
         detail = ", ".join(f"{c.buffer}: {c.num_pages} x {TILE_BYTES[c.dtype]} B" for c in cbs)

@@ -204,6 +204,8 @@ def coarsen_blocks(program: Program) -> Program:
     assert program.target is not None, "attach_target must run before coarsen_blocks"
     if len(program.grid) != 2 or program.derived:
         return program  # derived indices (by // heads) would not follow merged blocks
+    if any(isinstance(s, Loop) and s.stop for s in walk(program.body)):
+        return program  # a merged block would run one loop count for blocks that differ
     tags = _tags(program)
     if not tags or not _gemms_agree(program, tags):
         return program

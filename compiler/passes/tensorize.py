@@ -171,12 +171,23 @@ def _real(pads: dict[int, Pad]) -> dict[int, Pad]:
 NEUTRAL = {"sum": 0.0, "max": -math.inf}  # what padding must hold for a reduction to ignore it
 
 
-def mask_on_padding(m: Mask, var: str, pad: Pad) -> bool | None:
+def mask_on_padding(m: Mask, var: str, pad: Pad, other: Pad | None = None) -> bool | None:
     """The mask's value at every padded element along the dim indexed by `var`, when its
-    condition is the length test `index < size` (or its negation) there; else None."""
+    condition is the length test `index < size` (or its negation) there; else None.
+
+    With `other`, the padding along the other dim (indexed by the mask's other variable), a
+    causal test `row + c >= col` is decided too, on the rows that are not themselves past the
+    edge (those are padding along the other dim, tracked there): there `row < other.size`, so
+    `row + c < col` on every padded column when `other.size + c <= size`."""
     if pad.start is None:
         return None
     index = Affine() + pad.start + Affine(((var, 1),))
+    other_var = m.i if var == m.j else m.j
+    other_index = (
+        None
+        if other is None or other.start is None
+        else Affine() + other.start + Affine(((other_var, 1),))
+    )
 
     flip = {"ge": "le", "gt": "lt", "le": "ge", "lt": "gt"}
 
@@ -185,6 +196,11 @@ def mask_on_padding(m: Mask, var: str, pad: Pad) -> bool | None:
         holds there for every bound <= size, `index < bound` fails there likewise."""
         for sign in (1, -1):
             rest = d + index.scale(-sign)
+            if rest.terms and other_index is not None and op in flip:
+                # sign * (index - other_index - c) op 0, with other_index <= other.size - 1
+                c = (rest + other_index.scale(sign)).scale(-sign)
+                if not c.terms and other.size + c.const <= pad.size:
+                    return (op in ("ge", "gt")) == (sign == 1)
             if rest.terms or op not in flip:
                 continue
             bound, cmp = -rest.const * sign, op if sign == 1 else flip[op]
@@ -291,6 +307,9 @@ class _Padding:
     def __init__(self, program: Program) -> None:
         self.p = program
         self.at_reduce: dict[int, Pad | None] = {}
+        # where each reader-fed block sits in its tensor along each dim, padded or not: a
+        # causal mask's row bound (`rows < the tensor's size`) holds for unpadded rows too
+        self.origin: dict[str, dict[int, Pad]] = {}
         self.stmts(program.body, {})
 
     def stmts(self, stmts: tuple[Stmt, ...], state: State) -> State:
@@ -305,7 +324,11 @@ class _Padding:
                     entry = joined
                 state = out
             else:
-                state = {**state, **self.write(s, state)}
+                written = self.write(s, state)
+                if not (isinstance(s, Copy) and self.p.tensor(s.src.buffer)):
+                    for name in written:  # no longer the block the reader copied
+                        self.origin.pop(name, None)
+                state = {**state, **written}
         return state
 
     def expr(self, expr, state: State) -> dict[int, Pad]:
@@ -336,6 +359,7 @@ class _Padding:
             edges = _edge_dims(layout, s.src.start, s.src.extent)
             value = _pad_value(self.p, s.dst.buffer, bool(edges))
             sizes = (layout.rows, layout.cols)
+            self.origin[s.dst.buffer] = {d: Pad(None, s.src.start[d], sizes[d]) for d in (0, 1)}
             return {s.dst.buffer: {d: Pad(value, s.src.start[d], sizes[d]) for d in edges}}
         if (
             isinstance(s, Eltwise)
@@ -367,7 +391,12 @@ class _Padding:
                     out[d] = pad
                     continue
                 var = prior.select.cond.i if d == 0 else prior.select.cond.j
-                side = mask_on_padding(prior.select.cond, var, pad)
+                across = (
+                    a.get(0) or self.origin.get(s.a, {}).get(0)
+                    if d == 1
+                    else b.get(1 - k_b) or self.origin.get(s.b, {}).get(1 - k_b)
+                )
+                side = mask_on_padding(prior.select.cond, var, pad, across)
                 chosen = None if side is None else (prior.select.a if side else prior.select.b)
                 out[d] = Pad(chosen.value, pad.start, pad.size) if chosen else pad.computed()
             return {s.c: out}
@@ -705,14 +734,25 @@ class _Tensorizer:
         if isinstance(s, Loop):
             # what holds a value on every iteration: before the loop and after one body
             self.live &= live_after(self.p, s.body, self.live)
-            return [k.For(s.var, s.extent, self.stmts(s.body))]
+            count: k.IExpr = s.extent
+            for a, by in s.stop:  # the block's own count: min(extent, a // by, ...)
+                count = k.IBin("min", count, k.IBin("/", _affine_index(a), by))
+            return [k.For(s.var, count, self.stmts(s.body))]
         if isinstance(s, BlockLoop):
             release = [op for name in self.owned() for op in self.clear(name)]
             self.live = set()
             body = self.stmts(s.body) + tuple(release)
             self.live = set()
             derived = tuple((d.name, d.var, d.op, d.by) for d in self.p.derived)
-            return [k.BlockLoop(self.p.grid, body, derived)]
+            counted = {
+                v
+                for x in walk(s.body)
+                if isinstance(x, Loop)
+                for a, _ in x.stop
+                for v, _ in a.terms
+            }
+            zigzag = tuple(v for v, _ in self.p.grid if v in counted)
+            return [k.BlockLoop(self.p.grid, body, derived, zigzag)]
         if isinstance(s, Copy):
             return self.copy(s, pops)
         if isinstance(s, Gemm):

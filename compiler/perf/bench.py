@@ -17,7 +17,7 @@ import torch
 from compiler.api import Artifact
 from compiler.examples import get_example
 from compiler.examples.harness import PCC_MIN, pcc
-from compiler.examples.spec import Example
+from compiler.examples.spec import Example, as_outputs
 from compiler.perf.analysis import ProgramPerf, analyze, analyze_sequence
 from compiler.perf.reference import eltwise_add, gemm, gemm_mcast
 from compiler.sim import Device, RunReport
@@ -119,8 +119,9 @@ def run_generated(
         shape_run = run_artifacts(artifacts, inputs)
     except SimError as err:
         raise BenchError(f"{name}: the emulator stopped: {str(err).splitlines()[0]}") from None
-    expected = example.expected(params, inputs)
-    _check(name, shape_run.outputs[0], expected, tolerance(example, params, fidelity))
+    expected = as_outputs(example.expected(params, inputs))
+    for got, want in zip(shape_run.outputs, expected, strict=True):
+        _check(name, got, want, tolerance(example, params, fidelity))
     kernels_fidelity = artifacts[0].plan.kernels[0].math_fidelity
     reports = [run.report for run in shape_run.runs]
     perf = analyze_sequence(reports, arch, kernels_fidelity, useful_flops(example, params))

@@ -51,3 +51,16 @@ def test_a_reduction_adds_one_bf16_scaler_page_filled_by_the_reader():
 def test_num_stages_1_single_buffers_and_plain_loops_double_buffer():
     assert cbs(K.gemm(128, 128, 128, stages=1))["A_s"].num_pages == 2
     assert cbs(K.gemm(128, 128, 128, stages=2))["A_s"].num_pages == 4
+
+
+def test_past_eight_intermediates_the_free_input_and_output_indices_are_used():
+    from compiler.examples.flash_attention_forward import flashattn
+
+    table = cbs(flashattn(1, 2, 128, 128, 64, is_causal=True))
+    indices = [c.index for c in table.values()]
+    assert len(indices) == len(set(indices)) and max(indices) < 32
+    compute = sorted(c.index for c in table.values() if c.producer == "compute")
+    readers = [c.index for c in table.values() if c.producer == "reader"]
+    # 24..31 first, then the indices the reader's CBs and the one output staging CB leave free
+    assert compute[-8:] == list(range(24, 32)) and len(compute) > 9
+    assert set(compute) & set(range(len(readers), 16))

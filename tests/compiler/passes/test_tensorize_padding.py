@@ -44,3 +44,40 @@ def test_a_mask_of_two_alternatives_is_false_only_if_both_are():
 
 def test_unknown_block_position_recognises_nothing():
     assert mask_on_padding(mask(INDEX + Affine.of(-100), "ge"), "j", Pad(-math.inf)) is None
+
+
+# a block of 64 query rows starting at bx * 64 of a tensor 100 rows long, i over the block
+ROWS = Pad(0.0, Affine((("bx", 64),), 0), 100)
+ROW_INDEX = Affine((("bx", 64), ("i", 1)), 0)
+
+
+@pytest.mark.parametrize(
+    ("d", "op", "rows", "on_padding"),
+    [
+        (
+            ROW_INDEX + INDEX.scale(-1),
+            "ge",
+            ROWS,
+            False,
+        ),  # causal q >= k: every real row < 100 <= k
+        (INDEX + ROW_INDEX.scale(-1), "le", ROWS, False),  # the same, written k <= q
+        (ROW_INDEX + INDEX.scale(-1), "lt", ROWS, True),  # its negation: true on the padded columns
+        (
+            ROW_INDEX + Affine.of(1) + INDEX.scale(-1),
+            "ge",
+            ROWS,
+            None,
+        ),  # q + 1 >= k reaches column 100
+        # 60 queries after 40 past keys (past_len = seq_kv - seq_q): q + 40 < 100 still
+        (ROW_INDEX + Affine.of(40) + INDEX.scale(-1), "ge", Pad(0.0, ROWS.start, 60), False),
+        (
+            ROW_INDEX + INDEX.scale(-1),
+            "ge",
+            None,
+            None,
+        ),  # the row count unknown: nothing is decided
+        (ROW_INDEX + INDEX.scale(-2), "ge", ROWS, None),  # not a difference of the two indices
+    ],
+)
+def test_causal_masks_are_decided_on_the_padding_of_the_real_rows(d, op, rows, on_padding):
+    assert mask_on_padding(mask(d, op), "j", PAD, rows) is on_padding

@@ -259,7 +259,7 @@ class Kernel:
         """Every parameter in order: `inputs` checked against the plan, outputs allocated."""
         import torch
 
-        from compiler.backends.sim import TORCH_DTYPES
+        from compiler.backends.sim import TORCH_DTYPES, allocate
 
         expected = self.input_buffers
         if len(inputs) != len(expected):
@@ -281,9 +281,7 @@ class Kernel:
                 )
         given = iter(inputs)
         return [
-            torch.zeros(tuple(b.host_shape), dtype=TORCH_DTYPES[b.dtype])
-            if i in self.out_idx
-            else next(given)
+            allocate(b) if i in self.out_idx else next(given)
             for i, b in enumerate(self.plan.buffers)
         ]
 

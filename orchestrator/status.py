@@ -163,17 +163,20 @@ def gate_status(
     return GateStatus(gate, GateState.UNKNOWN, None)
 
 
+def _vouched(trusted: TrustedKeys | None, record: EvidenceRecord) -> bool:
+    """Whether `record` counts as a result: every record where the repository lists no trusted
+    runners, else only one a trusted runner signed."""
+    if trusted is None or not trusted.enabled:
+        return True
+    return trusted.runner(record.signed_fields(), record.attestation) is not None
+
+
 def _signed_pass(
     gate: GateSpec, on_tree: list[EvidenceRecord], trusted: TrustedKeys | None
 ) -> bool:
-    """Whether a trusted runner signed one of the passing records (always, where the repository
-    lists no runners): an unsigned PASS is a claim, whatever else the tree's records say."""
-    if trusted is None or not trusted.enabled:
-        return True
-    return any(
-        not r.failures(gate) and trusted.runner(r.signed_fields(), r.attestation) is not None
-        for r in on_tree
-    )
+    """Whether one of the passing records is vouched for: an unsigned PASS is a claim, whatever
+    else the tree's records say."""
+    return any(not r.failures(gate) and _vouched(trusted, r) for r in on_tree)
 
 
 def _newest(records: Iterable[EvidenceRecord]) -> EvidenceRecord:
@@ -590,9 +593,7 @@ def reusable_evidence_admission(layout: Layout) -> AdmitFn:
     runners, a trusted runner signed (a copy of an unsigned claim would launder it)."""
     admit = claimed_evidence_admission(layout)
     trusted = TrustedKeys.load(layout.root)
-    if not trusted.enabled:
-        return admit
-    return lambda r: admit(r) and trusted.runner(r.signed_fields(), r.attestation) is not None
+    return lambda r: admit(r) and _vouched(trusted, r)
 
 
 def claimed_evidence_admission(layout: Layout) -> AdmitFn:

@@ -121,7 +121,7 @@ def analyze_sequence(
     seconds = cost_model(arch).seconds(cycles)
     flops = useful_flops or 0
     tflops = flops / seconds / 1e12 if seconds else 0.0
-    noc_bytes = sum(p.noc_gbps * 1e9 * p.seconds for p in parts)
+    noc_bytes = sum(k.noc_bytes for r in reports for k in r.kernel_stats.values())
     return replace(
         longest,
         cycles=cycles,
